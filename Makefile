@@ -1,0 +1,51 @@
+# Groundswell: `make run` to try it, `make test` to check it.
+# Every target creates what it needs, starting from a fresh clone.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export FLASK_APP := petition_api
+
+.PHONY: run test bench lint venv site test-deps clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Builds the site, migrates the development database, loads the petitions the
+# build declared, then serves site and API on one origin with the mail worker
+# writing messages to instance/mail/.
+run: $(STAMP)
+	$(BIN)/python build.py
+	$(BIN)/flask db upgrade
+	$(BIN)/flask petitions sync site/petitions.json
+	GROUNDSWELL_SITE_DIR=site $(BIN)/python -m petition_api.devserver --host $(HOST) --port $(PORT)
+
+# What the browser tests need and a fresh machine lacks: Debian's Chromium and
+# axe-core from the npm registry. Never `playwright install`: it downloads a
+# browser, which this network refuses.
+test-deps: $(STAMP)
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test ! -f package.json || test -d node_modules/axe-core || npm ci --silent --no-audit --no-fund
+
+test: test-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: test-deps
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "no benchmarks yet"; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf site instance .pytest_cache test-artifacts
