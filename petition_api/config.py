@@ -1,0 +1,217 @@
+"""Settings from the environment, with safe defaults for development.
+
+Every setting is an environment variable named ``GROUNDSWELL_<NAME>``; the
+README's configuration table lists them all. In production
+(``GROUNDSWELL_ENV=production``) :func:`check_production` refuses to start
+with settings that are only safe on a developer's machine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the refused default, by design
+
+# Filesystems on which SQLite's locking is unreliable, so a database there can
+# be corrupted by two writers (https://www.sqlite.org/howtocorrupt.html, 2.1).
+NETWORK_FILESYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "9p",
+    "afs",
+    "ceph",
+    "glusterfs",
+    "fuse.sshfs",
+    "fuse.s3fs",
+    "fuse.gcsfuse",
+    "lustre",
+    "gpfs",
+    "davfs",
+    "fuse.rclone",
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    kind: type = str
+
+
+# The single list of settings: create_app reads it, the README documents it
+# (tests/api/test_configuration.py checks that the two agree).
+SETTINGS = [
+    Setting(
+        "ENV", "development", "`development` or `production` (production refuses unsafe defaults)"
+    ),
+    Setting(
+        "SECRET_KEY",
+        DEV_SECRET_KEY,
+        "signs form tokens; must be set to a long random value in production",
+    ),
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///instance/groundswell.db",
+        "SQLAlchemy URL: `sqlite:///path` or `postgresql+psycopg://user@host/db`",
+    ),
+    Setting(
+        "SQLITE_SYNCHRONOUS",
+        "NORMAL",
+        "SQLite `synchronous` in WAL mode: NORMAL survives a killed process, FULL a power cut",
+    ),
+    Setting(
+        "ALLOWED_ORIGINS",
+        "http://127.0.0.1:8000,http://localhost:8000",
+        "comma-separated origins of the campaign site allowed to post and read (CORS)",
+    ),
+    Setting(
+        "SITE_URL",
+        "http://127.0.0.1:8000",
+        "public address of the campaign site, for links in mail and redirects",
+    ),
+    Setting("SITE_DIR", "", "development only: serve this built site folder at `/` beside the API"),
+    Setting("MAX_BODY_BYTES", "16384", "larger request bodies get 413 before they are parsed", int),
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        "how many proxies in front set X-Forwarded-For (0: use the socket address)",
+        int,
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URL",
+        "memory://",
+        "Flask-Limiter storage; `redis://host:6379/0` when more than one process serves",
+    ),
+    Setting(
+        "LIMIT_IP_SOFT",
+        "60 per 10 minutes",
+        "signatures from one IP beyond this are accepted but quietly marked fraudulent",
+    ),
+    Setting("LIMIT_IP_HARD", "300 per 10 minutes", "signatures from one IP beyond this get 429"),
+    Setting(
+        "LIMIT_PETITION",
+        "6000 per minute",
+        "signatures to one petition beyond this get 429 (flood brake)",
+    ),
+    Setting(
+        "FORM_TOKEN_MIN_SECONDS",
+        "3",
+        "a form submitted sooner after its token was issued is treated as a bot",
+        float,
+    ),
+    Setting(
+        "FORM_TOKEN_MAX_AGE",
+        "86400",
+        "a form token older than this (seconds) is treated as suspicious",
+        int,
+    ),
+    Setting("CONFIRM_TOKEN_DAYS", "14", "days a confirmation link stays valid", int),
+    Setting(
+        "DUPLICATE_NOTICE_CAP",
+        "3",
+        '"you already signed" emails sent at most this often per signature',
+        int,
+    ),
+    Setting(
+        "COUNT_REFRESH_SECONDS",
+        "5",
+        "how often public counts are refreshed from newly confirmed signatures",
+        float,
+    ),
+    Setting("MAIL_BACKEND", "file", "`file` (writes .eml files to MAIL_DIR) or `smtp`"),
+    Setting("MAIL_DIR", "instance/mail", "where the file backend writes one .eml per message"),
+    Setting(
+        "MAIL_FROM", "Groundswell petitions <petitions@localhost>", "From: address of every message"
+    ),
+    Setting("SMTP_HOST", "localhost", "SMTP server"),
+    Setting("SMTP_PORT", "587", "SMTP port", int),
+    Setting("SMTP_SECURITY", "starttls", "`starttls`, `tls` (implicit, port 465) or `none`"),
+    Setting("SMTP_USERNAME", "", "SMTP login (empty: no login)"),
+    Setting("SMTP_PASSWORD", "", "SMTP password"),
+    Setting(
+        "SMTP_TIMEOUT", "30", "seconds before an SMTP conversation is abandoned and retried", float
+    ),
+    Setting("MAIL_MAX_ATTEMPTS", "8", "delivery attempts before a message is marked failed", int),
+    Setting("MAIL_BATCH", "50", "messages the worker claims at a time", int),
+]
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Read every setting from ``environ`` into Flask-style config keys."""
+    environ = os.environ if environ is None else environ
+    config: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = environ.get(f"GROUNDSWELL_{setting.name}", setting.default)
+        try:
+            config[setting.name] = setting.kind(raw)
+        except ValueError:
+            raise ConfigError(
+                f"GROUNDSWELL_{setting.name}={raw!r} is not a valid {setting.kind.__name__}"
+            ) from None
+    return config
+
+
+def allowed_origins(config) -> frozenset[str]:
+    return frozenset(
+        o.strip().rstrip("/") for o in config["ALLOWED_ORIGINS"].split(",") if o.strip()
+    )
+
+
+def check_production(config) -> None:
+    """Refuse settings that are only safe on a developer's machine."""
+    problems = []
+    if config["SECRET_KEY"] in ("", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
+        problems.append(
+            "GROUNDSWELL_SECRET_KEY is the development default or shorter than 32 characters: "
+            "set it to a long random value, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+        )
+    if not allowed_origins(config):
+        problems.append(
+            "GROUNDSWELL_ALLOWED_ORIGINS is empty: set it to the campaign site's origin, "
+            "e.g. https://campaign.example.org"
+        )
+    sqlite_path = sqlite_file(config["DATABASE_URL"])
+    if sqlite_path is not None and filesystem_type(sqlite_path) in NETWORK_FILESYSTEMS:
+        problems.append(
+            f"GROUNDSWELL_DATABASE_URL points at a SQLite file on a network filesystem "
+            f"({filesystem_type(sqlite_path)}), where its locks are unreliable: use a local disk "
+            "or PostgreSQL"
+        )
+    if problems:
+        raise ConfigError("refusing to start in production:\n- " + "\n- ".join(problems))
+
+
+def sqlite_file(url: str) -> Path | None:
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def filesystem_type(path: Path, mounts: str = "/proc/mounts") -> str:
+    """The type of the filesystem holding ``path``: the longest matching mount point."""
+    target = str(path.resolve())
+    best, best_type = "", ""
+    try:
+        with open(mounts, encoding="utf-8") as lines:
+            for line in lines:
+                fields = line.split()
+                if len(fields) < 3:
+                    continue
+                point = fields[1].replace("\\040", " ")
+                inside = target == point or target.startswith(point.rstrip("/") + "/")
+                if inside and len(point) >= len(best):
+                    best, best_type = point, fields[2]
+    except OSError:
+        return ""
+    return best_type

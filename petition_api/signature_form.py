@@ -1,0 +1,210 @@
+"""What a signature must look like: every field checked, each error specific."""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, Form, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from .states import STATES, zip_matches_state
+
+URL_LIKE = re.compile(
+    r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|ru|cn|xyz|top|io|ly|co|me|site|online)\b)",
+    re.IGNORECASE,
+)
+# Spreadsheets execute a cell that starts with these (CSV formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
+TRACKING_FIELDS = {
+    "utm_source": 200,
+    "utm_medium": 200,
+    "utm_campaign": 200,
+    "utm_content": 200,
+    "variant": 100,
+    "page": 500,
+}
+
+# Providers that deliver `name+tag@` to `name@`, and the one that also ignores dots.
+PLUS_TAG_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "fastmail.com",
+        "fastmail.fm",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+    }
+)
+DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def canonical_email(email: str) -> str:
+    """The form of an address under which one person can sign only once."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in DOT_BLIND_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def plain_text(label: str):
+    def check(form, field):
+        value = field.data or ""
+        if CONTROL.search(value.replace("\n", "")):
+            raise ValidationError(f"{label} contains control characters.")
+        if URL_LIKE.search(value):
+            raise ValidationError(f"{label} cannot contain a web address.")
+        if value.startswith(FORMULA_START):
+            raise ValidationError(f"{label} cannot start with = + - or @.")
+
+    return check
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def name_field(label: str) -> StringField:
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(f"Please enter your {label.lower()}."),
+            Length(max=100, message=f"{label} must be at most 100 characters."),
+            plain_text(label),
+        ],
+    )
+
+
+class SignatureForm(Form):
+    first_name = name_field("First name")
+    last_name = name_field("Last name")
+    email = StringField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Length(max=254, message="Email must be at most 254 characters."),
+        ],
+    )
+    street = StringField(
+        "Street address",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=200, message="Street address must be at most 200 characters."),
+            plain_text("Street address"),
+        ],
+    )
+    city = StringField(
+        "City",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=100, message="City must be at most 100 characters."),
+            plain_text("City"),
+        ],
+    )
+    state = StringField(
+        "State",
+        filters=[upper],
+        validators=[DataRequired("Please choose your state.")],
+    )
+    zip = StringField(
+        "ZIP code",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your ZIP code."),
+            Regexp(ZIP, message="ZIP code must be 5 digits, or ZIP+4 like 12345-6789."),
+        ],
+    )
+    district = StringField("Congressional district", filters=[upper], validators=[Optional()])
+    comment = TextAreaField(
+        "Comment",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=1000, message="Comment must be at most 1,000 characters."),
+            plain_text("Comment"),
+        ],
+    )
+    email_updates = BooleanField(
+        "Email updates", false_values=(False, "false", "False", "0", "off", "no", "")
+    )
+
+    def validate_email(self, field):
+        try:
+            result = validate_email(field.data, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValidationError(f"Email address is not valid: {error}") from None
+        field.data = result.normalized
+
+    def validate_state(self, field):
+        if field.data not in STATES:
+            raise ValidationError("State must be a two-letter US state or territory code, like NY.")
+
+    def validate_zip(self, field):
+        if self.state.data in STATES and ZIP.match(field.data or ""):
+            if not zip_matches_state(field.data, self.state.data):
+                raise ValidationError(
+                    f"ZIP code {field.data} is not in {STATES[self.state.data]}: "
+                    "please check the ZIP code and the state."
+                )
+            field.data = normalise_zip(field.data)
+
+    def validate_district(self, field):
+        if not DISTRICT.match(field.data):
+            raise ValidationError("Congressional district must look like NY-12 (or AK-AL).")
+        if self.state.data in STATES and not field.data.startswith(self.state.data + "-"):
+            raise ValidationError(f"District {field.data} is not in {self.state.data}.")
+
+
+def normalise_zip(zip_code: str) -> str:
+    digits = zip_code.replace("-", "")
+    return digits if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
+
+
+def tracking(data: MultiDict) -> dict[str, str | None]:
+    """Attribution fields: set by our script, not by the signer, so never an error.
+
+    A value too long for its column is cut rather than refused, because the
+    signer could not fix it.
+    """
+    values = {}
+    for name, limit in TRACKING_FIELDS.items():
+        value = CONTROL.sub("", str(data.get(name) or "")).strip()
+        values[name] = value[:limit] or None
+    return values
+
+
+def to_formdata(payload: dict) -> MultiDict:
+    """A JSON body as the form data WTForms reads: strings, booleans as 'y'."""
+    items = []
+    for key, value in payload.items():
+        if value is None or isinstance(value, dict | list):
+            continue
+        if isinstance(value, bool):
+            items.append((key, "y" if value else ""))
+        else:
+            items.append((key, str(value)))
+    return MultiDict(items)
