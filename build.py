@@ -1,0 +1,56 @@
+"""Build the campaign site from content/.
+
+    python build.py            check every page's front matter, then build into site/
+    python build.py --strict   also fail on MkDocs warnings
+    python build.py --serve    rebuild and reload the browser while you edit
+
+A content problem stops the build with one ``file: field: what is wrong``
+line each. The site logic lives in campaign_site/; this is only the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from mkdocs.commands import build, serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+
+class _Plain(logging.Formatter):
+    """Errors as bare lines (they already say file and field); others with their level."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        return message if record.levelno >= logging.ERROR else f"{record.levelname}: {message}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="mkdocs.yml", help="default: mkdocs.yml")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--serve", action="store_true", help="serve with live reload")
+    parser.add_argument("--dev-addr", default="127.0.0.1:8001", help="for --serve")
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    args = parser.parse_args(argv)
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain())
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    try:
+        if args.serve:
+            serve.serve(args.config, strict=args.strict, dev_addr=args.dev_addr, watch_theme=True)
+        else:
+            build.build(load_config(args.config, strict=args.strict))
+    except Abort as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

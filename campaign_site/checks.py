@@ -1,0 +1,199 @@
+"""Read every page's front matter once, validate it, and collect what the build needs.
+
+Problems are gathered for the whole site before anything is rendered, so an
+editor sees every mistake in one run as ``file: field: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import charts, frontmatter, links, schema
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Petition:
+    page: str  # src_uri of the page that declares it
+    slug: str
+    title: str
+    ask: str
+    goal: int
+    target: str
+    opens: datetime.date | None
+    closes: datetime.date | None
+    email_updates_consent: str
+
+
+@dataclass(frozen=True)
+class DrawnChart:
+    chart: charts.Chart
+    labels: list[str]
+    series: list[list[float]]
+
+
+@dataclass
+class Content:
+    meta: dict[str, dict] = field(default_factory=dict)  # cleaned front matter by src_uri
+    petitions: list[Petition] = field(default_factory=list)
+    charts: dict[str, list[DrawnChart]] = field(default_factory=dict)  # by page src_uri
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the content is and how the blog is laid out in it."""
+
+    docs_dir: Path
+    shown_as: str  # the docs folder as editors see it in messages, e.g. "content"
+    story_dir: str | None = None  # e.g. "stories/posts"; None without the blog plugin
+    authors_file: str | None = None  # e.g. "stories/.authors.yml"
+
+
+def page_folder(src_uri: str) -> str:
+    """The folder a page's URL names: petitions/wic.md -> petitions/wic."""
+    stem = src_uri.removesuffix(".md")
+    if posixpath.basename(stem) in ("index", "README"):
+        return posixpath.dirname(stem)
+    return stem
+
+
+def thanks_page(src_uri: str) -> str:
+    return posixpath.join(page_folder(src_uri), "thanks.md")
+
+
+def chart_file(src_uri: str, chart_id: str) -> str:
+    return posixpath.join(page_folder(src_uri), f"{chart_id}.svg")
+
+
+def check(site: Site) -> Content:
+    content = Content()
+    known = set(_files(site.docs_dir))
+    authors = _authors(site)
+    bodies: dict[str, tuple[str, int]] = {}
+    for src_uri in sorted(p for p in known if p.endswith(".md")):
+        report = _reporter(content, f"{site.shown_as}/{src_uri}")
+        text = (site.docs_dir / src_uri).read_text(encoding="utf-8")
+        try:
+            data, body, first_line = frontmatter.split(text)
+        except frontmatter.FrontMatterError as error:
+            report("front matter", str(error))
+            continue
+        bodies[src_uri] = (body, first_line)
+        is_story = bool(site.story_dir) and src_uri.startswith(f"{site.story_dir}/")
+        page_schema = schema.StoryConfig if is_story else schema.PageConfig
+        cleaned, problems = schema.validate(page_schema, data)
+        for name, message in problems:
+            report(name, message)
+        content.meta[src_uri] = cleaned
+        if is_story and authors is not None:
+            _check_authors(cleaned.get("authors") or [], authors, site, report)
+        if cleaned.get("image") and cleaned["image"] not in known:
+            report("image", f"no file at {cleaned['image']} (paths start at the docs folder)")
+        if cleaned.get("petition") is not None:
+            _petition(content, src_uri, cleaned["petition"], report)
+        if cleaned.get("charts") is not None:
+            _charts(content, site, src_uri, cleaned["charts"], report)
+    known |= {thanks_page(p.page) for p in content.petitions}
+    for src_uri, (body, first_line) in bodies.items():
+        _links(src_uri, body, first_line, known, _reporter(content, f"{site.shown_as}/{src_uri}"))
+    return content
+
+
+def _reporter(content: Content, shown: str):
+    def report(name: str, message: str) -> None:
+        content.problems.append(Problem(shown, name, message))
+
+    return report
+
+
+def _files(docs_dir: Path):
+    for root, dirs, names in os.walk(docs_dir):
+        # MkDocs leaves dot-files and dot-folders out of the site; so do we.
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        folder = Path(root).relative_to(docs_dir).as_posix()
+        for name in names:
+            if not name.startswith("."):
+                yield name if folder == "." else f"{folder}/{name}"
+
+
+def _authors(site: Site) -> set[str] | None:
+    if not site.authors_file:
+        return None
+    path = site.docs_dir / site.authors_file
+    if not path.is_file():
+        return set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return set((data.get("authors") or {}).keys())
+
+
+def _check_authors(names, authors: set[str], site: Site, report) -> None:
+    for name in names:
+        if name not in authors:
+            report("authors", f"{name!r} is not in {site.shown_as}/{site.authors_file}")
+
+
+def _petition(content: Content, src_uri: str, data: dict, report) -> None:
+    cleaned, problems = schema.validate(schema.PetitionConfig, data, prefix="petition.")
+    for name, message in problems:
+        report(name, message)
+    if problems:
+        return
+    if cleaned["opens"] and cleaned["closes"] and cleaned["closes"] < cleaned["opens"]:
+        report("petition.closes", f"{cleaned['closes']} is before opens ({cleaned['opens']})")
+        return
+    for other in content.petitions:
+        if other.slug == cleaned["slug"]:
+            report("petition.slug", f"{other.slug!r} is already declared in {other.page}")
+            return
+    content.petitions.append(Petition(page=src_uri, **cleaned))
+
+
+def _charts(content: Content, site: Site, src_uri: str, data: dict, report) -> None:
+    drawn = []
+    for chart_id, options in data.items():
+        prefix = f"charts.{chart_id}."
+        if not isinstance(chart_id, str) or not schema.Slug.PATTERN.fullmatch(chart_id):
+            report(f"charts.{chart_id}", "a chart id is lower-case letters, digits and hyphens")
+            continue
+        if not isinstance(options, dict):
+            report(f"charts.{chart_id}", "expected the chart's options (data, kind, x, y, ...)")
+            continue
+        cleaned, problems = schema.validate(schema.ChartConfig, options, prefix=prefix)
+        for name, message in problems:
+            report(name, message)
+        if problems:
+            continue
+        docs_path = links.resolve(src_uri, cleaned["data"])
+        chart = charts.Chart(page=src_uri, id=chart_id, **{**cleaned, "data": docs_path or ""})
+        try:
+            if docs_path is None:
+                raise charts.DataError("data", f"{cleaned['data']} is outside the docs folder")
+            labels, series = charts.read_table(site.docs_dir / docs_path, chart)
+        except charts.DataError as error:
+            report(prefix + error.field, str(error))
+            continue
+        drawn.append(DrawnChart(chart, labels, series))
+    content.charts[src_uri] = drawn
+
+
+def _links(src_uri: str, body: str, first_line: int, known: set[str], report) -> None:
+    for target, offset in links.internal_links(body):
+        path = links.resolve(src_uri, target)
+        if path is None or not links.exists(path, known):
+            report("links", f"line {first_line + offset}: {target!r} points to no page or file")

@@ -1,0 +1,98 @@
+"""The petitions manifest the API loads, and each petition's thank-you page."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+
+from .checks import Petition
+from .schema import DEFAULT_CONSENT
+
+MANIFEST_FORMAT = 1
+
+THANKS_PAGE = """\
+---
+title: "Thank you for signing: {title}"
+description: "Check your email to confirm your signature."
+template: petition-thanks.html
+search:
+  exclude: true
+---
+"""
+
+
+def generated_at() -> str:
+    """Now in UTC, or SOURCE_DATE_EPOCH when a reproducible build sets it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        if epoch
+        else datetime.datetime.now(datetime.UTC)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def manifest(entries: list[tuple[Petition, str, str]]) -> str:
+    """JSON for (petition, page path, thank-you page path) triples."""
+    return json.dumps(
+        {
+            "format": MANIFEST_FORMAT,
+            "generated_at": generated_at(),
+            "petitions": [
+                {
+                    "slug": petition.slug,
+                    "title": petition.title,
+                    "ask": petition.ask,
+                    "goal": petition.goal,
+                    "target": petition.target,
+                    "opens": _iso(petition.opens),
+                    "closes": _iso(petition.closes),
+                    "page": page,
+                    "thanks_page": thanks,
+                    "email_updates_consent": petition.email_updates_consent or DEFAULT_CONSENT,
+                }
+                for petition, page, thanks in entries
+            ],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def thanks_markdown(petition: Petition) -> str:
+    return THANKS_PAGE.format(title=petition.title.replace('"', '\\"'))
+
+
+def template_values(
+    petition: Petition, page_url: str, thanks_url: str, base_path: str, api_base: str
+) -> dict:
+    """What the petition partials need, with dates as text."""
+    return {
+        "slug": petition.slug,
+        "title": petition.title,
+        "ask": petition.ask,
+        "goal": petition.goal,
+        "target": petition.target,
+        "opens": _iso(petition.opens),
+        "closes": _iso(petition.closes),
+        "email_updates_consent": petition.email_updates_consent,
+        "page_url": page_url,
+        "page_path": base_path + page_url,
+        "api_base": api_base.rstrip("/"),
+        "thanks_url": thanks_url,
+        "status": status(petition, datetime.date.today()),
+    }
+
+
+def status(petition: Petition, today: datetime.date) -> str:
+    """The status at build time; the script corrects it from the API."""
+    if petition.opens and today < petition.opens:
+        return "upcoming"
+    if petition.closes and today > petition.closes:
+        return "closed"
+    return "open"
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,140 @@
+"""What editors may write in a page's front matter.
+
+Each kind of block is a typed mkdocs ``Config`` class, as mkdocs-material's
+plugins declare their options; ``validate`` walks every option itself
+because ``Config.validate`` stops at the first failure and editors want the
+whole list at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
+
+DEFAULT_CONSENT = (
+    "Email me updates about this campaign. I can unsubscribe at any time with one click."
+)
+
+
+class IsoDate(BaseConfigOption[datetime.date]):
+    """A calendar date: YAML's bare 2026-09-01 or the same text in quotes."""
+
+    def run_validation(self, value: object) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ValidationError(f"expected a date like 2026-09-01, got {value!r}")
+
+
+class PositiveInt(BaseConfigOption[int]):
+    def run_validation(self, value: object) -> int:
+        # bool is an int in Python; "goal: yes" is a mistake, not 1.
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(f"expected a whole number above 0, got {value!r}")
+        return value
+
+
+class Slug(BaseConfigOption[str]):
+    """Lower-case words joined by hyphens: it becomes a URL and a database key."""
+
+    PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not self.PATTERN.fullmatch(value):
+            raise ValidationError(f"expected lower-case letters, digits and hyphens, got {value!r}")
+        return value
+
+
+class Columns(BaseConfigOption[list]):
+    """One column name or a list of them."""
+
+    def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ValidationError(f"expected a column name or a list of them, got {value!r}")
+        return value
+
+
+class PetitionConfig(Config):
+    slug = Slug()
+    title = c.Type(str)
+    ask = c.Type(str)
+    goal = PositiveInt()
+    target = c.Type(str)
+    opens = c.Optional(IsoDate())
+    closes = c.Optional(IsoDate())
+    email_updates_consent = c.Type(str, default=DEFAULT_CONSENT)
+
+
+class ChartConfig(Config):
+    data = c.Type(str)
+    kind = c.Choice(("line", "bar"))
+    x = c.Type(str)
+    y = Columns()
+    title = c.Type(str)
+    alt = c.Type(str)
+    y_label = c.Optional(c.Type(str))
+    source = c.Optional(c.Type(str))
+
+
+class PageConfig(Config):
+    title = c.Optional(c.Type(str))
+    description = c.Optional(c.Type(str))
+    image = c.Optional(c.Type(str))
+    template = c.Optional(c.Type(str))
+    hide = c.Optional(c.ListOfItems(c.Choice(("navigation", "toc", "footer", "path", "tags"))))
+    search = c.Optional(c.Type(dict))
+    tags = c.Optional(c.ListOfItems(c.Type(str)))
+    petition = c.Optional(c.Type(dict))
+    charts = c.Optional(c.Type(dict))
+
+
+class StoryConfig(PageConfig):
+    """A blog post: the blog plugin's own keys, with an author and summary required."""
+
+    date = c.Type((datetime.date, dict))
+    authors = c.ListOfItems(c.Type(str))
+    description = c.Type(str)
+    categories = c.Optional(c.ListOfItems(c.Type(str)))
+    slug = c.Optional(c.Type(str))
+    draft = c.Optional(c.Type(bool))
+    pin = c.Optional(c.Type(bool))
+    readtime = c.Optional(c.Type(int))
+    links = c.Optional(c.Type(list))
+
+
+def validate(
+    schema: type[Config], data: Mapping[str, Any], prefix: str = ""
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Return the cleaned values and every (field, message) problem in ``data``."""
+    cleaned: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    known = set()
+    for key, option in schema._schema:
+        known.add(key)
+        value = data.get(key, option.default)
+        try:
+            cleaned[key] = option.validate(value)
+        except ValidationError as error:
+            message = str(error)
+            if value is None and option.required:
+                message = "required but missing"
+            problems.append((prefix + key, message))
+        option.reset_warnings()
+    for key in data:
+        if key not in known:
+            allowed = ", ".join(sorted(known))
+            problems.append((prefix + str(key), f"unknown key (allowed: {allowed})"))
+    return cleaned, problems
