@@ -20,6 +20,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
 DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
+CHECKBOX_ON = ("y", "yes", "on", "true", "1")
+CHECKBOX_OFF = (False, "", "n", "no", "off", "false", "0")
 TRACKING_FIELDS = {
     "utm_source": 200,
     "utm_medium": 200,
@@ -148,9 +150,7 @@ class SignatureForm(Form):
             plain_text("Comment"),
         ],
     )
-    email_updates = BooleanField(
-        "Email updates", false_values=(False, "false", "False", "0", "off", "no", "")
-    )
+    email_updates = BooleanField("Email updates", false_values=CHECKBOX_OFF)
 
     def validate_email(self, field):
         try:
@@ -158,6 +158,11 @@ class SignatureForm(Form):
         except EmailNotValidError as error:
             raise ValidationError(f"Email address is not valid: {error}") from None
         field.data = result.normalized
+
+    def validate_email_updates(self, field):
+        raw = (field.raw_data or [""])[0]
+        if str(raw).lower() not in CHECKBOX_ON + CHECKBOX_OFF:
+            raise ValidationError("Email updates must be ticked or left empty.")
 
     def validate_state(self, field):
         if field.data not in STATES:

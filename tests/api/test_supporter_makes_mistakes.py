@@ -1,0 +1,111 @@
+"""A supporter makes mistakes filling the form: each field says what is wrong, nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from petition_api.models import Outbox, Signature
+
+from .support import SIGN_URL, row_count, supporter
+
+BAD_INPUTS = [
+    # (field, bad value, words the message must contain)
+    ("first_name", "", "enter your first name"),
+    ("first_name", "   ", "enter your first name"),
+    ("first_name", "M" * 101, "at most 100"),
+    ("first_name", '=HYPERLINK("http://evil")', "web address"),
+    ("first_name", "=SUM(A1:A9)", "cannot start with"),
+    ("first_name", "+Maria", "cannot start with"),
+    ("first_name", "-Maria", "cannot start with"),
+    ("first_name", "@Maria", "cannot start with"),
+    ("first_name", "Maria\x00", "control characters"),
+    ("last_name", "", "enter your last name"),
+    ("last_name", "visit www.cheap-pills.example", "web address"),
+    ("last_name", "Hernandez https://spam.example", "web address"),
+    ("last_name", "buy-now.com", "web address"),
+    ("email", "", "enter your email"),
+    ("email", "maria", "not valid"),
+    ("email", "maria@", "not valid"),
+    ("email", "maria@@example.org", "not valid"),
+    ("email", "maria@example", "not valid"),
+    ("email", "maria hernandez@example.org", "not valid"),
+    ("email", "a" * 250 + "@example.org", "at most 254"),
+    ("street", "S" * 201, "at most 200"),
+    ("street", "http://example.org/house", "web address"),
+    ("city", "C" * 101, "at most 100"),
+    ("city", "=1+1", "cannot start with"),
+    ("state", "", "choose your state"),
+    ("state", "XX", "two-letter"),
+    ("state", "New York", "two-letter"),
+    ("zip", "", "enter your ZIP"),
+    ("zip", "1011", "5 digits"),
+    ("zip", "10118-12", "5 digits"),
+    ("zip", "ABCDE", "5 digits"),
+    ("zip", "90210", "not in New York"),
+    ("district", "twelve", "look like NY-12"),
+    ("district", "NY-123", "look like NY-12"),
+    ("district", "CA-12", "not in NY"),
+    ("comment", "c" * 1001, "at most 1,000"),
+    ("comment", "see http://spam.example", "web address"),
+    ("comment", "=cmd|' /C calc'!A0", "cannot start with"),
+    ("email_updates", "perhaps", "ticked or left empty"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "words"), BAD_INPUTS)
+def test_each_bad_field_gets_its_own_message_and_nothing_is_stored(
+    app, client, field, value, words
+):
+    response = client.post(SIGN_URL, json=supporter(**{field: value}))
+
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert list(errors) == [field]
+    assert words.lower() in " ".join(errors[field]).lower()
+    assert row_count(app, Signature) == 0
+    assert row_count(app, Outbox) == 0
+
+
+def test_several_mistakes_are_all_reported_at_once(app, client):
+    response = client.post(SIGN_URL, json={"first_name": "Maria", "zip": "123"})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"last_name", "email", "state", "zip"}
+
+
+def test_names_from_everywhere_are_welcome(app, client):
+    for i, (first, last) in enumerate(
+        [
+            ("José", "Núñez"),
+            ("李", "雷"),
+            ("Siobhán", "O'Brien-Ó Súilleabháin"),
+            ("Mary-Jane", "St. John"),
+            ("Nguyễn", "Văn A"),
+        ]
+    ):
+        response = client.post(
+            SIGN_URL,
+            json=supporter(first_name=first, last_name=last, email=f"person{i}@example.org"),
+        )
+        assert response.status_code == 201, response.get_json()
+
+
+def test_a_zip_on_a_state_line_is_accepted_for_the_neighbouring_state(app, client):
+    # ZIP 57717 (Belle Fourche area) reaches across from South Dakota into Wyoming.
+    response = client.post(SIGN_URL, json=supporter(state="WY", zip="57717"))
+    assert response.status_code == 201
+
+
+def test_a_form_post_with_mistakes_shows_each_error_next_to_its_field_and_keeps_what_was_typed(
+    app, client
+):
+    form = supporter(email="maria@", zip="1234", email_updates="y")
+    response = client.post(SIGN_URL, data=form, headers={"Accept": "text/html"})
+
+    assert response.status_code == 422
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert 'id="email-error"' in page and "Email address is not valid" in page
+    assert 'id="zip-error"' in page and "ZIP code must be 5 digits" in page
+    assert 'value="Maria"' in page and 'value="350 Fifth Avenue"' in page
+    assert 'aria-invalid="true"' in page
+    assert row_count(app, Signature) == 0

@@ -1,0 +1,152 @@
+"""A supporter signs twice: one signature stands, and nobody learns it from the answer."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from petition_api.models import Status
+from petition_api.signature_form import canonical_email
+
+from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
+from .support import (
+    PETITION,
+    confirm_path,
+    mailbox,
+    outbox,
+    send_mail,
+    signatures,
+    supporter,
+)
+
+
+def test_a_supporter_signs_twice_with_the_same_email_and_gets_the_same_answer(app, sign):
+    first = sign()
+    second = sign(first_name="Mary")
+
+    assert (first.status_code, first.get_json()) == (second.status_code, second.get_json())
+    [signature] = signatures(app)
+    assert signature.first_name == "Maria"  # the first signature stands
+
+
+@pytest.mark.parametrize(
+    ("again_as"),
+    ["MARIA.HERNANDEZ@EXAMPLE.ORG", " maria.hernandez@example.org "],
+)
+def test_the_same_address_in_other_capitals_or_spacing_is_the_same_person(app, sign, again_as):
+    sign()
+    sign(email=again_as)
+    assert len(signatures(app)) == 1
+
+
+def test_gmail_dots_and_plus_tags_fold_to_one_signer(app, sign):
+    sign(email="maria.hernandez@gmail.com")
+    sign(email="MariaHernandez+petitions@gmail.com")
+    sign(email="m.a.r.i.a.hernandez@googlemail.com")
+    assert len(signatures(app)) == 1
+
+
+def test_dots_matter_at_providers_that_deliver_them_separately(app, sign):
+    sign(email="maria.hernandez@example.org")
+    sign(email="mariahernandez@example.org")
+    assert len(signatures(app)) == 2
+
+
+@pytest.mark.parametrize(
+    ("address", "canonical"),
+    [
+        ("Maria.Hernandez+WIC@Gmail.com", "mariahernandez@gmail.com"),
+        ("maria+x@outlook.com", "maria@outlook.com"),
+        ("first.last+tag@example.org", "first.last+tag@example.org"),
+        ("Ana@Example.ORG", "ana@example.org"),
+    ],
+)
+def test_canonical_addresses(address, canonical):
+    assert canonical_email(address) == canonical
+
+
+def test_signing_again_before_confirming_sends_a_fresh_confirmation_link(app, sign, runner):
+    sign()
+    sign()
+    send_mail(runner)
+
+    first, second = mailbox(app)
+    assert "already signed" in second["Subject"]
+    assert confirm_path(first) != confirm_path(second)
+    # The newest link is the one that works.
+    client = app.test_client()
+    assert client.post(confirm_path(first)).status_code == 404
+    assert client.post(confirm_path(second)).status_code == 200
+    assert signatures(app)[0].status == Status.VALIDATED
+
+
+def test_signing_again_after_confirming_says_you_already_signed(app, sign, runner, client):
+    sign()
+    send_mail(runner)
+    client.post(confirm_path(mailbox(app)[0]))
+    send_mail(runner)  # the thank-you message
+
+    sign()
+    send_mail(runner)
+    last = mailbox(app)[-1]
+    assert last["Subject"].startswith("You have already signed")
+    assert "/confirm/" not in last.get_body(("plain",)).get_content()
+    assert len(signatures(app)) == 1
+
+
+def test_already_signed_notices_are_capped_so_nobody_can_flood_an_inbox(app, sign):
+    cap = app.config["DUPLICATE_NOTICE_CAP"]
+    for _ in range(cap + 5):
+        sign()
+    assert len(outbox(app)) == 1 + cap
+    assert signatures(app)[0].duplicate_notices == cap
+
+
+def test_a_real_signer_is_not_locked_out_by_a_bot_that_used_their_address_first(app, sign):
+    sign(first_name="Bot", website="http://spam.example")
+    assert signatures(app)[0].status == Status.FRAUDULENT
+
+    sign()
+    [signature] = signatures(app)
+    assert (signature.status, signature.first_name, signature.fraud_reason) == (
+        Status.PENDING,
+        "Maria",
+        None,
+    )
+    assert [m.kind for m in outbox(app)] == ["confirm"]
+
+
+def test_fifty_simultaneous_submissions_of_one_email_leave_exactly_one_signature(
+    database_url, tmp_path
+):
+    """Four gunicorn worker processes, fifty threads, one address: the database decides."""
+    limits = {"LIMIT_IP_SOFT": "1000 per minute", "LIMIT_IP_HARD": "1000 per minute"}
+    settings = test_settings(database_url, tmp_path, **limits)
+    app = prepared_app(database_url, tmp_path, **limits)
+    server, port = start_gunicorn(environment_for(settings), workers=4)
+    try:
+        body = json.dumps(supporter()).encode()
+
+        def submit(_):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/petitions/{PETITION}/signatures",
+                data=body,
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+                return response.status, response.read()
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            answers = list(pool.map(submit, range(50)))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert {answer for answer in answers} == {(201, b'{"status":"pending"}\n')}
+    assert len(signatures(app)) == 1
+    # The other 49 were answered by "already signed" notices, capped.
+    assert len(outbox(app)) == 1 + app.config["DUPLICATE_NOTICE_CAP"]
+    app.extensions["engine"].dispose()

@@ -1,0 +1,169 @@
+"""Fixtures shared by every test: databases, the app, its client and CLI runner.
+
+Tests that take the `database_url` fixture run twice: on SQLite and on the
+PostgreSQL server. Outside CI a missing PostgreSQL server skips those runs; in
+CI (CI=true) it fails them, because CI must prove the PostgreSQL path.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+from petition_api import counting, create_app, migrating, petitions
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+MANIFEST = ROOT / "tests" / "api" / "manifest.json"
+POSTGRES_URL = os.environ.get(
+    "GROUNDSWELL_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("GROUNDSWELL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def unavailable(what: str, error: Exception):
+    """Skip outside CI; in CI a missing service is a failure, never a skip."""
+    message = f"{what} is not reachable: {error}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true requires it)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        unavailable("PostgreSQL at " + POSTGRES_URL, error)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file, or a schema of its own on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'groundswell.db'}"
+        return
+    engine = request.getfixturevalue("postgres_engine")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    base = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def test_settings(database_url: str, tmp_path: Path, **overrides) -> dict:
+    settings = {
+        "DATABASE_URL": database_url,
+        "MAIL_BACKEND": "file",
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "SITE_URL": "http://127.0.0.1:8000",
+        "FORM_TOKEN_MIN_SECONDS": 0.0,
+        "COUNT_REFRESH_SECONDS": 0.0,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "TESTING": True,
+    }
+    settings.update(overrides)
+    return settings
+
+
+test_settings.__test__ = False  # a helper, not a test
+
+
+def prepared_app(database_url: str, tmp_path: Path, **overrides):
+    """An app on a migrated database holding the test manifest's petitions."""
+    app = create_app(test_settings(database_url, tmp_path, **overrides))
+    migrating.upgrade(app.extensions["engine"])
+    with app.app_context(), app.extensions["sessionmaker"]() as session:
+        petitions.sync(session, petitions.read_manifest(MANIFEST))
+        session.commit()
+    petitions.forget_cached()
+    counting.forget_cached()
+    return app
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = prepared_app(database_url, tmp_path)
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on {port} after {seconds}s")
+
+
+def start_gunicorn(
+    env: dict, workers: int = 4, port: int | None = None
+) -> tuple[subprocess.Popen, int]:
+    """A real gunicorn serving the app, as in production."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "petition_api:create_app()",
+        ],
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
+    wait_for_port(port, process)
+    return process, port
+
+
+def environment_for(settings: dict) -> dict[str, str]:
+    """The GROUNDSWELL_* variables that give a server process these settings."""
+    return {
+        f"GROUNDSWELL_{k}": str(v)
+        for k, v in settings.items()
+        if k not in ("TESTING", "RATELIMIT_STORAGE_URI")
+    }
