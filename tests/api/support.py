@@ -1,4 +1,4 @@
-"""Helpers for the petition API stories: a valid supporter, and looks into the database and mailbox."""
+"""Helpers for the API stories: a valid supporter, looks into the database and the mailbox."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from petition_api.models import Status
 from petition_api.signature_form import canonical_email
 
