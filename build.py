@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default="mkdocs.yml", help="default: mkdocs.yml")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--serve", action="store_true", help="serve with live reload")
+    parser.add_argument("--site-dir", help="build here instead of mkdocs.yml's site_dir")
     parser.add_argument("--dev-addr", default="127.0.0.1:8001", help="for --serve")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
     args = parser.parse_args(argv)
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.serve:
             serve.serve(args.config, strict=args.strict, dev_addr=args.dev_addr, watch_theme=True)
         else:
-            build.build(load_config(args.config, strict=args.strict))
+            overrides = {"site_dir": args.site_dir} if args.site_dir else {}
+            build.build(load_config(args.config, strict=args.strict, **overrides))
     except Abort as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1

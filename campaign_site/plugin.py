@@ -78,6 +78,8 @@ class CampaignSite:
         petition = self._petition_declared_by(src_uri)
         if petition:
             page.meta["petition"] = self._template_values(petition, files, config)
+            # The signing panel needs the width the table of contents would take.
+            page.meta["hide"] = sorted({*(page.meta.get("hide") or []), "toc"})
         thanked = self.petition_of_thanks.get(src_uri)
         if thanked:
             page.meta["thanks_for"] = self._template_values(thanked, files, config)
