@@ -50,7 +50,10 @@ def _too_many(error: RateLimitExceeded):
     from .errors import respond
 
     current = limiter.current_limit
-    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    wait = 60
+    if current:
+        # reset_at is rounded to whole seconds: never promise more than one window.
+        wait = min(max(1, math.ceil(current.reset_at - time.time())), current.limit.get_expiry())
     return respond(
         TooManyRequests(
             "Too many signatures from your network or to this petition right now. "
