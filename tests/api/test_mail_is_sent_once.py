@@ -1,0 +1,62 @@
+"""The mail worker: every message goes out, and none goes out twice, even after a crash."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from petition_api.models import Outbox, utcnow
+
+from .support import mailbox, outbox, send_mail
+
+
+def set_outbox(app, **values):
+    with app.extensions["sessionmaker"]() as session:
+        session.execute(update(Outbox).values(**values))
+        session.commit()
+
+
+def test_a_message_is_sent_once_however_often_the_worker_runs(app, sign, runner):
+    sign()
+    for _ in range(3):
+        send_mail(runner)
+    assert len(mailbox(app)) == 1
+    [row] = outbox(app)
+    assert (row.status, row.attempts, row.payload) == ("sent", 1, None)
+    assert row.sent_at is not None
+
+
+def test_a_worker_that_died_before_sending_leaves_the_message_to_be_sent(app, sign, runner):
+    sign()
+    set_outbox(app, status="claimed", claimed_at=utcnow() - timedelta(hours=1))
+    send_mail(runner)
+    assert len(mailbox(app)) == 1
+    assert outbox(app)[0].status == "sent"
+
+
+def test_a_worker_that_died_while_sending_never_sends_that_message_again(app, sign, runner):
+    sign()
+    set_outbox(app, status="sending", claimed_at=utcnow() - timedelta(hours=1))
+    send_mail(runner)
+    assert mailbox(app) == []
+    [row] = outbox(app)
+    assert row.status == "unknown"
+    assert "not retried" in row.last_error
+    status = runner.invoke(args=["mail", "status"])
+    assert "unknown\t1" in status.output
+
+
+def test_a_message_being_sent_by_another_worker_right_now_is_left_alone(app, sign, runner):
+    sign()
+    set_outbox(app, status="claimed", claimed_at=utcnow())
+    send_mail(runner)
+    assert mailbox(app) == []
+    assert outbox(app)[0].status == "claimed"
+
+
+def test_a_message_due_later_waits(app, sign, runner):
+    sign()
+    set_outbox(app, next_attempt_at=utcnow() + timedelta(minutes=5))
+    send_mail(runner)
+    assert mailbox(app) == []

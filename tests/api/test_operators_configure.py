@@ -1,0 +1,85 @@
+"""An operator configures and deploys the API: safe defaults, clear refusals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from petition_api import config, create_app
+
+from ..conftest import ROOT, test_settings
+
+STRONG_KEY = "k" * 48
+
+
+def production(**environ) -> dict:
+    values = {
+        "GROUNDSWELL_ENV": "production",
+        "GROUNDSWELL_SECRET_KEY": STRONG_KEY,
+        "GROUNDSWELL_ALLOWED_ORIGINS": "https://campaign.example.org",
+        "GROUNDSWELL_DATABASE_URL": "postgresql://groundswell@db/groundswell",
+    }
+    values.update(environ)
+    return config.load(values)
+
+
+def test_a_well_configured_production_deployment_starts():
+    config.check_production(production())
+
+
+def test_production_refuses_the_default_secret_key_and_says_what_to_set():
+    with pytest.raises(config.ConfigError, match="GROUNDSWELL_SECRET_KEY .* set it"):
+        config.check_production(production(GROUNDSWELL_SECRET_KEY=config.DEV_SECRET_KEY))
+
+
+def test_production_refuses_a_short_secret_key():
+    with pytest.raises(config.ConfigError, match="shorter than 32"):
+        config.check_production(production(GROUNDSWELL_SECRET_KEY="hunter2"))
+
+
+def test_production_refuses_to_run_without_allowed_origins():
+    with pytest.raises(config.ConfigError, match="GROUNDSWELL_ALLOWED_ORIGINS is empty"):
+        config.check_production(production(GROUNDSWELL_ALLOWED_ORIGINS=" , "))
+
+
+def test_production_refuses_a_sqlite_file_on_a_network_filesystem(tmp_path):
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"server:/export {tmp_path} nfs4 rw 0 0\n/dev/sda1 / ext4 rw 0 0\n")
+    database = tmp_path / "groundswell.db"
+    assert config.filesystem_type(database, mounts=str(mounts)) == "nfs4"
+    assert config.filesystem_type(Path("/usr/lib/x"), mounts=str(mounts)) == "ext4"
+
+
+def test_the_refusal_names_the_network_filesystem(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "filesystem_type", lambda path, mounts="": "nfs")
+    with pytest.raises(config.ConfigError, match="network filesystem \\(nfs\\)"):
+        config.check_production(production(GROUNDSWELL_DATABASE_URL=f"sqlite:///{tmp_path}/g.db"))
+
+
+def test_create_app_refuses_in_production_with_defaults(tmp_path):
+    with pytest.raises(config.ConfigError, match="refusing to start in production"):
+        create_app({"ENV": "production", "SECRET_KEY": config.DEV_SECRET_KEY})
+
+
+def test_a_setting_of_the_wrong_kind_is_named():
+    with pytest.raises(config.ConfigError, match="GROUNDSWELL_SMTP_PORT='twenty-five'"):
+        config.load({"GROUNDSWELL_SMTP_PORT": "twenty-five"})
+
+
+def test_the_readme_documents_every_setting_with_its_default():
+    readme = (ROOT / "README.md").read_text()
+    for setting in config.SETTINGS:
+        row = re.search(rf"^\| `GROUNDSWELL_{setting.name}` \| (.*?) \|", readme, re.MULTILINE)
+        assert row, f"README has no row for GROUNDSWELL_{setting.name}"
+        assert f"`{setting.default}`" in row.group(1) or (
+            setting.default == "" and "(empty)" in row.group(1)
+        )
+
+
+def test_development_defaults_start_without_any_configuration(tmp_path):
+    app = create_app(test_settings(f"sqlite:///{tmp_path}/g.db", tmp_path))
+    assert app.config["ENV"] == "development"
+    assert app.config["MAX_CONTENT_LENGTH"] == 16384
+    app.extensions["engine"].dispose()
