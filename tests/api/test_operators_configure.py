@@ -30,7 +30,7 @@ def test_a_well_configured_production_deployment_starts():
 
 
 def test_production_refuses_the_default_secret_key_and_says_what_to_set():
-    with pytest.raises(config.ConfigError, match="GROUNDSWELL_SECRET_KEY .* set it"):
+    with pytest.raises(config.ConfigError, match=r"GROUNDSWELL_SECRET_KEY .* set it"):
         config.check_production(production(GROUNDSWELL_SECRET_KEY=config.DEV_SECRET_KEY))
 
 
