@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import click
@@ -106,6 +107,18 @@ def mail_send(once, poll):
         click.echo(f"sending mail ({current_app.config['MAIL_BACKEND']}); Ctrl-C stops")
     totals = mail.run_worker(current_app.extensions["sessionmaker"], once, poll, stop)
     click.echo(json.dumps(dict(totals)) if totals else "nothing to send")
+
+
+@mail_cli.command("latest")
+def mail_latest():
+    """Development: print the newest message the file backend wrote, decoded."""
+    folder = Path(current_app.config["MAIL_DIR"])
+    files = sorted(folder.glob("*.eml"))
+    if not files:
+        raise click.ClickException(f"no messages in {folder}")
+    message = message_from_bytes(files[-1].read_bytes(), policy=policy.default)
+    click.echo(f"To: {message['To']}\nSubject: {message['Subject']}\n")
+    click.echo(message.get_body(("plain",)).get_content())
 
 
 @mail_cli.command("status")
