@@ -36,9 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import confirming, facts, openapi, signing, site
+    from . import confirming, congress, delivery, exports, facts, openapi, signing, site
 
-    for module in (signing, confirming, facts, openapi):
+    for module in (signing, confirming, facts, openapi, congress, delivery, exports):
         app.register_blueprint(module.bp)
     if app.config["SITE_DIR"]:
         site.init_app(app)

@@ -25,6 +25,15 @@ tokens_cli = AppGroup("tokens", help="Staff API tokens.")
 def init_app(app: Flask) -> None:
     for group in (db_cli, petitions_cli, mail_cli, tokens_cli):
         app.cli.add_command(group)
+    from . import audit, congress, delivery, exports  # delivery to Congress (issue 4)
+
+    for group in (
+        congress.congress_cli,
+        delivery.delivery_cli,
+        audit.audit_cli,
+        exports.signatures_cli,
+    ):
+        app.cli.add_command(group)
 
 
 @db_cli.command("upgrade")
