@@ -41,7 +41,7 @@ limiter = Limiter(
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", "groundswell")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["RATELIMIT_PREFIX"])
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, _too_many)
 

@@ -93,6 +93,11 @@ SETTINGS = [
         "Flask-Limiter storage; `redis://host:6379/0` when more than one process serves",
     ),
     Setting(
+        "RATELIMIT_PREFIX",
+        "groundswell",
+        "prefix of rate-limit keys, so campaigns can share one Redis",
+    ),
+    Setting(
         "LIMIT_IP_SOFT",
         "60 per 10 minutes",
         "signatures from one IP beyond this are accepted but quietly marked fraudulent",
