@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -131,32 +131,38 @@ def insert_unless_signed(session: Session, values: dict):
 
 def answer_duplicate(session: Session, petition: OpenPetition, values: dict, token: str) -> None:
     """Someone signs again with an address that has signed: tell the address, not the submitter."""
+    # Taking a notice from the cap and reading the status in one statement
+    # keeps the cap exact when duplicates arrive at the same moment.
     existing = session.execute(
-        select(Signature.id, Signature.status, Signature.duplicate_notices).where(
+        update(Signature)
+        .where(
             Signature.petition_id == petition.id,
             Signature.email_canonical == values["email_canonical"],
+            Signature.duplicate_notices < current_app.config["DUPLICATE_NOTICE_CAP"],
+            Signature.status != Status.INVALIDATED,
         )
-    ).one()
-    if existing.duplicate_notices >= current_app.config["DUPLICATE_NOTICE_CAP"]:
-        return
-    changes = {"duplicate_notices": existing.duplicate_notices + 1}
+        .values(duplicate_notices=Signature.duplicate_notices + 1)
+        .returning(Signature.id, Signature.status)
+    ).first()
+    if existing is None:
+        return  # capped, or invalidated by staff: nothing more to say
+    changes = {}
     if existing.status == Status.VALIDATED:
         kind, payload = mail.ALREADY_SIGNED, None
     elif existing.status == Status.PENDING:
         # A fresh link, in case the first message was lost or has expired.
         kind, payload = mail.CONFIRM_AGAIN, {"token": token}
-        changes |= {
+        changes = {
             "confirm_token_hash": values["confirm_token_hash"],
             "confirm_expires_at": values["confirm_expires_at"],
         }
-    elif existing.status == Status.FRAUDULENT:
+    else:
         # A bot may have used this person's address first; their own clean
         # submission replaces it, and confirming still proves the address.
         kind, payload = mail.CONFIRM, {"token": token}
-        changes |= {k: v for k, v in values.items() if k not in ("petition_id", "created_at")}
-    else:
-        return  # invalidated by staff: nothing to say
-    session.execute(update(Signature).where(Signature.id == existing.id).values(**changes))
+        changes = {k: v for k, v in values.items() if k not in ("petition_id", "created_at")}
+    if changes:
+        session.execute(update(Signature).where(Signature.id == existing.id).values(**changes))
     mail.enqueue(session, kind, existing.id, payload)
 
 
