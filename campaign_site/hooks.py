@@ -1,5 +1,7 @@
 """MkDocs hooks entry point: mkdocs.yml lists this file under ``hooks:``."""
 
+from mkdocs.plugins import event_priority
+
 from campaign_site.plugin import CampaignSite
 
 _site = CampaignSite()
@@ -10,3 +12,9 @@ on_env = _site.on_env
 on_page_markdown = _site.on_page_markdown
 on_page_content = _site.on_page_content
 on_post_build = _site.on_post_build
+
+
+# After the blog plugin (priority -50) has built its list of posts.
+@event_priority(-100)
+def on_nav(nav, config, files):
+    return _site.on_nav(nav, config, files)

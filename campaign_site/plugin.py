@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from . import charts, checks, feed, petitions, sharecard
+from . import bloglists, charts, checks, feed, petitions, sharecard
 from .states import STATES
 
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -67,6 +67,10 @@ class CampaignSite:
                 svg = charts.draw(item.chart, item.labels, item.series)
                 self._add(files, config, checks.chart_file(src_uri, item.chart.id), svg)
         return files
+
+    def on_nav(self, nav, config, files):
+        bloglists.speed_up(config)
+        return nav
 
     def on_env(self, env, config, files):
         env.globals["gs_states"] = STATES
