@@ -1,0 +1,632 @@
+"""`make bench`: every benchmark on this machine, written to bench/results.{md,json}.
+
+Throughputs are measured with wrk (Debian's package) against gunicorn on
+loopback, bounded in time; each is the median of several runs and sits beside
+a ceiling (`GET /bench/hello` of the same app, same server, same concurrency)
+measured in the same run, so the ratio holds on a noisy machine.
+
+    .venv/bin/python bench/run.py                 # everything (under 20 minutes)
+    .venv/bin/python bench/run.py --only sign.sqlite,count.sqlite --runs 1
+    .venv/bin/python bench/run.py --quick         # short runs, to check the harness
+
+Traffic only ever goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT))
+
+MANIFEST = ROOT / "tests" / "api" / "manifest.json"
+PETITION = "paid-family-leave"
+POSTGRES_URL = os.environ.get(
+    "GROUNDSWELL_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test"
+)
+# The server configuration every throughput figure is measured on: see README.
+WORKER_CLASS = "sync"
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CONNECTIONS = 32
+WRK_THREADS = 2
+# No limit may interfere with a benchmark of one address signing thousands of times;
+# the limiter still runs (and costs what it costs) on every request.
+UNLIMITED = "1000000000 per minute"
+BENCH_LINE = re.compile(r"^BENCH (\{.*\})$", re.MULTILINE)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} cores {cpu}{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def settings_for(database_url: str, workdir: Path, **overrides) -> dict[str, str]:
+    settings = {
+        "DATABASE_URL": database_url,
+        "MAIL_BACKEND": "file",
+        "MAIL_DIR": str(workdir / "mail"),
+        "SITE_URL": "http://127.0.0.1:8000",
+        "FORM_TOKEN_MIN_SECONDS": "0",
+        "RATELIMIT_STORAGE_URL": "memory://",
+        "LIMIT_IP_SOFT": UNLIMITED,
+        "LIMIT_IP_HARD": UNLIMITED,
+        "LIMIT_PETITION": UNLIMITED,
+        "COUNT_REFRESH_SECONDS": "5",
+    }
+    settings.update({k: str(v) for k, v in overrides.items()})
+    return settings
+
+
+def environment(settings: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDSWELL_")}
+    env.update({f"GROUNDSWELL_{k}": v for k, v in settings.items()})
+    return env
+
+
+def prepare_database(settings: dict[str, str]) -> None:
+    """Migrate and load the test manifest's petitions, in a child process (fresh config)."""
+    script = (
+        "import pathlib\nfrom petition_api import create_app, migrating, petitions\n"
+        "app = create_app()\n"
+        "migrating.upgrade(app.extensions['engine'])\n"
+        "with app.app_context(), app.extensions['sessionmaker']() as s:\n"
+        f"    petitions.sync(s, petitions.read_manifest(pathlib.Path({str(MANIFEST)!r})))\n"
+        "    s.commit()\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script], env=environment(settings), cwd=ROOT, check=True
+    )
+
+
+@contextmanager
+def postgres_schema():
+    """A schema of our own on the PostgreSQL server, dropped afterwards."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    base = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://")
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def postgres_reachable() -> str | None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        return None
+    except sa.exc.OperationalError as error:
+        return str(error).splitlines()[0]
+    finally:
+        engine.dispose()
+
+
+class Server:
+    """gunicorn serving bench.wsgi:app (the product app plus /bench/hello)."""
+
+    def __init__(self, settings: dict[str, str], workers: int = WORKERS):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--worker-class",
+                WORKER_CLASS,
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+                "bench.wsgi:app",
+            ],
+            env=environment(settings),
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url("/bench/hello"), timeout=1):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise TimeoutError("gunicorn did not answer within 30 s")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def wrk(url: str, seconds: int, script: str | None = None, env: dict | None = None) -> dict:
+    """One bounded wrk run; returns its counters and latency percentiles."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        if script:
+            lua.write((BENCH / script).read_text())
+            lua.write("\n")
+        lua.write((BENCH / "report.lua").read_text())
+    try:
+        completed = subprocess.run(
+            [
+                "wrk",
+                f"-t{WRK_THREADS}",
+                f"-c{CONNECTIONS}",
+                f"-d{seconds}s",
+                "--timeout",
+                "5s",
+                "-s",
+                lua.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            env={**os.environ, "BENCH_THREADS": str(WRK_THREADS), **(env or {})},
+            check=True,
+        )
+    finally:
+        os.unlink(lua.name)
+    match = BENCH_LINE.search(completed.stdout)
+    if not match:
+        raise RuntimeError(f"wrk printed no result:\n{completed.stdout}\n{completed.stderr}")
+    raw = json.loads(match.group(1))
+    errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
+    return {
+        "rate": raw["requests"] / (raw["duration_us"] / 1e6),
+        "requests": raw["requests"],
+        "errors": errors,
+        "status_errors": raw["status"],
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+    }
+
+
+def throughput(name: str, runs: list[dict], ceilings: list[dict], **extra) -> dict:
+    rates = [r["rate"] for r in runs]
+    ceiling = statistics.median(c["rate"] for c in ceilings)
+    median = statistics.median(rates)
+    return {
+        "name": name,
+        "unit": "req/s",
+        "median": round(median, 1),
+        "min": round(min(rates), 1),
+        "max": round(max(rates), 1),
+        "ceiling": round(ceiling, 1),
+        "ratio": round(median / ceiling, 3),
+        "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 2),
+        "p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
+        "errors": sum(r["errors"] for r in runs),
+        "runs": len(runs),
+        "seconds_per_run": extra.pop("seconds", None),
+        "server": f"gunicorn {WORKER_CLASS} x{WORKERS}",
+        "connections": CONNECTIONS,
+        **extra,
+    }
+
+
+def db_scalar(database_url: str, sql: str):
+    import sqlalchemy as sa
+
+    from petition_api.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def pending_tokens(database_url: str) -> list[str]:
+    import sqlalchemy as sa
+
+    from petition_api.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT payload FROM outbox WHERE kind = 'confirm' ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    tokens = []
+    for (payload,) in rows:
+        data = json.loads(payload) if isinstance(payload, str) else payload
+        if data and data.get("token"):
+            tokens.append(data["token"])
+    return tokens
+
+
+# ------------------------------------------------------------------ benchmarks
+
+
+def bench_sign(name: str, database_url: str, workdir: Path, args) -> dict:
+    settings = settings_for(database_url, workdir)
+    prepare_database(settings)
+    sign_url = f"/api/petitions/{PETITION}/signatures"
+    ceilings, runs = [], []
+    with Server(settings) as server:
+        wrk(server.url("/bench/hello"), 1)  # warm up every worker
+        wrk(server.url(sign_url), 1, "sign.lua", {"BENCH_RUN": "warm"})
+        for i in range(args.runs):
+            ceilings.append(wrk(server.url("/bench/hello"), args.seconds))
+            runs.append(wrk(server.url(sign_url), args.seconds, "sign.lua", {"BENCH_RUN": f"r{i}"}))
+            log(f"{name} run {i + 1}: {runs[-1]['rate']:.0f} req/s "
+                f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms, "
+                f"errors {runs[-1]['errors']}")
+    stored = db_scalar(database_url, "SELECT count(*) FROM signatures")
+    answered = sum(r["requests"] - r["status_errors"] for r in runs)
+    return throughput(
+        name, runs, ceilings, seconds=args.seconds, stored_rows=stored, answered_2xx=answered
+    )
+
+
+def bench_confirm(database_url: str, workdir: Path, args) -> dict:
+    """POST /confirm/<token> for the pending signatures the signing benchmark left."""
+    settings = settings_for(database_url, workdir)
+    tokens = pending_tokens(database_url)
+    per_run = len(tokens) // args.runs
+    seconds = max(1, min(args.seconds, 2))
+    ceilings, runs = [], []
+    with Server(settings) as server:
+        wrk(server.url("/bench/hello"), 1)
+        for i in range(args.runs):
+            chunk = workdir / f"tokens-{i}.txt"
+            chunk.write_text("\n".join(tokens[i * per_run : (i + 1) * per_run]) + "\n")
+            ceilings.append(wrk(server.url("/bench/hello"), seconds))
+            runs.append(
+                wrk(server.url("/"), seconds, "confirm.lua", {"BENCH_TOKENS": str(chunk)})
+            )
+            log(f"confirm.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
+                f"(ceiling {ceilings[-1]['rate']:.0f}, {per_run} tokens)")
+    exhausted = any(r["requests"] > per_run for r in runs)
+    validated = db_scalar(database_url, "SELECT count(*) FROM signatures WHERE status='validated'")
+    return throughput(
+        "confirm.sqlite",
+        runs,
+        ceilings,
+        seconds=seconds,
+        tokens_per_run=per_run,
+        tokens_exhausted=exhausted,
+        validated_after=validated,
+    )
+
+
+class Stream:
+    """Signatures streaming in while the counter is read: signs and confirms, ~40/s."""
+
+    def __init__(self, server: Server, database_url: str, tokens: list[str]):
+        self.server = server
+        self.tokens = tokens
+        self.stop_event = threading.Event()
+        self.signed = 0
+        self.confirmed = 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def post(self, path: str, body: bytes, content_type: str) -> int:
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            self.server.url(path), data=body, headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop_event.is_set():
+            n += 1
+            body = json.dumps(
+                {
+                    "first_name": "Stream",
+                    "last_name": "Signer",
+                    "email": f"stream{n}.{uuid.uuid4().hex[:6]}@example.org",
+                    "state": "CA",
+                    "zip": "94110",
+                }
+            ).encode()
+            if self.post(f"/api/petitions/{PETITION}/signatures", body, "application/json") < 300:
+                self.signed += 1
+            if self.tokens:
+                token = self.tokens.pop()
+                status = self.post(f"/confirm/{token}", b"", "application/x-www-form-urlencoded")
+                if status < 300:
+                    self.confirmed += 1
+            self.stop_event.wait(0.05)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop_event.set()
+        self.thread.join(timeout=30)
+
+
+class Watcher:
+    """Reads the public count over and over, as the site's counter does; records what it saw."""
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.seen: list[tuple[float, int]] = []
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def read(self) -> int:
+        url = self.server.url(f"/api/petitions/{PETITION}")
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            return json.load(response)["count"]
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            self.seen.append((time.monotonic(), self.read()))
+            self.stop_event.wait(0.02)
+
+    def backward_steps(self) -> int:
+        counts = [c for _, c in self.seen]
+        return sum(1 for a, b in itertools.pairwise(counts) if b < a)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop_event.set()
+        self.thread.join(timeout=30)
+
+
+def bench_count(database_url: str, workdir: Path, args) -> dict:
+    """GET /api/petitions/<slug> under load while signatures are signed and confirmed."""
+    refresh = 5.0
+    settings = settings_for(database_url, workdir, COUNT_REFRESH_SECONDS=refresh)
+    tokens = pending_tokens(database_url)[-5000:]
+    ceilings, runs = [], []
+    count_url = f"/api/petitions/{PETITION}"
+    with Server(settings) as server, Watcher(server) as watcher:
+        with Stream(server, database_url, tokens) as stream:
+            wrk(server.url("/bench/hello"), 1)
+            for i in range(args.runs):
+                ceilings.append(wrk(server.url("/bench/hello"), args.seconds))
+                runs.append(wrk(server.url(count_url), args.seconds))
+                log(f"count.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
+                    f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms")
+        stopped = time.monotonic()
+        exact = db_scalar(
+            database_url,
+            "SELECT count(*) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
+            f"WHERE p.slug = '{PETITION}' AND s.status = 'validated'",
+        )
+        converged_after = None
+        while time.monotonic() - stopped < refresh * 3:
+            if watcher.seen and watcher.seen[-1][1] == exact and watcher.seen[-1][0] > stopped:
+                converged_after = round(watcher.seen[-1][0] - stopped, 2)
+                break
+            time.sleep(0.05)
+    return throughput(
+        "count.sqlite",
+        runs,
+        ceilings,
+        seconds=args.seconds,
+        refresh_seconds=refresh,
+        stream_signed=stream.signed,
+        stream_confirmed=stream.confirmed,
+        counter_reads=len(watcher.seen),
+        backward_steps=watcher.backward_steps(),
+        exact_total=exact,
+        converged_after_s=converged_after,
+    )
+
+
+# ------------------------------------------------------------------ output
+
+
+def write_results(results: list[dict], started: float, args) -> None:
+    document = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "commit": commit(),
+        "command": "make bench" if not args.only else f"bench/run.py --only {args.only}",
+        "wall_seconds": round(time.monotonic() - started, 1),
+        "results": results,
+    }
+    (BENCH / "results.json").write_text(json.dumps(document, indent=2) + "\n")
+    (BENCH / "results.md").write_text(markdown(document))
+    log("wrote bench/results.json and bench/results.md")
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def markdown(document: dict) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- date: {document['date']}",
+        f"- machine: {document['machine']}",
+        f"- commit: {document['commit']}",
+        f"- command: `{document['command']}` ({document['wall_seconds']:.0f} s)",
+        f"- server: gunicorn, {WORKER_CLASS} workers x{WORKERS}; load: wrk -t{WRK_THREADS} "
+        f"-c{CONNECTIONS} on 127.0.0.1",
+        "",
+        "| name | unit | median | min | max | ceiling | ratio | p50 ms | p99 ms | errors | notes |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    core = {"name", "unit", "median", "min", "max", "ceiling", "ratio", "p50_ms", "p99_ms",
+            "errors"}
+    for r in document["results"]:
+        notes = ", ".join(
+            f"{k}={_fmt(v)}"
+            for k, v in r.items()
+            if k not in core and k not in ("server", "connections") and v is not None
+        )
+        cells = [r["name"], r["unit"]] + [
+            _fmt(r.get(k)) for k in ("median", "min", "max", "ceiling", "ratio", "p50_ms",
+                                     "p99_ms", "errors")
+        ]
+        lines.append("| " + " | ".join(cells) + f" | {notes} |")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ main
+
+
+ALL = [
+    "sign.sqlite",
+    "confirm.sqlite",
+    "count.sqlite",
+    "sign.postgresql",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="comma-separated benchmark names")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="1 run of 2 s each")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write results")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.seconds = 1, 2
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (make bench-deps)")
+    wanted = [n for n in args.only.split(",") if n] or ALL
+    started = time.monotonic()
+    results: list[dict] = []
+    workdir = Path(tempfile.mkdtemp(prefix="groundswell-bench-"))
+    sqlite_url = f"sqlite:///{workdir / 'bench.db'}"
+    try:
+        if {"sign.sqlite", "confirm.sqlite", "count.sqlite"} & set(wanted):
+            # Confirm and count use the signatures the signing benchmark stored.
+            sign = bench_sign("sign.sqlite", sqlite_url, workdir, args)
+            if "sign.sqlite" in wanted:
+                results.append(sign)
+            if "confirm.sqlite" in wanted:
+                results.append(bench_confirm(sqlite_url, workdir, args))
+            if "count.sqlite" in wanted:
+                results.append(bench_count(sqlite_url, workdir, args))
+        if "sign.postgresql" in wanted:
+            problem = postgres_reachable()
+            if problem:
+                log(f"sign.postgresql skipped: {problem}")
+                results.append({"name": "sign.postgresql", "unit": "req/s", "median": None,
+                                "min": None, "max": None, "skipped": problem})
+            else:
+                with postgres_schema() as url:
+                    results.append(bench_sign("sign.postgresql", url, workdir, args))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for r in results:
+        log(json.dumps(r))
+    if not args.no_write:
+        write_results(results, started, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
