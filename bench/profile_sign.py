@@ -73,16 +73,20 @@ def main() -> None:
         one(i)
     profiler.stop()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    print(f"{args.path}: {args.n} requests, {cpu / args.n * 1000:.3f} ms CPU and "
-          f"{wall / args.n * 1000:.3f} ms wall per request (profiler on)")
+    print(
+        f"{args.path}: {args.n} requests, {cpu / args.n * 1000:.3f} ms CPU and "
+        f"{wall / args.n * 1000:.3f} ms wall per request (profiler on)"
+    )
     print(profiler.output_text(unicode=False, color=False, show_all=False))
     if args.html:
         Path(args.html).write_text(profiler.output_html())
     cpu = time.process_time()
     for i in range(args.n, args.n * 2):
         one(i)
-    print(f"{args.path}: {(time.process_time() - cpu) / args.n * 1000:.3f} ms CPU per request "
-          "(profiler off)")
+    print(
+        f"{args.path}: {(time.process_time() - cpu) / args.n * 1000:.3f} ms CPU per request "
+        "(profiler off)"
+    )
 
 
 if __name__ == "__main__":

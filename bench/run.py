@@ -137,9 +137,7 @@ def prepare_database(settings: dict[str, str]) -> None:
         f"    petitions.sync(s, petitions.read_manifest(pathlib.Path({str(MANIFEST)!r})))\n"
         "    s.commit()\n"
     )
-    subprocess.run(
-        [sys.executable, "-c", script], env=environment(settings), cwd=ROOT, check=True
-    )
+    subprocess.run([sys.executable, "-c", script], env=environment(settings), cwd=ROOT, check=True)
 
 
 @contextmanager
@@ -348,9 +346,11 @@ def bench_sign(name: str, database_url: str, workdir: Path, args) -> dict:
         for i in range(args.runs):
             ceilings.append(wrk(server.url("/bench/hello"), args.seconds))
             runs.append(wrk(server.url(sign_url), args.seconds, "sign.lua", {"BENCH_RUN": f"r{i}"}))
-            log(f"{name} run {i + 1}: {runs[-1]['rate']:.0f} req/s "
+            log(
+                f"{name} run {i + 1}: {runs[-1]['rate']:.0f} req/s "
                 f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms, "
-                f"errors {runs[-1]['errors']}")
+                f"errors {runs[-1]['errors']}"
+            )
     stored = db_scalar(database_url, "SELECT count(*) FROM signatures")
     answered = sum(r["requests"] - r["status_errors"] for r in runs)
     return throughput(
@@ -371,11 +371,11 @@ def bench_confirm(database_url: str, workdir: Path, args) -> dict:
             chunk = workdir / f"tokens-{i}.txt"
             chunk.write_text("\n".join(tokens[i * per_run : (i + 1) * per_run]) + "\n")
             ceilings.append(wrk(server.url("/bench/hello"), seconds))
-            runs.append(
-                wrk(server.url("/"), seconds, "confirm.lua", {"BENCH_TOKENS": str(chunk)})
+            runs.append(wrk(server.url("/"), seconds, "confirm.lua", {"BENCH_TOKENS": str(chunk)}))
+            log(
+                f"confirm.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
+                f"(ceiling {ceilings[-1]['rate']:.0f}, {per_run} tokens)"
             )
-            log(f"confirm.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
-                f"(ceiling {ceilings[-1]['rate']:.0f}, {per_run} tokens)")
     exhausted = any(r["requests"] > per_run for r in runs)
     validated = db_scalar(database_url, "SELECT count(*) FROM signatures WHERE status='validated'")
     return throughput(
@@ -486,8 +486,10 @@ def bench_count(database_url: str, workdir: Path, args) -> dict:
             for i in range(args.runs):
                 ceilings.append(wrk(server.url("/bench/hello"), args.seconds))
                 runs.append(wrk(server.url(count_url), args.seconds))
-                log(f"count.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
-                    f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms")
+                log(
+                    f"count.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
+                    f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms"
+                )
         stopped = time.monotonic()
         exact = db_scalar(
             database_url,
@@ -556,8 +558,18 @@ def markdown(document: dict) -> str:
         "| name | unit | median | min | max | ceiling | ratio | p50 ms | p99 ms | errors | notes |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    core = {"name", "unit", "median", "min", "max", "ceiling", "ratio", "p50_ms", "p99_ms",
-            "errors"}
+    core = {
+        "name",
+        "unit",
+        "median",
+        "min",
+        "max",
+        "ceiling",
+        "ratio",
+        "p50_ms",
+        "p99_ms",
+        "errors",
+    }
     for r in document["results"]:
         notes = ", ".join(
             f"{k}={_fmt(v)}"
@@ -565,8 +577,8 @@ def markdown(document: dict) -> str:
             if k not in core and k not in ("server", "connections") and v is not None
         )
         cells = [r["name"], r["unit"]] + [
-            _fmt(r.get(k)) for k in ("median", "min", "max", "ceiling", "ratio", "p50_ms",
-                                     "p99_ms", "errors")
+            _fmt(r.get(k))
+            for k in ("median", "min", "max", "ceiling", "ratio", "p50_ms", "p99_ms", "errors")
         ]
         lines.append("| " + " | ".join(cells) + f" | {notes} |")
     return "\n".join(lines) + "\n"
@@ -614,8 +626,16 @@ def main(argv: list[str] | None = None) -> int:
             problem = postgres_reachable()
             if problem:
                 log(f"sign.postgresql skipped: {problem}")
-                results.append({"name": "sign.postgresql", "unit": "req/s", "median": None,
-                                "min": None, "max": None, "skipped": problem})
+                results.append(
+                    {
+                        "name": "sign.postgresql",
+                        "unit": "req/s",
+                        "median": None,
+                        "min": None,
+                        "max": None,
+                        "skipped": problem,
+                    }
+                )
             else:
                 with postgres_schema() as url:
                     results.append(bench_sign("sign.postgresql", url, workdir, args))
