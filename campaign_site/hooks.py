@@ -11,6 +11,7 @@ on_files = _site.on_files
 on_env = _site.on_env
 on_page_markdown = _site.on_page_markdown
 on_page_content = _site.on_page_content
+on_post_page = _site.on_post_page
 on_post_build = _site.on_post_build
 
 

@@ -125,7 +125,7 @@
         form.elements.district.value = radio.value;
       });
       label.htmlFor = id;
-      label.textContent = item.district;
+      label.textContent = item.district + (item.representative ? ": " + item.representative : "");
       choices.append(radio, label);
     });
     fieldset.hidden = false;
