@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-
 from functools import cache
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
@@ -90,9 +89,7 @@ def record(petition: OpenPetition, form: SignatureForm, form_data, fraud: str | 
         # an INSERT per request and the unit of work cost more CPU than the rest
         # of the request (bench/profile_sign.py).
         connection = session.connection()
-        new_id = connection.execute(
-            insert_unless_signed(connection.dialect.name), values
-        ).scalar()
+        new_id = connection.execute(insert_unless_signed(connection.dialect.name), values).scalar()
         if new_id is not None:
             if fraud is None:
                 connection.execute(
