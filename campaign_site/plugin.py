@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from . import bloglists, charts, checks, feed, petitions, sharecard
+from . import blogspeed, charts, checks, feed, petitions, sharecard
 from .states import STATES
 
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -71,7 +71,7 @@ class CampaignSite:
         return files
 
     def on_nav(self, nav, config, files):
-        bloglists.speed_up(config)
+        blogspeed.index_posts_by_identity(config)
         return nav
 
     def on_env(self, env, config, files):
@@ -104,6 +104,7 @@ class CampaignSite:
             html = self._place_charts(html, page, drawn)
         if self._is_story(src_uri) and not page.meta.get("draft"):
             self.stories.append(self._story(page))
+            blogspeed.keep_only_the_excerpt(page, config)
         return html
 
     def on_post_page(self, output, page, config):
