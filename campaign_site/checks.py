@@ -52,6 +52,7 @@ class Content:
     meta: dict[str, dict] = field(default_factory=dict)  # cleaned front matter by src_uri
     petitions: list[Petition] = field(default_factory=list)
     charts: dict[str, list[DrawnChart]] = field(default_factory=dict)  # by page src_uri
+    authors: dict[str, str] = field(default_factory=dict)  # story author id -> name
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -85,6 +86,7 @@ def check(site: Site) -> Content:
     content = Content()
     known = set(_files(site.docs_dir))
     authors = _authors(site)
+    content.authors = authors or {}
     bodies: dict[str, tuple[str, int]] = {}
     for src_uri in sorted(p for p in known if p.endswith(".md")):
         report = _reporter(content, f"{site.shown_as}/{src_uri}")
@@ -132,17 +134,21 @@ def _files(docs_dir: Path):
                 yield name if folder == "." else f"{folder}/{name}"
 
 
-def _authors(site: Site) -> set[str] | None:
+def _authors(site: Site) -> dict[str, str] | None:
+    """Author id -> display name, from the blog's authors file."""
     if not site.authors_file:
         return None
     path = site.docs_dir / site.authors_file
     if not path.is_file():
-        return set()
+        return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return set((data.get("authors") or {}).keys())
+    return {
+        key: (value or {}).get("name", key) if isinstance(value, dict) else key
+        for key, value in (data.get("authors") or {}).items()
+    }
 
 
-def _check_authors(names, authors: set[str], site: Site, report) -> None:
+def _check_authors(names, authors: dict[str, str], site: Site, report) -> None:
     for name in names:
         if name not in authors:
             report("authors", f"{name!r} is not in {site.shown_as}/{site.authors_file}")

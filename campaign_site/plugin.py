@@ -168,7 +168,7 @@ class CampaignSite:
             url=page.canonical_url or page.abs_url or page.url,
             description=meta.get("description") or "",
             published=feed.as_datetime(meta["date"]),
-            authors=tuple(meta.get("authors") or ()),
+            authors=tuple(self.content.authors.get(a, a) for a in meta.get("authors") or ()),
             categories=tuple(meta.get("categories") or ()),
         )
 

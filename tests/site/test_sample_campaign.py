@@ -134,6 +134,8 @@ def test_a_reader_follows_the_stories_feed(sample_site):
     assert len(items) == 6
     dates = [item.findtext("pubDate") for item in items]
     assert dates[0].startswith("Fri, 20 Nov 2026")
+    creators = [c.text for c in items[0].findall("{http://purl.org/dc/elements/1.1/}creator")]
+    assert creators == ["James Okafor", "Maria Alvarez"]
     assert all(item.findtext("link").startswith("http://127.0.0.1:8000/stories/") for item in items)
     assert 'type="application/rss+xml"' in page(sample_site, "")
 
