@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from . import blogspeed, charts, checks, feed, petitions, sharecard
@@ -57,7 +57,15 @@ class CampaignSite:
             thanks = checks.thanks_page(petition.page)
             self.petition_of_thanks[thanks] = petition
             if files.get_file_from_path(thanks) is None:
-                self._add(files, config, thanks, petitions.thanks_markdown(petition))
+                # Reached from the form, never from the menus.
+                files.append(
+                    File.generated(
+                        config,
+                        thanks,
+                        content=petitions.thanks_markdown(petition),
+                        inclusion=InclusionLevel.NOT_IN_NAV,
+                    )
+                )
             self._add(
                 files,
                 config,
