@@ -52,7 +52,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import db, openapi
+from . import db
 from .models import Base, utcnow
 from .states import NO_SENATORS, STATES
 
@@ -520,61 +520,71 @@ def districts_for_zip(zip_code: str):
     )
 
 
-openapi.add_paths(
-    {
-        "/api/districts/{zip_code}": {
-            "get": {
-                "summary": "The congressional districts (and states) a ZIP code may lie in",
-                "parameters": [
-                    {
-                        "name": "zip_code",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "pattern": r"^\d{5}(-?\d{4})?$"},
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "districts; more than one when the ZIP spans districts",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "zip": {"type": "string"},
-                                        "congress": {"type": "integer"},
-                                        "districts": {
-                                            "type": "array",
-                                            "items": {
-                                                "type": "object",
-                                                "properties": {
-                                                    "district": {"type": "string"},
-                                                    "state": {"type": "string"},
-                                                    "representative": {
-                                                        "type": "string",
-                                                        "nullable": True,
-                                                        "description": "null: vacant seat",
+@bp.record_once
+def _document(_state) -> None:
+    # Imported here: the signing form imports this module, and openapi imports the form.
+    from . import openapi
+
+    openapi.add_paths(
+        {
+            "/api/districts/{zip_code}": {
+                "get": {
+                    "summary": "The congressional districts (and states) a ZIP code may lie in",
+                    "parameters": [
+                        {
+                            "name": "zip_code",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": r"^\d{5}(-?\d{4})?$"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "districts; more than one when the ZIP spans districts",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "zip": {"type": "string"},
+                                            "congress": {"type": "integer"},
+                                            "districts": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "district": {"type": "string"},
+                                                        "state": {"type": "string"},
+                                                        "representative": {
+                                                            "type": "string",
+                                                            "nullable": True,
+                                                            "description": "null: vacant seat",
+                                                        },
                                                     },
                                                 },
                                             },
+                                            "states": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
                                         },
-                                        "states": {"type": "array", "items": {"type": "string"}},
-                                    },
+                                    }
                                 }
-                            }
+                            },
+                        },
+                        "404": {
+                            "description": "unknown ZIP (or no data loaded)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
                         },
                     },
-                    "404": {
-                        "description": "unknown ZIP (or no data loaded)",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                        },
-                    },
-                },
+                }
             }
         }
-    }
-)
+    )
 
 
 # --- flask congress ... ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Form, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from . import congress
 from .states import STATES, zip_matches_state
 
 URL_LIKE = re.compile(
@@ -170,7 +171,13 @@ class SignatureForm(Form):
 
     def validate_zip(self, field):
         if self.state.data in STATES and ZIP.match(field.data or ""):
-            if not zip_matches_state(field.data, self.state.data):
+            # The loaded ZCTA table knows most ZIPs exactly; the prefix check covers the rest.
+            known = congress.geography().states(field.data)
+            if not (
+                self.state.data in known
+                if known
+                else zip_matches_state(field.data, self.state.data)
+            ):
                 raise ValidationError(
                     f"ZIP code {field.data} is not in {STATES[self.state.data]}: "
                     "please check the ZIP code and the state."
@@ -182,6 +189,24 @@ class SignatureForm(Form):
             raise ValidationError("Congressional district must look like NY-12 (or AK-AL).")
         if self.state.data in STATES and not field.data.startswith(self.state.data + "-"):
             raise ValidationError(f"District {field.data} is not in {self.state.data}.")
+        geo = congress.geography()
+        choices = geo.districts_in(self.zip.data or "", self.state.data)
+        if choices and field.data not in choices:
+            raise ValidationError(
+                f"ZIP code {self.zip.data} is not in district {field.data}: "
+                f"choose {' or '.join(choices)}."
+            )
+        seats = geo.house_seats.get(self.state.data)
+        if seats and field.data not in seats:
+            raise ValidationError(f"There is no district {field.data}.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not self.district.data:
+            # A ZIP in one district (or a state with one seat) leaves no choice;
+            # otherwise the district stays unresolved: senators yes, House no.
+            self.district.data = congress.geography().resolve(self.state.data, self.zip.data)
+        return valid
 
 
 def normalise_zip(zip_code: str) -> str:
