@@ -79,3 +79,13 @@ def test_the_counter_reflects_a_confirmed_signature(campaign, page):
         page.reload()
     expect(counter).to_have_text(f"{before + 1:,}")
     expect(page.locator("[data-gs-bar]")).to_have_attribute("value", str(before + 1))
+
+
+def test_a_supporter_arrives_by_instant_navigation_and_the_form_is_ready(campaign, page):
+    page.goto(campaign.url(""))
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Sign the petition").first.click()
+    expect(page).to_have_url(campaign.url(PETITION))
+    wait_for_form_token(page)
+    expect(page.locator("[data-gs-counter]")).to_be_visible()
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload

@@ -134,6 +134,27 @@ def test_an_editor_writes_a_story_without_a_date_or_author(tmp_path):
     assert "content/stories/posts/story.md: authors: required but missing" in result.lines
 
 
+def test_a_closed_petition_shows_no_form(tmp_path):
+    page = PETITION.format(slug="wic").replace(
+        "  target: U.S. Congress\n", "  target: U.S. Congress\n  closes: 2020-01-31\n"
+    )
+    result = build(tmp_path, {"petitions/wic.md": page})
+    assert result.returncode == 0, result.output
+    html = (result.site / "petitions" / "wic" / "index.html").read_text(encoding="utf-8")
+    assert "This petition closed on 2020-01-31" in html
+    assert "data-gs-petition" not in html
+
+
+def test_an_editor_points_the_form_at_an_api_on_another_host(tmp_path):
+    config = editor_site(tmp_path, {"petitions/wic.md": PETITION.format(slug="wic")})
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write("extra:\n  api_base: https://petitions.example.org/\n")
+    result = run_build(config, tmp_path / "site")
+    html = (result.site / "petitions" / "wic" / "index.html").read_text(encoding="utf-8")
+    assert 'action="https://petitions.example.org/api/petitions/wic/signatures"' in html
+    assert 'data-gs-api="https://petitions.example.org"' in html
+
+
 def test_an_editor_sees_every_mistake_in_one_run(tmp_path):
     result = build(
         tmp_path,
