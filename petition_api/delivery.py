@@ -26,6 +26,7 @@ import copy
 import csv
 import io
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -491,7 +492,7 @@ class PacketFonts:
                     data = cls._latin()
                 else:
                     data = (cls.FULL if name == "full" else Path(name)).read_bytes()
-                font = TTFFont(FPDF(), io.BytesIO(data), "template", "")
+                font = TTFFont(FPDF(), io.BytesIO(data), "template", "", collection_font_number=0)
                 found = cls._templates[name] = (data, font)
             return found
 
@@ -526,7 +527,7 @@ class PacketFonts:
         font = copy.copy(template)
         font.i = len(pdf.fonts) + 1
         font.fontkey = family
-        font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+        font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True, fontNumber=0)
         font.subset = SubsetMap(font)
         font.missing_glyphs = []
         font.biggest_size_pt = 0
@@ -1046,7 +1047,7 @@ def export_command(slug, out_dir, **options):
     target = out_dir / f"{archive_name(petition, datetime.now(UTC))}.zip"
     partial = target.with_suffix(".zip.partial")
     progress = click.progressbar(
-        length=total or 0, label="signers", file=click.get_text_stream("stderr")
+        length=total or 0, label="signers", file=sys.stderr
     )
     with progress as bar, open(partial, "wb") as out:
         for chunk in audited_archive(petition, parsed, audit.cli_actor(), bar.update):
