@@ -566,7 +566,9 @@ class PacketPDF(FPDF):
 
     def regular(self, size: float) -> None:
         self.set_font("dejavu", "", size)
-        self.text_mode = TextMode.FILL
+        if self.text_mode != TextMode.FILL:
+            self.text_mode = TextMode.FILL
+            self._out("0 Tr")  # fpdf2 writes Tr only for modes other than fill
         self.set_line_width(0.2)
 
     def header(self):
@@ -656,7 +658,7 @@ class PacketPDF(FPDF):
             )
 
     def start_table(self, extra: list[str], several_versions: bool) -> FastTable:
-        self.set_auto_page_break(False)
+        self.set_auto_page_break(False, margin=18)  # rows break pages themselves
         self.ln(6)
         self.bold(12)
         self.cell(0, 7, "Signers", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -810,7 +812,7 @@ class FastTable:
             pdf.add_page()
             self.title_row()
         k, top = pdf.k, pdf.h - pdf.y
-        ops = ["BT"]
+        ops = ["BT 0 Tr"]
         x = pdf.l_margin
         for (_, width), lines in zip(self.columns, cells, strict=True):
             for i, line in enumerate(lines):
