@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-import matplotlib
-from matplotlib.figure import Figure
-
 _STYLE = {
     "svg.hashsalt": "groundswell",
     "svg.fonttype": "path",
@@ -23,8 +20,8 @@ _STYLE = {
     "font.size": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=["#3f51b5", "#e65100", "#2e7d32", "#6a1b9a"]),
 }
+_COLOURS = ["#3f51b5", "#e65100", "#2e7d32", "#6a1b9a"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,12 @@ def read_table(path: Path, chart: Chart) -> tuple[list[str], list[list[float]]]:
 
 
 def draw(chart: Chart, labels: list[str], series: list[list[float]]) -> bytes:
-    with matplotlib.rc_context(_STYLE):
+    # Imported here: matplotlib takes seconds to load and a cached build never needs it.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    style = {**_STYLE, "axes.prop_cycle": matplotlib.cycler(color=_COLOURS)}
+    with matplotlib.rc_context(style):
         figure = Figure(figsize=(8, 4.5), layout="constrained")
         axes = figure.subplots()
         positions = range(len(labels))

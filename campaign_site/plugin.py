@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import blogspeed, charts, checks, feed, petitions, sharecard
+from . import blogspeed, charts, checks, drawcache, feed, petitions, sharecard
 from .states import STATES
 
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -47,12 +47,8 @@ class CampaignSite:
         self.content = checks.check(self.site)
         if self.content.problems:
             raise ContentError(self.content.problems)
-        self._add(
-            files,
-            config,
-            DEFAULT_SHARE_IMAGE,
-            sharecard.draw(config.site_name, config.site_description or ""),
-        )
+        cache = drawcache.cache_dir(config.config_file_path)
+        self._add(files, config, DEFAULT_SHARE_IMAGE, _card(cache, config, config.site_description))
         for petition in self.content.petitions:
             thanks = checks.thanks_page(petition.page)
             self.petition_of_thanks[thanks] = petition
@@ -67,14 +63,16 @@ class CampaignSite:
                     )
                 )
             self._add(
-                files,
-                config,
-                _share_image(petition.page),
-                sharecard.draw(config.site_name, petition.title),
+                files, config, _share_image(petition.page), _card(cache, config, petition.title)
             )
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
-                svg = charts.draw(item.chart, item.labels, item.series)
+                svg = drawcache.drawn(
+                    cache,
+                    (item.chart, item.labels, item.series),
+                    ".svg",
+                    lambda item=item: charts.draw(item.chart, item.labels, item.series),
+                )
                 self._add(files, config, checks.chart_file(src_uri, item.chart.id), svg)
         return files
 
@@ -214,6 +212,11 @@ def _page_url(config, src_uri: str) -> str:
     if config.use_directory_urls:
         return f"{folder}/" if folder else ""
     return posixpath.splitext(src_uri)[0] + ".html"
+
+
+def _card(cache, config, headline: str | None) -> bytes:
+    inputs = (config.site_name, headline or "")
+    return drawcache.drawn(cache, inputs, ".png", lambda: sharecard.draw(*inputs))
 
 
 def _share_image(page_src_uri: str) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import io
 import textwrap
 
-import matplotlib
-from matplotlib.figure import Figure
-
 _STYLE = {"font.family": "DejaVu Sans"}
 WIDTH, HEIGHT, DPI = 1200, 630, 100
 
 
 def draw(site_name: str, headline: str) -> bytes:
+    # Imported here: matplotlib takes seconds to load and a cached build never needs it.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="#283593")
         figure.text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -37,7 +38,9 @@ class Build:
         return self.output.splitlines()
 
 
-def run_build(config: Path, site_dir: Path, *options: str) -> Build:
+def run_build(config: Path, site_dir: Path, *options: str, cache: bool = False) -> Build:
+    """Run build.py; pictures are drawn afresh unless ``cache`` is true."""
+    env = {**os.environ, "GROUNDSWELL_SITE_CACHE": "on" if cache else "off"}
     result = subprocess.run(
         [
             sys.executable,
@@ -52,6 +55,7 @@ def run_build(config: Path, site_dir: Path, *options: str) -> Build:
         capture_output=True,
         text=True,
         cwd=config.parent,
+        env=env,
         timeout=300,
     )
     return Build(result.returncode, result.stdout + result.stderr, site_dir)

@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from .support import SAMPLE_CONFIG, run_build
+from .support import SAMPLE_CONFIG, editor_site, run_build
 
 FORM_FIELDS = {
     "first_name", "last_name", "email", "street", "city", "state", "zip", "district",
@@ -160,3 +160,36 @@ def test_two_builds_draw_byte_identical_charts(sample_site, tmp_path):
     assert any(p.suffix == ".svg" for p in drawn)
     for path in drawn:
         assert (sample_site / path).read_bytes() == (again.site / path).read_bytes(), path
+
+
+def test_an_editor_rebuilds_and_gets_the_same_pictures_from_the_cache(tmp_path):
+    page = """\
+---
+charts:
+  wic:
+    data: wic.csv
+    kind: bar
+    x: year
+    y: [participants, eligible]
+    title: WIC
+    alt: Bars.
+petition:
+  slug: wic
+  title: Fund WIC
+  ask: Fund WIC in full.
+  goal: 1000
+  target: U.S. Congress
+---
+# WIC
+"""
+    csv = "year,participants,eligible\n2022,6.3,12.1\n2023,6.6,12.4\n"
+    config = editor_site(tmp_path, {"wic.md": page, "wic.csv": csv})
+    builds = [
+        run_build(config, tmp_path / "drawn", cache=True),
+        run_build(config, tmp_path / "from-cache", cache=True),
+        run_build(config, tmp_path / "fresh"),
+    ]
+    assert len(list((tmp_path / ".cache" / "campaign_site").iterdir())) == 3
+    for picture in ("wic/wic.svg", "wic/share.png", "assets/share.png"):
+        drawn, cached, fresh = ((b.site / picture).read_bytes() for b in builds)
+        assert drawn == cached == fresh, picture
