@@ -33,6 +33,7 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -285,13 +286,25 @@ class Delivery:
         )
 
     def parts(self) -> Iterator[tuple[str, Path]]:
+        self._open_tallies: dict[str, Tally] = {}
+        try:
+            yield from self._parts()
+        finally:  # also when the client goes away halfway
+            for tally in self._open_tallies.values():
+                tally.handle.close()
+
+    def _parts(self) -> Iterator[tuple[str, Path]]:
         state, tallies, done = None, {}, 0
-        with self.engine.connect() as connection:
-            for row in stream(connection, self.query(), batch=5000):
+        with (
+            self.engine.connect() as connection,
+            closing(stream(connection, self.query(), batch=5000)) as rows,
+        ):
+            for row in rows:
                 if row.state != state:
                     if tallies:
                         yield from self._finish_state(state, tallies)
                     state, tallies = row.state, {}
+                    self._open_tallies = tallies
                 codes = offices_for(row.state, row.zip, row.district, self.geo, self.offices)
                 resolved = bool(codes) and not codes[0].endswith(("-SR", "-JR"))
                 values = [
@@ -1048,9 +1061,7 @@ def export_command(slug, out_dir, **options):
     started = time.monotonic()
     target = out_dir / f"{archive_name(petition, datetime.now(UTC))}.zip"
     partial = target.with_suffix(".zip.partial")
-    progress = click.progressbar(
-        length=total or 0, label="signers", file=sys.stderr
-    )
+    progress = click.progressbar(length=total or 0, label="signers", file=sys.stderr)
     with progress as bar, open(partial, "wb") as out:
         for chunk in audited_archive(petition, parsed, audit.cli_actor(), bar.update):
             out.write(chunk)

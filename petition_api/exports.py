@@ -15,6 +15,7 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
@@ -127,8 +128,11 @@ def _date(args, name: str) -> date | None:
 def stream(connection, query: Select, batch: int = BATCH) -> Iterator:
     """Rows from a server-side cursor, a batch at a time."""
     result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
-    for partition in result.partitions():
-        yield from partition
+    try:
+        for partition in result.partitions():
+            yield from partition
+    finally:  # the server-side cursor, also when the reader stops early
+        result.close()
 
 
 # --- the export formats -----------------------------------------------------------------
@@ -316,8 +320,10 @@ def audited_stream(petition: Petition, filters: Filters, fmt: str, actor: str, a
     counter = [0]
     outcome = "incomplete"
     try:
-        with engine.connect() as connection:
-            rows = stream(connection, export_query(petition.id, filters))
+        with (
+            engine.connect() as connection,
+            closing(stream(connection, export_query(petition.id, filters))) as rows,
+        ):
             if fmt == "csv":
                 yield from csv_chunks(rows, counter)
             else:
