@@ -1,0 +1,67 @@
+"""Helpers for the resilience stories: real HTTP to real servers, killed for real."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PETITION = "paid-family-leave"
+UNLIMITED = "1000000000 per minute"
+
+
+def request(port: int, method: str, path: str, body: dict | None = None, timeout: float = 10):
+    """(status, headers, body bytes) of one request to 127.0.0.1:port; (0, {}, b"") if refused."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=data, headers=headers, method=method
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return 0, {}, b""
+
+
+def signer(email: str, **overrides) -> dict:
+    fields = {
+        "first_name": "Rosa",
+        "last_name": "Parks",
+        "email": email,
+        "state": "NY",
+        "zip": "10118",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def sign(port: int, email: str, **overrides):
+    return request(
+        port, "POST", f"/api/petitions/{PETITION}/signatures", signer(email, **overrides)
+    )
+
+
+def process_tree(pid: int) -> list[int]:
+    """pid and all its descendants (Linux /proc)."""
+    found = [pid]
+    for parent in found:
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        found.extend(int(c) for c in children)
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a server and every worker at once: nothing gets to clean up."""
+    for member in process_tree(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(member, signal.SIGKILL)
