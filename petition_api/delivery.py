@@ -316,7 +316,7 @@ class Delivery:
                     row.comment or "",
                     row.petition_version,
                     row.created_at.isoformat(),
-                    *row[9:],
+                    *(value or "" for value in row[9:]),
                 ]
                 uncovered = not self.fonts.covers("".join(values))
                 for code in codes:
