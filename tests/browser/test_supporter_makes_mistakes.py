@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import ARTIFACTS
 from .support import fill_in, unique_email, wait_for_form_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -27,6 +28,8 @@ def test_a_supporter_submits_bad_input_and_sees_each_error_next_to_its_field(cam
     alert = page.locator("[data-gs-alert]")
     expect(alert).to_have_attribute("aria-live", "assertive")
     expect(alert).to_contain_text("fields need your attention")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("[data-gs-panel]").screenshot(path=str(ARTIFACTS / "petition-form-errors.png"))
 
     page.fill("#gs-first_name", "Ada")
     page.fill("#gs-email", unique_email("ada"))
@@ -47,6 +50,8 @@ def test_a_supporter_whose_zip_spans_two_districts_chooses_theirs(campaign, page
     expect(choices.get_by_role("radio")).to_have_count(2)
     choices.get_by_label("NY-12").check()
     assert page.input_value("[name=district]") == "NY-12"
+    ARTIFACTS.mkdir(exist_ok=True)
+    choices.screenshot(path=str(ARTIFACTS / "district-choice.png"))
 
     page.fill("#gs-zip", "10004")
     page.press("#gs-zip", "Tab")

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import ARTIFACTS
 from .support import fill_in, signature_posts, unique_email, wait_for_form_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -28,6 +29,8 @@ def test_a_supporter_signs_with_javascript_on_and_sees_the_thank_you_panel(campa
     expect(share).to_have_count(3)
     expect(share.nth(0)).to_have_attribute("href", re.compile(r"^https://www\.facebook\.com/"))
     expect(thanks.locator("[data-gs-copy]")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    thanks.screenshot(path=str(ARTIFACTS / "thank-you-panel.png"))
 
     [sent] = signature_posts(traffic)
     assert sent["email"] == address

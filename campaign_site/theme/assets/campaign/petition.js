@@ -113,20 +113,18 @@
   function askForDistrict(form, fieldset, districts) {
     var choices = fieldset.querySelector("[data-gs-district-choices]");
     choices.textContent = "";
-    districts.forEach(function (item, index) {
-      var id = "gs-district-" + index;
+    districts.forEach(function (item) {
       var label = document.createElement("label");
       var radio = document.createElement("input");
       radio.type = "radio";
       radio.name = "gs-district-choice"; // not "district": the hidden field carries the answer
-      radio.id = id;
       radio.value = item.district;
       radio.addEventListener("change", function () {
         form.elements.district.value = radio.value;
       });
-      label.htmlFor = id;
-      label.textContent = item.district + (item.representative ? ": " + item.representative : "");
-      choices.append(radio, label);
+      label.className = "gs-choice";
+      label.append(radio, " " + item.district + (item.representative ? ": " + item.representative : ""));
+      choices.append(label);
     });
     fieldset.hidden = false;
   }
