@@ -9,7 +9,16 @@ from .conftest import ARTIFACTS, AXE
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.mark.parametrize("path", ["", "petitions/paid-family-leave/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "petitions/paid-family-leave/",
+        "petitions/paid-family-leave/thanks/",
+        "statistics/paid-leave-access/",
+        "stories/",
+    ],
+)
 def test_a_screen_reader_user_meets_no_serious_accessibility_problems(campaign, page, path):
     page.goto(campaign.url(path))
     page.add_script_tag(path=str(AXE))
