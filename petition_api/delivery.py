@@ -22,13 +22,10 @@ a time and handed to the archive, then deleted before the next state.
 
 from __future__ import annotations
 
-import copy
 import csv
-import io
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from collections import Counter
@@ -37,17 +34,10 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
 
 import click
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 from flask.cli import AppGroup
-from fontTools import subset as ftsubset
-from fontTools import ttLib
-from fpdf import FPDF
-from fpdf.enums import TextMode, XPos, YPos
-from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.output import PDFResourceType
 from sqlalchemy import func, select
 
 from . import audit, congress, db, openapi
@@ -259,6 +249,8 @@ class Delivery:
         self.packets: list[Packet] = []
         self.signers = 0
         self.unresolved = 0
+        from .packets import PacketFonts  # fpdf2 loads only when a delivery is made
+
         self.fonts = PacketFonts()
         self.needs_cjk = not self.fonts.covers(
             " ".join([petition.title, petition.ask, *(v.ask + v.title for v in self.versions)])
@@ -365,6 +357,8 @@ class Delivery:
             extra.append("street")
         header = ["first_name", "last_name", "city", "zip", "district", "comment",
                   "petition_version", "signed_at", *extra]  # fmt: skip
+        from .packets import PacketPDF
+
         pdf = PacketPDF(self, tally)
         with (
             open(tally.path, encoding="utf-8", newline="") as raw,
@@ -462,406 +456,6 @@ class Delivery:
             lines += ["", f"As requested, this archive includes signers' {' and '.join(asked)}."]
             lines += ["Handle it as personal data: share it only with the offices it names."]
         return "\n".join(lines) + "\n"
-
-
-# --- the PDF ---------------------------------------------------------------------------
-
-
-class PacketFonts:
-    """DejaVu, bundled, and for the rare packet that needs them, fallbacks.
-
-    Parsing a font costs fpdf2 more than rendering a small packet, and a delivery
-    has one packet per office (541), so fonts are parsed once per process and
-    every packet gets a copy with its own glyph subset (fpdf2 2.8's TTFFont). The
-    main font is DejaVu cut down to Latin, Greek, Cyrillic and punctuation (1,700
-    glyphs instead of 6,000: packing it into a packet is 6 times faster); a packet
-    with a character outside that also embeds full DejaVu and the CJK font.
-    Headings are DejaVu drawn with a stroke (text mode 2), which looks bold and
-    saves embedding a second font in every packet.
-    """
-
-    FULL = FONTS / "DejaVuSans.ttf"
-    RANGES = (
-        (0x20, 0x7E), (0xA0, 0x4FF), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20BF),
-        (0x2100, 0x214F), (0xFFFD, 0xFFFD),
-    )  # fmt: skip
-    _templates: ClassVar[dict[str, tuple[bytes, TTFFont]]] = {}
-    _lock = threading.Lock()
-
-    def __init__(self):
-        self.cjk = cjk_font()
-        self.main_chars = frozenset(self.template("main")[1].cmap)
-
-    def covers(self, text: str) -> bool:
-        """Can the main font draw all of it? (If not, the packet gets the fallbacks.)"""
-        return text.isascii() or all(ord(c) in self.main_chars for c in text)
-
-    @classmethod
-    def template(cls, name: str) -> tuple[bytes, TTFFont]:
-        with cls._lock:
-            found = cls._templates.get(name)
-            if found is None:
-                if name == "main":
-                    data = cls._latin()
-                else:
-                    data = (cls.FULL if name == "full" else Path(name)).read_bytes()
-                font = TTFFont(FPDF(), io.BytesIO(data), "template", "", collection_font_number=0)
-                found = cls._templates[name] = (data, font)
-            return found
-
-    @classmethod
-    def _latin(cls) -> bytes:
-        font = ttLib.TTFont(cls.FULL)
-        options = ftsubset.Options()
-        options.glyph_names = True
-        options.notdef_outline = True
-        options.layout_features = []
-        options.name_IDs = ["*"]
-        options.drop_tables += ["FFTM"]
-        subsetter = ftsubset.Subsetter(options)
-        subsetter.populate(unicodes=[u for low, high in cls.RANGES for u in range(low, high + 1)])
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-        return out.getvalue()
-
-    def install(self, pdf: FPDF, with_fallbacks: bool) -> None:
-        self._attach(pdf, "dejavu", "main")
-        if with_fallbacks:
-            self._attach(pdf, "dejavufull", "full")
-            fallbacks = ["dejavufull"]
-            if self.cjk is not None:
-                self._attach(pdf, "cjk", str(self.cjk))
-                fallbacks.append("cjk")
-            pdf.set_fallback_fonts(fallbacks, exact_match=False)
-
-    def _attach(self, pdf: FPDF, family: str, name: str) -> None:
-        data, template = self.template(name)
-        font = copy.copy(template)
-        font.i = len(pdf.fonts) + 1
-        font.fontkey = family
-        font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True, fontNumber=0)
-        font.subset = SubsetMap(font)
-        font.missing_glyphs = []
-        font.biggest_size_pt = 0
-        pdf.fonts[family] = font
-
-
-def _day(value: datetime | None) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
-
-
-class PacketPDF(FPDF):
-    def __init__(self, delivery: Delivery, tally: Tally):
-        super().__init__(format="Letter", unit="mm")
-        self.delivery = delivery
-        self.office = tally.office
-        self.tally = tally
-        self.set_margins(18, 20, 18)
-        self.set_auto_page_break(True, margin=18)
-        self.set_title(f"{delivery.petition.title}: {tally.office.code}")
-        self.set_author("Groundswell")
-        self.set_creation_date(delivery.generated)
-        delivery.fonts.install(self, with_fallbacks=tally.needs_cjk or delivery.needs_cjk)
-        self.measure = Measure(self)
-        self.add_page()
-        self.cover()
-
-    def para(self, height: float, text: str) -> None:
-        for line in self.measure.wrap(text, self.epw, self.font_size_pt):
-            self.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def bold(self, size: float) -> None:
-        self.set_font("dejavu", "", size)
-        self.set_draw_color(0)
-        self.set_line_width(size * 0.015)
-        self.text_mode = TextMode.FILL_STROKE
-
-    def regular(self, size: float) -> None:
-        self.set_font("dejavu", "", size)
-        if self.text_mode != TextMode.FILL:
-            self.text_mode = TextMode.FILL
-            self._out("0 Tr")  # fpdf2 writes Tr only for modes other than fill
-        self.set_line_width(0.2)
-
-    def header(self):
-        self.regular(8)
-        self.set_text_color(90)
-        self.cell(
-            self.epw * 0.7, 5, self.delivery.petition.title[:90], new_x=XPos.RIGHT, new_y=YPos.TOP
-        )
-        self.cell(0, 5, f"{self.office.code} · {self.office.addressee}"[:60], align="R",
-                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
-        self.set_draw_color(180)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.set_text_color(0)
-        self.ln(4)
-
-    def footer(self):
-        self.set_y(-12)
-        self.regular(8)
-        self.set_text_color(90)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
-        self.set_text_color(0)
-
-    def cover(self):
-        d, o, t = self.delivery, self.office, self.tally
-        self.bold(15)
-        self.para(7.5, d.petition.title)
-        self.ln(2)
-        self.regular(10.5)
-        self.para(5.5, f"Generated {_day(d.generated)}")
-        self.ln(4)
-        self.bold(11)
-        self.para(6, f"To: {o.addressee}")
-        self.regular(10.5)
-        role = f"{o.role.capitalize()}, {o.area} ({o.code})"
-        if o.party:
-            role += f", {o.party}"
-        self.para(5.5, role)
-        if o.address:
-            self.para(5.5, o.address)
-        self.ln(5)
-        people = "constituent" if t.count == 1 else "constituents"
-        when = (
-            f"on {_day(t.first)}"
-            if t.first and t.first.date() == t.last.date()
-            else f"between {_day(t.first)} and {_day(t.last)}"
-        )
-        confirmed = (
-            " Each one confirmed their signature from their own email address."
-            if d.options.filters.statuses == ("validated",)
-            else ""
-        )
-        self.para(
-            5.5,
-            f"{t.count:,} of your {people} in {o.area} signed this petition {when}.{confirmed} "
-            "Their names, towns and comments follow.",
-        )
-        self.ln(4)
-        versions = [v for v in d.versions if v.version in t.versions]
-        if not versions:
-            versions = [_CurrentVersion(d.petition)]
-        if len(versions) == 1:
-            self.bold(10.5)
-            self.para(5.5, "They ask:")
-            self.regular(10.5)
-            self.para(5.5, versions[0].ask)
-        else:
-            self.para(
-                5.5,
-                "The petition's wording changed while it was open. Each signer signed one of "
-                "these versions; the table's last column says which.",
-            )
-            for v in versions:
-                self.ln(2)
-                self.bold(10.5)
-                label = d.version_labels.get(v.version, "?")
-                n = t.versions[v.version]
-                self.para(5.5, f"Version {label} ({n:,} signers): {v.title}")
-                self.regular(10.5)
-                self.para(5.5, v.ask)
-        if o.chamber == "senate" and t.unresolved:
-            self.ln(3)
-            self.regular(9)
-            self.para(
-                5,
-                f"{t.unresolved:,} of these signers live in a ZIP code that spans more than one "
-                "House district; they appear here and in your state's other senator's packet.",
-            )
-
-    def start_table(self, extra: list[str], several_versions: bool) -> FastTable:
-        self.set_auto_page_break(False, margin=18)  # rows break pages themselves
-        self.ln(6)
-        self.bold(12)
-        self.cell(0, 7, "Signers", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        columns = [("Name", 0.26), ("City", 0.17), ("ZIP", 0.09), ("Comment", 0.48)]
-        if "email" in extra:
-            columns = [("Name", 0.2), ("Email", 0.22), ("City", 0.13), ("ZIP", 0.08),
-                       ("Comment", 0.37)]  # fmt: skip
-        if "street" in extra:
-            columns.insert(1, ("Street", 0.18))
-            scale = 1 / sum(w for _, w in columns)
-            columns = [(n, w * scale) for n, w in columns]
-        if several_versions:
-            columns = [(n, w * 0.95) for n, w in columns] + [("Ver.", 0.05)]
-        return FastTable(self, columns, extra, several_versions)
-
-
-@dataclass
-class _CurrentVersion:
-    petition: Petition
-
-    @property
-    def version(self):
-        return self.petition.version
-
-    @property
-    def title(self):
-        return self.petition.title
-
-    @property
-    def ask(self):
-        return self.petition.ask
-
-
-class Measure:
-    """Text widths from the fonts' own glyph widths, and greedy word wrapping.
-
-    fpdf2's multi_cell measures a line once per character added (quadratic);
-    this measures a word at a time, which matters with 541 packets.
-    """
-
-    def __init__(self, pdf: FPDF):
-        self.k = pdf.k
-        self.main = pdf.fonts["dejavu"]
-        self.fallbacks = [pdf.fonts[k] for k in ("dejavufull", "cjk") if k in pdf.fonts]
-        self.ascii_w = [self.main.cw[c] for c in range(128)]
-
-    def font_for(self, char: str):
-        code = ord(char)
-        if code in self.main.cmap:
-            return self.main
-        return next((f for f in self.fallbacks if code in f.cmap), self.main)
-
-    def runs(self, text: str):
-        """(font, text) pieces: the main font wherever it has the glyphs."""
-        current, start = None, 0
-        for i, char in enumerate(text):
-            font = self.font_for(char)
-            if font is not current:
-                if current is not None:
-                    yield current, text[start:i]
-                current, start = font, i
-        if current is not None:
-            yield current, text[start:]
-
-    def width(self, text: str, size: float) -> float:
-        """In mm, at `size` points."""
-        if text.isascii():
-            w = self.ascii_w
-            units = sum([w[b] for b in text.encode()])
-        else:
-            units = sum(self.font_for(c).cw[ord(c)] for c in text)
-        return units * size / 1000 / self.k
-
-    def wrap(self, text: str, width: float, size: float) -> list[str]:
-        if not text:
-            return [""]
-        if "\n" not in text and self.width(text, size) <= width:
-            return [text]
-        lines: list[str] = []
-        for paragraph in text.replace("\r", "").split("\n"):
-            line = ""
-            for word in paragraph.split(" "):
-                candidate = f"{line} {word}" if line else word
-                if self.width(candidate, size) <= width:
-                    line = candidate
-                    continue
-                if line:
-                    lines.append(line)
-                line = ""
-                while self.width(word, size) > width:  # wider than the column: split it
-                    cut = max(1, len(word) - 1)
-                    while cut > 1 and self.width(word[:cut], size) > width:
-                        cut -= 1
-                    lines.append(word[:cut])
-                    word = word[cut:]
-                line = word
-            lines.append(line)
-        return lines or [""]
-
-
-class FastTable:
-    """Rows written straight into the page's content stream.
-
-    fpdf2's cell() costs ~80 µs; a packet of a million rows cannot afford it, so
-    rows are laid out here: text wrapped by the fonts' own glyph widths, each
-    run in DejaVu or (for characters DejaVu lacks, e.g. Chinese) the CJK
-    fallback, with the fonts registered on every page that uses them.
-    """
-
-    SIZE = 8.0
-    PAD = 1.0
-
-    def __init__(self, pdf: PacketPDF, columns, extra, several_versions):
-        self.pdf = pdf
-        self.columns = [(name, pdf.epw * share) for name, share in columns]
-        self.extra = extra
-        self.several_versions = several_versions
-        self.main = pdf.fonts["dejavu"]
-        self.fallbacks = pdf.measure.fallbacks
-        self.measure = pdf.measure
-        self.line_h = self.SIZE * 0.3528 * 1.2
-        self.cache: dict[str, tuple[str, bool]] = {}
-        self.labels = pdf.delivery.version_labels
-        self.title_row()
-
-    def title_row(self):
-        pdf = self.pdf
-        pdf.bold(self.SIZE)
-        x = pdf.l_margin
-        for name, width in self.columns:
-            pdf.set_x(x)
-            pdf.cell(width, self.line_h + 1, name)
-            x += width
-        pdf.ln(self.line_h + 1.5)
-        pdf.set_draw_color(120)
-        pdf.line(pdf.l_margin, pdf.get_y() - 0.5, pdf.w - pdf.r_margin, pdf.get_y() - 0.5)
-        pdf.regular(self.SIZE)
-        pdf.set_draw_color(215)
-
-    def row(self, values: list[str]) -> None:
-        first, last, city, zip_code, _district, comment, version, _signed, *extra = values
-        by_name = {"Name": f"{first} {last}", "City": city, "ZIP": zip_code, "Comment": comment}
-        for name, value in zip(self.extra, extra, strict=False):
-            by_name[name.capitalize()] = value
-        by_name["Ver."] = self.labels.get(version, "?")
-        wrap, size = self.measure.wrap, self.SIZE
-        cells = [wrap(by_name[name], width - 2 * self.PAD, size) for name, width in self.columns]
-        height = max(len(c) for c in cells) * self.line_h + self.PAD * 1.5
-        pdf = self.pdf
-        if pdf.y + height > pdf.h - pdf.b_margin:
-            pdf.add_page()
-            self.title_row()
-        k, top = pdf.k, pdf.h - pdf.y
-        ops = ["BT 0 Tr"]
-        x = pdf.l_margin
-        for (_, width), lines in zip(self.columns, cells, strict=True):
-            for i, line in enumerate(lines):
-                if line:
-                    encoded, fallbacks = self.encode(line)
-                    for font in fallbacks:  # fonts a page uses must be in its resources
-                        pdf._resource_catalog.add(PDFResourceType.FONT, font.i, pdf.page)
-                    base = top - self.PAD - (i + 0.8) * self.line_h
-                    ops.append(f"1 0 0 1 {(x + self.PAD) * k:.2f} {base * k:.2f} Tm {encoded}")
-            x += width
-        ops.append("ET")
-        y = (top - height) * k
-        ops.append(f"{pdf.l_margin * k:.2f} {y:.2f} m {(pdf.w - pdf.r_margin) * k:.2f} {y:.2f} l S")
-        pdf._out(" ".join(ops))
-        pdf.y += height
-
-    def encode(self, text: str) -> tuple[str, list]:
-        """The text's operators, and the fallback fonts it uses (to register on the page)."""
-        found = self.cache.get(text)
-        if found is not None:
-            return found
-        size = f"{self.SIZE:.2f} Tf"
-        main = self.main
-        if text.isascii() or not self.fallbacks:
-            found = (f"/F{main.i} {size} {main.encode_text(text)}", [])
-        else:
-            runs, used = [], []
-            for font, run in self.measure.runs(text):
-                if font is not main and font not in used:
-                    used.append(font)
-                runs.append(f"/F{font.i} {size} {font.encode_text(run)}")
-            found = (" ".join(runs), used)
-        if len(self.cache) > 50_000:
-            self.cache.clear()
-        self.cache[text] = found
-        return found
 
 
 # --- the archive, streamed -------------------------------------------------------------

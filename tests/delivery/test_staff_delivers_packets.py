@@ -202,7 +202,7 @@ def test_unicode_names_appear_in_the_pdf(app, client, token):
 
 
 def test_a_supporter_signs_confirms_and_finds_herself_in_her_representatives_packet(
-    app, client, runner, token
+    app, client, runner, token, tmp_path
 ):
     # 10001 spans NY-10 and NY-12: the form asked her, and she chose NY-12.
     signed = client.post(
@@ -213,12 +213,10 @@ def test_a_supporter_signs_confirms_and_finds_herself_in_her_representatives_pac
     send_mail(runner)
     assert client.post(confirm_path(mailbox(app)[-1])).status_code == 200
 
-    result = runner.invoke(args=["delivery", "export", PETITION, "--out", str(app.instance_path)])
+    result = runner.invoke(args=["delivery", "export", PETITION, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "1 signers" in result.output
-    from pathlib import Path
-
-    (archive,) = Path(app.instance_path).glob("paid-family-leave-delivery-*.zip")
+    (archive,) = (tmp_path / "out").glob("paid-family-leave-delivery-*.zip")
     files = read_archive(archive.read_bytes())
     assert "Maria Hernandez-Delivery" in pdf_text(files["NY/NY-12.pdf"])
     assert "Maria Hernandez-Delivery" in pdf_text(files["NY/NY-SR.pdf"])
