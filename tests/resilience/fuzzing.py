@@ -1,0 +1,41 @@
+"""What the fuzz tests share: an app with no limits in the way, and the row counts."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import func, select
+
+from petition_api.models import Outbox, Signature
+
+from ..conftest import prepared_app
+from .support import UNLIMITED
+
+# How many generated cases each fuzz test runs: a few in `make test`, many in
+# `make bench` (bench/run.py sets it so the total passes 10,000).
+EXAMPLES = int(os.environ.get("GROUNDSWELL_FUZZ_EXAMPLES", "25"))
+
+
+def fuzz_app(tmp_path):
+    app = prepared_app(
+        f"sqlite:///{tmp_path / 'fuzz.db'}",
+        tmp_path,
+        LIMIT_IP_SOFT=UNLIMITED,
+        LIMIT_IP_HARD=UNLIMITED,
+        LIMIT_PETITION=UNLIMITED,
+        TESTING=False,  # errors go through the handlers, as in production
+    )
+    return app
+
+
+def rows(app) -> tuple[int, int]:
+    with app.extensions["sessionmaker"]() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Signature)),
+            session.scalar(select(func.count()).select_from(Outbox)),
+        )
+
+
+def accepted(status: int) -> bool:
+    """Answers after which a new row may exist: a signature taken or confirmed."""
+    return status in (200, 201, 303)
