@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 
 from sqlalchemy import func, select
@@ -14,6 +15,22 @@ from .support import UNLIMITED
 # How many generated cases each fuzz test runs: a few in `make test`, many in
 # `make bench` (bench/run.py sets it so the total passes 10,000).
 EXAMPLES = int(os.environ.get("GROUNDSWELL_FUZZ_EXAMPLES", "25"))
+# bench/run.py asks for the number of cases actually run (each process appends one line).
+TALLY_FILE = os.environ.get("GROUNDSWELL_FUZZ_TALLY", "")
+_cases = [0]
+
+
+def tally() -> None:
+    _cases[0] += 1
+
+
+def _write_tally() -> None:
+    if TALLY_FILE and _cases[0]:
+        with open(TALLY_FILE, "a", encoding="utf-8") as out:
+            out.write(f"{_cases[0]}\n")
+
+
+atexit.register(_write_tally)
 
 
 def fuzz_app(tmp_path):

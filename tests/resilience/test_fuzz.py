@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .fuzzing import EXAMPLES, accepted, fuzz_app, rows
+from .fuzzing import EXAMPLES, accepted, fuzz_app, rows, tally
 from .support import PETITION
 
 FIELDS = [
@@ -81,6 +81,7 @@ def segment(text: str) -> str:
 
 
 def check(app, before, response) -> None:
+    tally()
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
     if not accepted(response.status_code):
         assert rows(app) == before, f"a refused request ({response.status_code}) stored a row"
@@ -137,6 +138,7 @@ def test_public_reads(fuzzed, path, query):
     app, client = fuzzed
     before = rows(app)
     response = client.get(f"{path}?{quote(query)}")
+    tally()
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
     assert rows(app) == before
     if response.status_code == 200 and response.is_json:
@@ -156,6 +158,7 @@ def test_confirmation_links(fuzzed, token, method, body):
     app, client = fuzzed
     before = rows(app)
     response = client.open(f"/confirm/{segment(token)}", method=method, data=body)
+    tally()
     assert response.status_code < 500
     assert response.status_code in (308, 400, 404, 405, 410, 413, 415)  # no such token
     assert rows(app) == before
