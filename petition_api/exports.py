@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context
 from flask.cli import AppGroup
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, select, type_coerce
 
 from . import audit, db, openapi
 from .models import Petition, PetitionVersion, Signature, Status
@@ -162,14 +162,34 @@ CSV_COLUMNS = (
 )
 
 
+STAMPS = ("created_at", "validated_at")
+FREE_TEXT = ("first_name", "last_name", "email", "street", "city", "comment", "utm_source",
+             "utm_medium", "utm_campaign", "utm_content", "variant", "page")  # fmt: skip
+
+
 def export_query(petition_id: int, filters: Filters) -> Select:
-    columns = [getattr(Signature, c) for c in CSV_COLUMNS if c != "email_updates"]
-    query = select(*columns, Signature.updates_consent_id.is_not(None).label("email_updates"))
-    return filters.apply(query, petition_id).order_by(Signature.id)
+    columns = []
+    for name in CSV_COLUMNS:
+        if name == "email_updates":
+            columns.append(Signature.updates_consent_id.is_not(None).label(name))
+        elif name in STAMPS:
+            # As the driver gives it (SQLite: text), not parsed into a datetime and
+            # formatted again: that round trip was a third of a 1M-row export.
+            columns.append(type_coerce(getattr(Signature, name), String).label(name))
+        else:
+            columns.append(getattr(Signature, name))
+    return filters.apply(select(*columns), petition_id).order_by(Signature.id)
 
 
-def _iso(value: datetime | None) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else ""
+def _iso(value: datetime | str | None) -> str:
+    """RFC 3339 UTC, from a datetime or SQLite's stored `YYYY-MM-DD HH:MM:SS[.ffffff]`."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return f"{value[:10]}T{value[11:19]}+00:00"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class _Buffer(io.StringIO):
@@ -184,19 +204,26 @@ def csv_chunks(rows: Iterable, counter: list[int]) -> Iterator[str]:
     buffer = _Buffer()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for n, row in enumerate(rows, start=1):
-        m = row._mapping
-        writer.writerow(
-            [
-                _iso(m[c]) if c in ("created_at", "validated_at") else
-                ("yes" if m[c] else "no") if c == "email_updates" else
-                inert(m[c])
-                for c in CSV_COLUMNS
-            ]
-        )  # fmt: skip
-        counter[0] = n
+    texts = [i for i, c in enumerate(CSV_COLUMNS) if c in FREE_TEXT]
+    stamps = [i for i, c in enumerate(CSV_COLUMNS) if c in STAMPS]
+    consent = CSV_COLUMNS.index("email_updates")
+    danger = frozenset(FORMULA_START)
+    n = 0
+    for row in rows:
+        values = list(row)
+        for i in texts:
+            value = values[i]
+            if value and (value[0] in danger or (value[0] == " " and inert(value) != value)):
+                values[i] = "'" + value
+        for i in stamps:
+            values[i] = _iso(values[i])
+        values[consent] = "yes" if values[consent] else "no"
+        writer.writerow(values)
+        n += 1
         if buffer.tell() > 1 << 16:
+            counter[0] = n
             yield buffer.take()
+    counter[0] = n
     yield buffer.take()
 
 
