@@ -33,7 +33,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -203,12 +203,28 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
             try:
-                with urllib.request.urlopen(self.url("/bench/hello"), timeout=1):  # noqa: S310
+                with urllib.request.urlopen(self.url("/bench/hello"), timeout=1):  # noqa: S310 - loopback
                     return
             except OSError:
                 time.sleep(0.1)
         self.stop()
         raise TimeoutError("gunicorn did not answer within 30 s")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by gunicorn's master and workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        with suppress(OSError):
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / ticks
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -229,8 +245,15 @@ class Server:
         self.stop()
 
 
-def wrk(url: str, seconds: int, script: str | None = None, env: dict | None = None) -> dict:
-    """One bounded wrk run; returns its counters and latency percentiles."""
+def wrk(
+    url: str,
+    seconds: int,
+    script: str | None = None,
+    env: dict | None = None,
+    server: Server | None = None,
+) -> dict:
+    """One bounded wrk run; returns its counters, latency percentiles and server CPU."""
+    cpu_before = server.cpu_seconds() if server else 0.0
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         if script:
             lua.write((BENCH / script).read_text())
@@ -257,6 +280,7 @@ def wrk(url: str, seconds: int, script: str | None = None, env: dict | None = No
         )
     finally:
         os.unlink(lua.name)
+    cpu = server.cpu_seconds() - cpu_before if server else 0.0
     match = BENCH_LINE.search(completed.stdout)
     if not match:
         raise RuntimeError(f"wrk printed no result:\n{completed.stdout}\n{completed.stderr}")
@@ -271,6 +295,7 @@ def wrk(url: str, seconds: int, script: str | None = None, env: dict | None = No
         "p95_ms": raw["p95_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
         "max_ms": raw["max_us"] / 1000,
+        "cpu_ms_per_req": 1000 * cpu / raw["requests"] if raw["requests"] else 0.0,
     }
 
 
@@ -290,6 +315,10 @@ def throughput(name: str, runs: list[dict], ceilings: list[dict], **extra) -> di
         "p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 2),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 2),
         "errors": sum(r["errors"] for r in runs),
+        "server_cpu_ms_per_req": round(statistics.median(r["cpu_ms_per_req"] for r in runs), 3),
+        "ceiling_cpu_ms_per_req": round(
+            statistics.median(c["cpu_ms_per_req"] for c in ceilings), 3
+        ),
         "runs": len(runs),
         "seconds_per_run": extra.pop("seconds", None),
         "server": f"gunicorn {WORKER_CLASS} x{WORKERS}",
@@ -298,7 +327,7 @@ def throughput(name: str, runs: list[dict], ceilings: list[dict], **extra) -> di
     }
 
 
-def db_scalar(database_url: str, sql: str):
+def db_scalar(database_url: str, sql: str, **params):
     import sqlalchemy as sa
 
     from petition_api.db import make_engine
@@ -306,7 +335,7 @@ def db_scalar(database_url: str, sql: str):
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
-            return connection.execute(sa.text(sql)).scalar()
+            return connection.execute(sa.text(sql), params).scalar()
     finally:
         engine.dispose()
 
@@ -344,12 +373,15 @@ def bench_sign(name: str, database_url: str, workdir: Path, args) -> dict:
         wrk(server.url("/bench/hello"), 1)  # warm up every worker
         wrk(server.url(sign_url), 1, "sign.lua", {"BENCH_RUN": "warm"})
         for i in range(args.runs):
-            ceilings.append(wrk(server.url("/bench/hello"), args.seconds))
-            runs.append(wrk(server.url(sign_url), args.seconds, "sign.lua", {"BENCH_RUN": f"r{i}"}))
+            ceilings.append(wrk(server.url("/bench/hello"), args.seconds, server=server))
+            runs.append(
+                wrk(server.url(sign_url), args.seconds, "sign.lua", {"BENCH_RUN": f"r{i}"}, server)
+            )
             log(
                 f"{name} run {i + 1}: {runs[-1]['rate']:.0f} req/s "
                 f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms, "
-                f"errors {runs[-1]['errors']}"
+                f"errors {runs[-1]['errors']}, server CPU {runs[-1]['cpu_ms_per_req']:.2f} ms/req "
+                f"(hello {ceilings[-1]['cpu_ms_per_req']:.2f})"
             )
     stored = db_scalar(database_url, "SELECT count(*) FROM signatures")
     answered = sum(r["requests"] - r["status_errors"] for r in runs)
@@ -370,8 +402,10 @@ def bench_confirm(database_url: str, workdir: Path, args) -> dict:
         for i in range(args.runs):
             chunk = workdir / f"tokens-{i}.txt"
             chunk.write_text("\n".join(tokens[i * per_run : (i + 1) * per_run]) + "\n")
-            ceilings.append(wrk(server.url("/bench/hello"), seconds))
-            runs.append(wrk(server.url("/"), seconds, "confirm.lua", {"BENCH_TOKENS": str(chunk)}))
+            ceilings.append(wrk(server.url("/bench/hello"), seconds, server=server))
+            runs.append(
+                wrk(server.url("/"), seconds, "confirm.lua", {"BENCH_TOKENS": str(chunk)}, server)
+            )
             log(
                 f"confirm.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
                 f"(ceiling {ceilings[-1]['rate']:.0f}, {per_run} tokens)"
@@ -405,7 +439,7 @@ class Stream:
             self.server.url(path), data=body, headers={"Content-Type": content_type}
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
@@ -452,7 +486,7 @@ class Watcher:
 
     def read(self) -> int:
         url = self.server.url(f"/api/petitions/{PETITION}")
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
             return json.load(response)["count"]
 
     def run(self) -> None:
@@ -484,8 +518,8 @@ def bench_count(database_url: str, workdir: Path, args) -> dict:
         with Stream(server, database_url, tokens) as stream:
             wrk(server.url("/bench/hello"), 1)
             for i in range(args.runs):
-                ceilings.append(wrk(server.url("/bench/hello"), args.seconds))
-                runs.append(wrk(server.url(count_url), args.seconds))
+                ceilings.append(wrk(server.url("/bench/hello"), args.seconds, server=server))
+                runs.append(wrk(server.url(count_url), args.seconds, server=server))
                 log(
                     f"count.sqlite run {i + 1}: {runs[-1]['rate']:.0f} req/s "
                     f"(ceiling {ceilings[-1]['rate']:.0f}), p99 {runs[-1]['p99_ms']:.1f} ms"
@@ -494,7 +528,8 @@ def bench_count(database_url: str, workdir: Path, args) -> dict:
         exact = db_scalar(
             database_url,
             "SELECT count(*) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
-            f"WHERE p.slug = '{PETITION}' AND s.status = 'validated'",
+            "WHERE p.slug = :slug AND s.status = 'validated'",
+            slug=PETITION,
         )
         converged_after = None
         while time.monotonic() - stopped < refresh * 3:
