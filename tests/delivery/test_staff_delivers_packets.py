@@ -226,3 +226,43 @@ def test_a_supporter_signs_confirms_and_finds_herself_in_her_representatives_pac
         "NY/NY-JR.pdf",
         "NY/NY-SR.pdf",
     ]
+
+
+def test_a_packet_lists_each_version_of_the_ask_its_signers_saw(app, client, token):
+    from sqlalchemy import select
+
+    from petition_api.models import Petition, PetitionVersion, utcnow
+
+    with app.extensions["sessionmaker"]() as session:
+        petition = session.scalar(select(Petition).where(Petition.slug == PETITION))
+        session.add(
+            PetitionVersion(
+                petition_id=petition.id,
+                version="0ld0ld0ld0ld0ld0",
+                title="Paid family leave now",
+                ask="We ask Congress for paid leave.",
+                first_seen_at=utcnow().replace(year=2025),
+            )
+        )
+        session.commit()
+    add_signatures(
+        app,
+        [
+            {"state": "VT", "zip": "05401", "petition_version": "0ld0ld0ld0ld0ld0"},
+            {"state": "VT", "zip": "05401"},
+            {"state": "VT", "zip": "05401"},
+        ],
+    )
+    files = read_archive(
+        client.get(f"/api/petitions/{PETITION}/delivery", headers=bearer(token)).data
+    )
+    pages = pdf_pages(files["VT/VT-AL.pdf"])
+    cover = " ".join(pages[0].split())
+    assert "The petition's wording changed while it was open" in cover
+    assert "Version A (1 signers): Paid family leave now We ask Congress for paid leave." in cover
+    assert (
+        "Version B (2 signers): Guarantee paid family leave We ask Congress to guarantee" in cover
+    )
+    table = " ".join(" ".join(pages).split())
+    assert "Signer0000 Springfield 05401 A" in table
+    assert "Signer0001 Springfield 05401 B" in table
