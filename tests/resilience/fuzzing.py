@@ -15,6 +15,8 @@ from .support import UNLIMITED
 # How many generated cases each fuzz test runs: a few in `make test`, many in
 # `make bench` (bench/run.py sets it so the total passes 10,000).
 EXAMPLES = int(os.environ.get("GROUNDSWELL_FUZZ_EXAMPLES", "25"))
+# Schemathesis runs this many per documented operation.
+OPENAPI_EXAMPLES = int(os.environ.get("GROUNDSWELL_OPENAPI_EXAMPLES", "10"))
 # bench/run.py asks for the number of cases actually run (each process appends one line).
 TALLY_FILE = os.environ.get("GROUNDSWELL_FUZZ_TALLY", "")
 _cases = [0]

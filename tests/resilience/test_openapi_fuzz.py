@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from .fuzzing import EXAMPLES, accepted, fuzz_app, rows, tally
+from .fuzzing import OPENAPI_EXAMPLES, accepted, fuzz_app, rows, tally
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzzed_app)
 
 @schema.parametrize()
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=OPENAPI_EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
