@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export FLASK_APP := petition_api
 
-.PHONY: run test bench lint venv site test-deps clean
+.PHONY: run test bench bench-deps lint venv site test-deps clean
 
 venv: $(STAMP)
 
@@ -42,7 +42,11 @@ test: test-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-bench: test-deps
+# wrk, the load generator, from Debian's packages.
+bench-deps: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: test-deps bench-deps
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "no benchmarks yet"; fi
 
 lint: $(STAMP)
