@@ -355,8 +355,25 @@ class FastTable:
         self.fallbacks = pdf.measure.fallbacks
         self.measure = pdf.measure
         self.line_h = self.SIZE * 0.3528 * 1.2
-        self.cache: dict[str, tuple[str, bool]] = {}
+        self.cache: dict[str, str] = {}
+        self.widths: dict[str, float] = {}
+        self.fallback_used: set[int] = set()
         self.labels = pdf.delivery.version_labels
+        k = pdf.k
+        self.font_op = f"/F{self.main.i} {self.SIZE:.2f} Tf"
+        self.rooms = [width - 2 * self.PAD for _, width in self.columns]
+        self.lefts, x = [], pdf.l_margin
+        for _, width in self.columns:
+            self.lefts.append((x + self.PAD) * k)
+            x += width
+        self.x0 = self.lefts[0]
+        self.steps = [""] + [
+            f"{(b - a):.2f} 0 Td" for a, b in zip(self.lefts, self.lefts[1:], strict=False)
+        ]
+        self.rule_from = f"{pdf.l_margin * k:.2f}"
+        self.rule_to = f"{(pdf.w - pdf.r_margin) * k:.2f}"
+        widest = max(max(f.cw.values(), default=1000) for f in [self.main, *self.fallbacks])
+        self.short = int(min(self.rooms) / (widest * self.SIZE / 1000 / k))
         self.title_row()
 
     def title_row(self):
@@ -379,47 +396,79 @@ class FastTable:
         for name, value in zip(self.extra, extra, strict=False):
             by_name[name.capitalize()] = value
         by_name["Ver."] = self.labels.get(version, "?")
-        wrap, size = self.measure.wrap, self.SIZE
-        cells = [wrap(by_name[name], width - 2 * self.PAD, size) for name, width in self.columns]
-        height = max(len(c) for c in cells) * self.line_h + self.PAD * 1.5
+        texts = [by_name[name] for name, _ in self.columns]
         pdf = self.pdf
-        if pdf.y + height > pdf.h - pdf.b_margin:
-            pdf.add_page()
-            self.title_row()
-        k, top = pdf.k, pdf.h - pdf.y
-        ops = ["BT 0 Tr"]
-        x = pdf.l_margin
-        for (_, width), lines in zip(self.columns, cells, strict=True):
-            for i, line in enumerate(lines):
-                if line:
-                    encoded, fallbacks = self.encode(line)
-                    for font in fallbacks:  # fonts a page uses must be in its resources
-                        pdf._resource_catalog.add(PDFResourceType.FONT, font.i, pdf.page)
-                    base = top - self.PAD - (i + 0.8) * self.line_h
-                    ops.append(f"1 0 0 1 {(x + self.PAD) * k:.2f} {base * k:.2f} Tm {encoded}")
-            x += width
+        if all(self.fits(t, room) for t, room in zip(texts, self.rooms, strict=True)):
+            height = self.line_h + self.PAD * 1.5
+            if pdf.y + height > pdf.h - pdf.b_margin:
+                pdf.add_page()
+                self.title_row()
+            # One text object: the row's start, then each column's offset from the last.
+            base = (pdf.h - pdf.y - self.PAD - 0.8 * self.line_h) * pdf.k
+            ops = [f"BT 0 Tr {self.font_op} 1 0 0 1 {self.x0:.2f} {base:.2f} Tm"]
+            for n, text in enumerate(texts):
+                if n:
+                    ops.append(self.steps[n])
+                if text:
+                    ops.append(self.encode(text))
+        else:
+            cells = [
+                self.measure.wrap(t, room, self.SIZE)
+                for t, room in zip(texts, self.rooms, strict=True)
+            ]
+            height = max(len(c) for c in cells) * self.line_h + self.PAD * 1.5
+            if pdf.y + height > pdf.h - pdf.b_margin:
+                pdf.add_page()
+                self.title_row()
+            top = pdf.h - pdf.y
+            ops = [f"BT 0 Tr {self.font_op}"]
+            for x, lines in zip(self.lefts, cells, strict=True):
+                for i, line in enumerate(lines):
+                    if line:
+                        base = (top - self.PAD - (i + 0.8) * self.line_h) * pdf.k
+                        ops.append(f"1 0 0 1 {x:.2f} {base:.2f} Tm {self.encode(line)}")
         ops.append("ET")
-        y = (top - height) * k
-        ops.append(f"{pdf.l_margin * k:.2f} {y:.2f} m {(pdf.w - pdf.r_margin) * k:.2f} {y:.2f} l S")
+        y = (pdf.h - pdf.y - height) * pdf.k
+        ops.append(f"{self.rule_from} {y:.2f} m {self.rule_to} {y:.2f} l S")
         pdf._out(" ".join(ops))
         pdf.y += height
+        if self.fallback_used:  # a font used on a page must be in that page's resources
+            for i in self.fallback_used:
+                pdf._resource_catalog.add(PDFResourceType.FONT, i, pdf.page)
 
-    def encode(self, text: str) -> tuple[str, list]:
-        """The text's operators, and the fallback fonts it uses (to register on the page)."""
+    def fits(self, text: str, room: float) -> bool:
+        if not text:
+            return True
+        if "\n" in text:
+            return False
+        if len(text) <= self.short:  # even of the widest glyphs, this many fit
+            return True
+        found = self.widths.get(text)
+        if found is None:
+            if len(self.widths) > 50_000:
+                self.widths.clear()
+            found = self.widths[text] = self.measure.width(text, self.SIZE)
+        return found <= room
+
+    def encode(self, text: str) -> str:
+        """The text's operators in the main font (set once per row), switching to a
+        fallback font and back for characters the main font lacks."""
         found = self.cache.get(text)
         if found is not None:
             return found
-        size = f"{self.SIZE:.2f} Tf"
         main = self.main
         if text.isascii() or not self.fallbacks:
-            found = (f"/F{main.i} {size} {main.encode_text(text)}", [])
+            found = main.encode_text(text)
         else:
-            runs, used = [], []
+            runs = []
             for font, run in self.measure.runs(text):
-                if font is not main and font not in used:
-                    used.append(font)
-                runs.append(f"/F{font.i} {size} {font.encode_text(run)}")
-            found = (" ".join(runs), used)
+                if font is main:
+                    runs.append(main.encode_text(run))
+                else:
+                    runs.append(f"/F{font.i} {self.SIZE:.2f} Tf {font.encode_text(run)}")
+                    runs.append(self.font_op)
+                    self.fallback_used.add(font.i)
+            found = " ".join(runs)
         if len(self.cache) > 50_000:
             self.cache.clear()
         self.cache[text] = found
