@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Public reference data (ZIP to district, members of Congress), never committed:
+# the README says where to download current files.
+CONGRESS_DATA ?= ../shared/data
 
 export FLASK_APP := petition_api
 
@@ -27,6 +30,12 @@ run: $(STAMP)
 	$(BIN)/python build.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask petitions sync site/petitions.json
+	@if [ -n "$$($(BIN)/flask congress list)" ]; then :; \
+	elif [ -f "$(CONGRESS_DATA)/zccd.csv" ]; then \
+	  $(BIN)/flask congress load --districts "$(CONGRESS_DATA)/zccd.csv" \
+	    --legislators "$(CONGRESS_DATA)/legislators-current.csv"; \
+	else echo "No congressional district data in $(CONGRESS_DATA): ZIP lookups stay empty until" \
+	  "you load it (README, 'Delivery to Congress'), e.g. make run CONGRESS_DATA=~/data"; fi
 	GROUNDSWELL_SITE_DIR=site $(BIN)/python -m petition_api.devserver --host $(HOST) --port $(PORT)
 
 # What the browser tests need and a fresh machine lacks: Debian's Chromium and
