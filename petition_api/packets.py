@@ -123,6 +123,7 @@ class PacketPDF(FPDF):
         self.set_auto_page_break(True, margin=18)
         self.set_title(f"{delivery.petition.title}: {tally.office.code}")
         self.set_author("Groundswell")
+        self.alias_nb_pages("{total}")  # room for a 7-digit page count
         self.set_creation_date(delivery.generated)
         delivery.fonts.install(self, with_fallbacks=tally.needs_cjk or delivery.needs_cjk)
         self.measure = Measure(self)
@@ -163,7 +164,7 @@ class PacketPDF(FPDF):
         self.set_y(-12)
         self.regular(8)
         self.set_text_color(90)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 5, f"Page {self.page_no()} of {{total}}", align="C")
         self.set_text_color(0)
 
     def cover(self):
