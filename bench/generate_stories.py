@@ -41,7 +41,8 @@ TAGS = [
     "volunteers",
 ]
 OPENINGS = [
-    "When the baby came early, {name} had three days of sick leave and a landlord who would not wait.",
+    "When the baby came early, {name} had three days of sick leave and a landlord who would"
+    " not wait.",
     "{name} works the morning shift at a clinic in a county with one bus line.",
     "For {name}, the WIC office was the first place anyone asked how the family was eating.",
     "{name} used every vacation day in two years to sit beside a parent in hospital.",
@@ -103,7 +104,7 @@ def story(n: int) -> tuple[str, str]:
         authors=", ".join(authors),
         category=category,
         tags=", ".join(tags),
-        description=f"Story {n}: {name} on why {category.lower()} matters.",
+        description=f"Story {n}, {name} on why {category.lower()} matters.",
         title=f"{name}'s story, number {n}: why {category.lower()} matters",
         opening=opening,
         body=body,

@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import blogspeed, charts, checks, drawcache, feed, petitions, sharecard
+from . import blogspeed, charts, checks, drawcache, feed, navcache, petitions, sharecard
 from .states import STATES
 
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -41,6 +41,7 @@ class CampaignSite:
         self.site = _site(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
         self.stories: list[feed.Story] = []
+        self.fragments = navcache.FragmentCache()
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -82,6 +83,7 @@ class CampaignSite:
 
     def on_env(self, env, config, files):
         env.globals["gs_states"] = STATES
+        self.fragments.install(env)
         return env
 
     def on_page_markdown(self, markdown, page, config, files):

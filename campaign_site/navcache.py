@@ -1,0 +1,161 @@
+"""Render the menus once for all the pages that get the same menus.
+
+mkdocs-material renders the navigation sidebar and the tabs into every page.
+With thousands of stories that is most of the template time, yet every story
+page gets the very same HTML: a story is never itself in the menus (the blog
+makes its index the active entry), and every link in the menus is relative
+to a story's folder in the same way (``../../../../petitions/``).
+
+So ``partials/nav.html`` and ``partials/tabs.html`` in our theme wrap the
+theme's own partials in ``gs_cached``, which keeps the HTML under a key made
+of everything those partials read from the page: the URL of each menu link
+as the page's ``url`` filter writes it, and which entries are active. A page
+that is itself in the menus (or one of the pages of a paginated list in the
+menus) gets the theme's partial rendered as usual, since its entry shows its
+own table of contents.
+
+The theme's partials are reached under the ``gs-upstream/`` prefix, a loader
+we add in ``on_env`` over the theme folders other than ours, so we wrap them
+without copying them. ``GROUNDSWELL_SITE_SHORTCUTS=off`` renders every page
+in full (the tests compare the two).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+UPSTREAM = "gs-upstream"
+
+
+def enabled() -> bool:
+    return os.environ.get("GROUNDSWELL_SITE_SHORTCUTS", "").lower() not in ("off", "0", "no")
+
+
+def add_upstream_loader(env: jinja2.Environment) -> None:
+    """Let our templates include the theme's own partial as ``gs-upstream/<name>``."""
+    searchpath = getattr(env.loader, "searchpath", None)
+    if not searchpath:
+        return  # not the loader MkDocs makes: our partials then fail loudly, not wrongly
+    upstream = [d for d in searchpath if Path(d).resolve() != THEME_DIR]
+    env.loader = jinja2.ChoiceLoader(
+        [env.loader, jinja2.PrefixLoader({UPSTREAM: jinja2.FileSystemLoader(upstream)})]
+    )
+
+
+class FragmentCache:
+    def __init__(self) -> None:
+        self._html: dict[tuple, str] = {}
+        self._menus: _Menus | None = None
+        self._last: tuple = (None, None)  # (page, key): nav and tabs ask for the same page
+        self.hits = 0
+        self.enabled = enabled()
+
+    def install(self, env: jinja2.Environment) -> None:
+        add_upstream_loader(env)
+        env.globals["gs_cached"] = self.cached
+
+    @property
+    def cached(self):
+        @jinja2.pass_context
+        def gs_cached(context, name: str, caller):
+            key = self._key(context) if self.enabled else None
+            if key is None:
+                return caller()
+            key = (name, key)
+            html = self._html.get(key)
+            if html is None:
+                html = self._html[key] = caller()
+            else:
+                self.hits += 1
+            return html
+
+        return gs_cached
+
+    def _key(self, context) -> tuple | None:
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or not isinstance(getattr(page, "url", None), str):
+            return None
+        if self._last[0] is page:
+            return self._last[1]
+        if self._menus is None or self._menus.nav is not nav:
+            self._menus = _Menus(nav, context.get("config"))
+        key = self._menus.key(page)
+        self._last = (page, key)
+        return key
+
+
+class _Menus:
+    """The menus' entries and link targets, gathered once per build."""
+
+    def __init__(self, nav, config) -> None:
+        self.nav = nav
+        self.items: list = []
+        self.in_menus: set[int] = set()  # ids of pages whose own entry is in the menus
+        targets = [_homepage(nav, config), _logo(config)]
+        stack = list(reversed(nav.items))
+        while stack:
+            item = stack.pop()
+            self.items.append(item)
+            self.in_menus.add(id(item))
+            pages = getattr(item, "pages", None)  # the pages of a blog list, shown as its entry
+            if isinstance(pages, list):
+                self.in_menus.update(id(p) for p in pages)
+            targets.append(getattr(item, "url", None))
+            stack.extend(reversed(getattr(item, "children", None) or []))
+        # Every leading run of folders of a link target, e.g. ("stories",), ("stories", "archive").
+        self.prefixes: set[tuple[str, ...]] = {()}
+        for url in targets:
+            if isinstance(url, str) and not _absolute(url):
+                parts = _segments(url)
+                self.prefixes.update(parts[:n] for n in range(1, len(parts) + 1))
+
+    def key(self, page) -> tuple | None:
+        """What the menus of ``page`` depend on, or None if the page is in them.
+
+        A relative link from a page depends on how deep the page's folder is
+        and on how many leading folders it shares with the target (that is
+        how the ``url`` filter, mkdocs.utils.get_relative_url, computes it).
+        The longest leading run of the page's folders that starts some
+        target settles the second for every target at once.
+        """
+        if id(page) in self.in_menus:
+            return None
+        folder = _folder(page.url)
+        shared = 0
+        while shared < len(folder) and folder[: shared + 1] in self.prefixes:
+            shared += 1
+        active = tuple(bool(item.active) for item in self.items)
+        return (len(folder), folder[:shared], active)
+
+
+def _segments(url: str) -> tuple[str, ...]:
+    path = posixpath.normpath("/" + url)[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+def _folder(url: str) -> tuple[str, ...]:
+    """The folder relative links on a page start from (a last part with a dot is a file)."""
+    head, _, last = url.rpartition("/")
+    return _segments(head if "." in last else url)
+
+
+def _absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc) or url.startswith(("/", "#"))
+
+
+def _homepage(nav, config) -> str | None:
+    extra = (config or {}).get("extra") or {}
+    homepage = getattr(nav, "homepage", None)
+    return extra.get("homepage") or (homepage.url if homepage is not None else None)
+
+
+def _logo(config) -> str | None:
+    theme = (config or {}).get("theme")
+    return theme["logo"] if theme is not None and "logo" in theme else None
