@@ -116,6 +116,7 @@ def _day(value: datetime | None) -> str:
 class PacketPDF(FPDF):
     def __init__(self, delivery: Delivery, tally: Tally):
         super().__init__(format="Letter", unit="mm")
+        self.text: TextOps | None = None
         self.delivery = delivery
         self.office = tally.office
         self.tally = tally
@@ -127,6 +128,7 @@ class PacketPDF(FPDF):
         self.set_creation_date(delivery.generated)
         delivery.fonts.install(self, with_fallbacks=tally.needs_cjk or delivery.needs_cjk)
         self.measure = Measure(self)
+        self.text = TextOps(self)
         self.add_page()
         self.cover()
 
@@ -148,17 +150,16 @@ class PacketPDF(FPDF):
         self.set_line_width(0.2)
 
     def header(self):
-        self.regular(8)
-        self.set_text_color(90)
-        self.cell(
-            self.epw * 0.7, 5, self.delivery.petition.title[:90], new_x=XPos.RIGHT, new_y=YPos.TOP
-        )
-        self.cell(0, 5, f"{self.office.code} · {self.office.addressee}"[:60], align="R",
-                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+        if self.text is None:  # fonts not installed yet
+            return
+        title = self.delivery.petition.title[:90]
+        right = f"{self.office.code} · {self.office.addressee}"[:60]
+        y = self.t_margin + 3.5
+        x_right = self.w - self.r_margin - self.measure.width(right, 8)
+        self.text.draw([(self.l_margin, y, title), (x_right, y, right)], 8, gray=0.35)
         self.set_draw_color(180)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.set_text_color(0)
-        self.ln(4)
+        self.line(self.l_margin, self.t_margin + 5, self.w - self.r_margin, self.t_margin + 5)
+        self.set_y(self.t_margin + 9)
 
     def footer(self):
         self.set_y(-12)
@@ -356,9 +357,7 @@ class FastTable:
         self.fallbacks = pdf.measure.fallbacks
         self.measure = pdf.measure
         self.line_h = self.SIZE * 0.3528 * 1.2
-        self.cache: dict[str, str] = {}
         self.widths: dict[str, float] = {}
-        self.fallback_used: set[int] = set()
         self.labels = pdf.delivery.version_labels
         k = pdf.k
         self.font_op = f"/F{self.main.i} {self.SIZE:.2f} Tf"
@@ -373,22 +372,21 @@ class FastTable:
         ]
         self.rule_from = f"{pdf.l_margin * k:.2f}"
         self.rule_to = f"{(pdf.w - pdf.r_margin) * k:.2f}"
-        widest = max(max(f.cw.values(), default=1000) for f in [self.main, *self.fallbacks])
-        self.short = int(min(self.rooms) / (widest * self.SIZE / 1000 / k))
+        widest = max(pdf.measure.ascii_w) * self.SIZE / 1000 / k  # mm
+        self.shorts = [int(room / widest) for room in self.rooms]
         self.title_row()
 
     def title_row(self):
         pdf = self.pdf
-        pdf.bold(self.SIZE)
-        x = pdf.l_margin
-        for name, width in self.columns:
-            pdf.set_x(x)
-            pdf.cell(width, self.line_h + 1, name)
-            x += width
-        pdf.ln(self.line_h + 1.5)
+        y = pdf.y + self.line_h
+        pieces = [
+            (left / pdf.k, y, name)
+            for left, (name, _) in zip(self.lefts, self.columns, strict=True)
+        ]
+        pdf.text.draw(pieces, self.SIZE, stroke=True)
+        pdf.y += self.line_h + 2
         pdf.set_draw_color(120)
-        pdf.line(pdf.l_margin, pdf.get_y() - 0.5, pdf.w - pdf.r_margin, pdf.get_y() - 0.5)
-        pdf.regular(self.SIZE)
+        pdf.line(pdf.l_margin, pdf.y - 0.5, pdf.w - pdf.r_margin, pdf.y - 0.5)
         pdf.set_draw_color(215)
 
     def row(self, values: list[str]) -> None:
@@ -399,7 +397,8 @@ class FastTable:
         by_name["Ver."] = self.labels.get(version, "?")
         texts = [by_name[name] for name, _ in self.columns]
         pdf = self.pdf
-        if all(self.fits(t, room) for t, room in zip(texts, self.rooms, strict=True)):
+        encode, size = pdf.text.encode, self.SIZE
+        if all(self.fits(t, n) for n, t in enumerate(texts)):
             height = self.line_h + self.PAD * 1.5
             if pdf.y + height > pdf.h - pdf.b_margin:
                 pdf.add_page()
@@ -411,7 +410,7 @@ class FastTable:
                 if n:
                     ops.append(self.steps[n])
                 if text:
-                    ops.append(self.encode(text))
+                    ops.append(encode(text, size))
         else:
             cells = [
                 self.measure.wrap(t, room, self.SIZE)
@@ -427,50 +426,95 @@ class FastTable:
                 for i, line in enumerate(lines):
                     if line:
                         base = (top - self.PAD - (i + 0.8) * self.line_h) * pdf.k
-                        ops.append(f"1 0 0 1 {x:.2f} {base:.2f} Tm {self.encode(line)}")
+                        ops.append(f"1 0 0 1 {x:.2f} {base:.2f} Tm {encode(line, size)}")
         ops.append("ET")
         y = (pdf.h - pdf.y - height) * pdf.k
         ops.append(f"{self.rule_from} {y:.2f} m {self.rule_to} {y:.2f} l S")
         pdf._out(" ".join(ops))
         pdf.y += height
-        if self.fallback_used:  # a font used on a page must be in that page's resources
-            for i in self.fallback_used:
-                pdf._resource_catalog.add(PDFResourceType.FONT, i, pdf.page)
+        if pdf.text.fallback_used:
+            pdf.text.register()
 
-    def fits(self, text: str, room: float) -> bool:
+    def fits(self, text: str, column: int) -> bool:
         if not text:
             return True
         if "\n" in text:
             return False
-        if len(text) <= self.short:  # even of the widest glyphs, this many fit
+        if len(text) <= self.shorts[column] and text.isascii():  # fits, however wide
             return True
         found = self.widths.get(text)
         if found is None:
             if len(self.widths) > 50_000:
                 self.widths.clear()
             found = self.widths[text] = self.measure.width(text, self.SIZE)
-        return found <= room
+        return found <= self.rooms[column]
 
-    def encode(self, text: str) -> str:
-        """The text's operators in the main font (set once per row), switching to a
+
+class TextOps:
+    """Text straight into the content stream: one font switch per run, glyph codes
+    from a per-font table (fpdf2's encode_text looks each character up per call)."""
+
+    def __init__(self, pdf: PacketPDF):
+        self.pdf = pdf
+        self.main = pdf.fonts["dejavu"]
+        self.measure = pdf.measure
+        self.cache: dict[tuple[str, float], str] = {}
+        self.tables: dict[int, dict[int, str | None]] = {}
+        self.fallback_used: set[int] = set()
+
+    def font_op(self, size: float) -> str:
+        return f"/F{self.main.i} {size:.2f} Tf"
+
+    def encode(self, text: str, size: float) -> str:
+        """The text's operators in the main font (set by the caller), switching to a
         fallback font and back for characters the main font lacks."""
-        found = self.cache.get(text)
+        key = (text, size)
+        found = self.cache.get(key)
         if found is not None:
             return found
         main = self.main
-        if text.isascii() or not self.fallbacks:
-            found = main.encode_text(text)
+        if text.isascii() or not self.measure.fallbacks:
+            found = self.glyphs(main, text)
         else:
             runs = []
             for font, run in self.measure.runs(text):
                 if font is main:
-                    runs.append(main.encode_text(run))
+                    runs.append(self.glyphs(main, run))
                 else:
-                    runs.append(f"/F{font.i} {self.SIZE:.2f} Tf {font.encode_text(run)}")
-                    runs.append(self.font_op)
+                    runs.append(f"/F{font.i} {size:.2f} Tf {self.glyphs(font, run)}")
+                    runs.append(self.font_op(size))
                     self.fallback_used.add(font.i)
             found = " ".join(runs)
         if len(self.cache) > 50_000:
             self.cache.clear()
-        self.cache[text] = found
+        self.cache[key] = found
         return found
+
+    def glyphs(self, font, text: str) -> str:
+        table = self.tables.setdefault(font.i, {})
+        for char in set(text):
+            code = ord(char)
+            if code not in table:
+                mapped = font.subset.pick(code)
+                table[code] = chr(mapped) if mapped is not None else None
+        return f"({font.escape_text(text.translate(table))}) Tj"
+
+    def register(self) -> None:
+        """A font used on a page must be in that page's resources."""
+        for i in self.fallback_used:
+            self.pdf._resource_catalog.add(PDFResourceType.FONT, i, self.pdf.page)
+
+    def draw(self, pieces, size: float, gray: float = 0.0, stroke: bool = False) -> None:
+        """Text at (x mm, baseline y mm), in one text object."""
+        pdf, k = self.pdf, self.pdf.k
+        mode = "2 Tr 0 G 0.12 w" if stroke else "0 Tr"
+        ops = [f"q {gray:.2f} g BT {mode} {self.font_op(size)}"]
+        for x, y, text in pieces:
+            if text:
+                ops.append(
+                    f"1 0 0 1 {x * k:.2f} {(pdf.h - y) * k:.2f} Tm {self.encode(text, size)}"
+                )
+        ops.append("ET Q")
+        pdf._out(" ".join(ops))
+        pdf._resource_catalog.add(PDFResourceType.FONT, self.main.i, pdf.page)
+        self.register()
