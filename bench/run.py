@@ -54,6 +54,7 @@ WRK_THREADS = 2
 # No limit may interfere with a benchmark of one address signing thousands of times;
 # the limiter still runs (and costs what it costs) on every request.
 UNLIMITED = "1000000000 per minute"
+LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
 BENCH_LINE = re.compile(r"^BENCH (\{.*\})$", re.MULTILINE)
 
 
@@ -964,12 +965,35 @@ def write_results(results: list[dict], checks: list[dict], started: float, args)
         if not (args.only or args.quick)
         else " ".join(["bench/run.py", *sys.argv[1:]]),
         "wall_seconds": round(time.monotonic() - started, 1),
+        # Other work on the machine inflates absolute times (exports, builds);
+        # ratios to a ceiling measured alongside are what survives it.
+        "load_average_start": LOAD_AT_START,
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "results": results,
         "checks": checks,
     }
     (BENCH / "results.json").write_text(json.dumps(document, indent=2) + "\n")
     (BENCH / "results.md").write_text(markdown(document))
     log("wrote bench/results.json and bench/results.md")
+    if not (args.only or args.quick):
+        update_readme(markdown(document))
+
+
+README_TABLE = ("<!-- bench:table:begin -->", "<!-- bench:table:end -->")
+
+
+def update_readme(table: str) -> None:
+    """Put the latest table into the README's benchmark section, if it has one."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    begin, end = README_TABLE
+    if begin not in text or end not in text:
+        return
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    body = table.replace("# Benchmark results\n\n", "", 1)
+    readme.write_text(f"{head}{begin}\n{body}{end}{tail}")
+    log("updated the README's benchmark table")
 
 
 def _fmt(value) -> str:
@@ -990,6 +1014,9 @@ def markdown(document: dict) -> str:
         f"- machine: {document['machine']}",
         f"- commit: {document['commit']}",
         f"- command: `{document['command']}` ({document['wall_seconds']:.0f} s)",
+        f"- load average (1, 5, 15 min) at start {document['load_average_start']}, "
+        f"at end {document['load_average_end']} (other work on this {os.cpu_count()}-core "
+        "machine)",
         f"- server: gunicorn, {WORKER_CLASS} workers x{WORKERS}; load: wrk -t{WRK_THREADS} "
         f"-c{CONNECTIONS} on 127.0.0.1",
         "",
