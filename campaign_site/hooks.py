@@ -12,10 +12,15 @@ on_env = _site.on_env
 on_page_markdown = _site.on_page_markdown
 on_page_content = _site.on_page_content
 on_post_page = _site.on_post_page
-on_post_build = _site.on_post_build
 
 
 # After the blog plugin (priority -50) has built its list of posts.
 @event_priority(-100)
 def on_nav(nav, config, files):
     return _site.on_nav(nav, config, files)
+
+
+# After the search plugin has written its index (stories are added to it).
+@event_priority(-100)
+def on_post_build(config):
+    return _site.on_post_build(config)

@@ -17,7 +17,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import blogspeed, charts, checks, drawcache, feed, navcache, petitions, sharecard
+from . import (
+    blogspeed,
+    charts,
+    checks,
+    drawcache,
+    feed,
+    navcache,
+    petitions,
+    sharecard,
+    storysearch,
+)
 from .states import STATES
 
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -41,7 +51,10 @@ class CampaignSite:
         self.site = _site(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
         self.stories: list[feed.Story] = []
+        self.story_search: list[dict] = []
+        self._summarised: set[str] = set()  # stories indexed by summary, not full text
         self.fragments = navcache.FragmentCache()
+        blogspeed.read_front_matter_with_libyaml(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -103,6 +116,9 @@ class CampaignSite:
             page.meta["share_image"] = _share_image((petition or thanked).page)
         else:
             page.meta["share_image"] = DEFAULT_SHARE_IMAGE
+        story = self._is_story(src_uri) and not page.meta.get("draft")
+        if story and storysearch.leave_out_of_full_text(page):
+            self._summarised.add(src_uri)
         return markdown
 
     def on_page_content(self, html, page, config, files):
@@ -112,6 +128,10 @@ class CampaignSite:
             html = self._place_charts(html, page, drawn)
         if self._is_story(src_uri) and not page.meta.get("draft"):
             self.stories.append(self._story(page))
+            if src_uri in self._summarised:
+                meta = self.content.meta.get(src_uri, {})
+                entry = storysearch.entry(page, meta.get("description") or "", meta.get("tags"))
+                self.story_search.append(entry)
             blogspeed.keep_only_the_excerpt(page, config)
         return html
 
@@ -132,6 +152,7 @@ class CampaignSite:
                 self.stories,
             )
             _write(os.path.join(site_dir, blog_dir, "feed.xml"), body)
+        storysearch.add_to_index(site_dir, self.story_search)
 
     # ---------------------------------------------------------------------
 
