@@ -76,3 +76,24 @@ def test_the_zip_must_agree_with_the_state_by_the_census_table(client):
     assert "not in New Jersey" in response.get_json()["errors"]["zip"][0]
     # A single-building ZIP the Census table lacks falls back to the prefix check.
     assert client.post(SIGN_URL, json=supporter(zip="10118")).status_code == 201
+
+
+def test_signing_reads_the_district_table_once_not_per_signature(app, client):
+    from sqlalchemy import event
+
+    statements = []
+    engine = app.extensions["engine"]
+    assert client.get("/api/districts/10021").status_code == 200  # loads the map
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for i in range(20):
+            person = supporter(zip="10021", email=f"s{i}@example.org")
+            assert client.post(SIGN_URL, json=person).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [s for s in statements if "congress_" in s] == []
+    assert {s.district for s in signatures(app)} == {"NY-12"}
