@@ -1,6 +1,6 @@
 """Keep mkdocs-material's blog plugin fast when a campaign has thousands of stories.
 
-Three costs grow faster than they need to:
+Four costs grow faster than they need to:
 
 - The plugin asks ``page in blog.posts`` for every page. List membership
   falls back to ``Page.__eq__``, which compares titles, and a title is re-read
@@ -11,6 +11,11 @@ Three costs grow faster than they need to:
   its year's archive, each category) by converting the whole story and
   cutting at ``<!-- more -->``. Once the story's own page is rendered its
   Markdown is not needed again, so we keep only the part before the cut.
+- A story's excerpt is then converted again for every list it is in, though
+  the lists at the same depth under ``stories/`` (``page/2/``, ``archive/2024/``,
+  ``category/wic/``) get byte-identical excerpts: only relative links differ
+  between lists, and relurls.py says when those are alike. The first
+  conversion is kept and reused wherever the links come out the same.
 - The plugin reads each story's front matter with PyYAML's pure-Python
   loader, about 2 ms a story; libyaml's loader builds the same values many
   times faster (our own check has already read every file with it, so a
@@ -24,6 +29,8 @@ the plugin as it is, so the build stays correct, only slower.
 from __future__ import annotations
 
 import yaml
+
+from . import relurls
 
 
 class PostList(list):
@@ -59,6 +66,43 @@ def index_posts_by_identity(config) -> None:
     posts = getattr(blog, "posts", None)
     if isinstance(posts, list) and not isinstance(posts, PostList):
         blog.posts = PostList(posts)
+
+
+class _ExcerptOncePerLinkClass:
+    """Stands in for one excerpt's ``render(view, separator)``."""
+
+    def __init__(self, excerpt, render) -> None:
+        self.excerpt = excerpt
+        self.render = render
+        self.prefixes: set | None = None  # of what the excerpt links to, after one conversion
+        self.done: dict[tuple, tuple] = {}
+
+    def __call__(self, view, separator):
+        excerpt = self.excerpt
+        key = None
+        if self.prefixes is not None:
+            key = (separator, relurls.link_class(view.url, self.prefixes))
+            kept = self.done.get(key)
+            if kept is not None:
+                excerpt.content, excerpt.more, excerpt.toc = kept
+                return None
+        result = self.render(view, separator)
+        if self.prefixes is None:
+            html = f"{excerpt.content}{excerpt.more or ''}"
+            post_url = getattr(getattr(excerpt, "post", None), "url", None)
+            self.prefixes = relurls.prefixes([post_url, *relurls.targets_in(html, view.url)])
+            key = (separator, relurls.link_class(view.url, self.prefixes))
+        self.done[key] = (excerpt.content, excerpt.more, excerpt.toc)
+        return result
+
+
+def convert_each_excerpt_once_per_link_class(page) -> None:
+    """Wrap the excerpt the blog plugin has just made for this story, if it made one."""
+    excerpt = getattr(page, "excerpt", None)
+    render = getattr(excerpt, "render", None)
+    if render is None or "render" in vars(excerpt) or not hasattr(excerpt, "post"):
+        return
+    excerpt.render = _ExcerptOncePerLinkClass(excerpt, render)
 
 
 def keep_only_the_excerpt(page, config) -> None:

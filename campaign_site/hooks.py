@@ -9,7 +9,6 @@ _site = CampaignSite()
 on_config = _site.on_config
 on_files = _site.on_files
 on_env = _site.on_env
-on_page_markdown = _site.on_page_markdown
 on_page_content = _site.on_page_content
 on_post_page = _site.on_post_page
 
@@ -18,6 +17,12 @@ on_post_page = _site.on_post_page
 @event_priority(-100)
 def on_nav(nav, config, files):
     return _site.on_nav(nav, config, files)
+
+
+# After the blog plugin (priority -50) has made the story's excerpt.
+@event_priority(-100)
+def on_page_markdown(markdown, page, config, files):
+    return _site.on_page_markdown(markdown, page, config, files)
 
 
 # After the search plugin has written its index (stories are added to it).

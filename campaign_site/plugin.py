@@ -23,10 +23,10 @@ from . import (
     checks,
     drawcache,
     feed,
-    navcache,
     petitions,
     sharecard,
     storysearch,
+    templatecache,
 )
 from .states import STATES
 
@@ -53,7 +53,7 @@ class CampaignSite:
         self.stories: list[feed.Story] = []
         self.story_search: list[dict] = []
         self._summarised: set[str] = set()  # stories indexed by summary, not full text
-        self.fragments = navcache.FragmentCache()
+        self.fragments = templatecache.FragmentCache()
         blogspeed.read_front_matter_with_libyaml(config)
         return config
 
@@ -119,6 +119,8 @@ class CampaignSite:
         story = self._is_story(src_uri) and not page.meta.get("draft")
         if story and storysearch.leave_out_of_full_text(page):
             self._summarised.add(src_uri)
+        if story and self.fragments.enabled:
+            blogspeed.convert_each_excerpt_once_per_link_class(page)
         return markdown
 
     def on_page_content(self, html, page, config, files):

@@ -1,4 +1,4 @@
-"""Render the menus once for all the pages that get the same menus.
+"""Render the menus once for all the pages that get the same menus, look words up once.
 
 mkdocs-material renders the navigation sidebar and the tabs into every page.
 With thousands of stories that is most of the template time, yet every story
@@ -16,18 +16,24 @@ own table of contents.
 
 The theme's partials are reached under the ``gs-upstream/`` prefix, a loader
 we add in ``on_env`` over the theme folders other than ours, so we wrap them
-without copying them. ``GROUNDSWELL_SITE_SHORTCUTS=off`` renders every page
-in full (the tests compare the two).
+without copying them.
+
+The theme also translates its few dozen interface words (``lang.t``) on every
+page by building its whole table of words for each one; ``partials/language.html``
+in our theme keeps each answer for the rest of the build instead.
+
+``GROUNDSWELL_SITE_SHORTCUTS=off`` renders every page in full (the tests
+compare the two).
 """
 
 from __future__ import annotations
 
 import os
-import posixpath
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
+
+from . import relurls
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 UPSTREAM = "gs-upstream"
@@ -51,6 +57,7 @@ def add_upstream_loader(env: jinja2.Environment) -> None:
 class FragmentCache:
     def __init__(self) -> None:
         self._html: dict[tuple, str] = {}
+        self._words: dict[str, str] = {}
         self._menus: _Menus | None = None
         self._last: tuple = (None, None)  # (page, key): nav and tabs ask for the same page
         self.hits = 0
@@ -59,6 +66,17 @@ class FragmentCache:
     def install(self, env: jinja2.Environment) -> None:
         add_upstream_loader(env)
         env.globals["gs_cached"] = self.cached
+        if self.enabled:
+            env.globals["gs_translated"] = self.translated
+
+    def translated(self, key, translate, fallback) -> str:
+        """The theme's ``lang.t(key) or fallback.t(key) or key``, once per key and build."""
+        if not isinstance(key, str):
+            return translate(key) or fallback(key) or key
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = translate(key) or fallback(key) or key
+        return words
 
     @property
     def cached(self):
@@ -108,46 +126,18 @@ class _Menus:
                 self.in_menus.update(id(p) for p in pages)
             targets.append(getattr(item, "url", None))
             stack.extend(reversed(getattr(item, "children", None) or []))
-        # Every leading run of folders of a link target, e.g. ("stories",), ("stories", "archive").
-        self.prefixes: set[tuple[str, ...]] = {()}
-        for url in targets:
-            if isinstance(url, str) and not _absolute(url):
-                parts = _segments(url)
-                self.prefixes.update(parts[:n] for n in range(1, len(parts) + 1))
+        self.prefixes = relurls.prefixes(targets)
 
     def key(self, page) -> tuple | None:
         """What the menus of ``page`` depend on, or None if the page is in them.
 
-        A relative link from a page depends on how deep the page's folder is
-        and on how many leading folders it shares with the target (that is
-        how the ``url`` filter, mkdocs.utils.get_relative_url, computes it).
-        The longest leading run of the page's folders that starts some
-        target settles the second for every target at once.
+        The menus' links depend on the page's URL only as relurls.link_class
+        says; the rest is which entries are active.
         """
         if id(page) in self.in_menus:
             return None
-        folder = _folder(page.url)
-        shared = 0
-        while shared < len(folder) and folder[: shared + 1] in self.prefixes:
-            shared += 1
         active = tuple(bool(item.active) for item in self.items)
-        return (len(folder), folder[:shared], active)
-
-
-def _segments(url: str) -> tuple[str, ...]:
-    path = posixpath.normpath("/" + url)[1:]
-    return tuple(path.split("/")) if path else ()
-
-
-def _folder(url: str) -> tuple[str, ...]:
-    """The folder relative links on a page start from (a last part with a dot is a file)."""
-    head, _, last = url.rpartition("/")
-    return _segments(head if "." in last else url)
-
-
-def _absolute(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.scheme or parts.netloc) or url.startswith(("/", "#"))
+        return relurls.link_class(page.url, self.prefixes), active
 
 
 def _homepage(nav, config) -> str | None:
