@@ -12,7 +12,8 @@ of everything those partials read from the page: the URL of each menu link
 as the page's ``url`` filter writes it, and which entries are active. A page
 that is itself in the menus (or one of the pages of a paginated list in the
 menus) gets the theme's partial rendered as usual, since its entry shows its
-own table of contents.
+own table of contents. ``partials/search.html`` (the search box) reads
+nothing from the page at all and is rendered once.
 
 The theme's partials are reached under the ``gs-upstream/`` prefix, a loader
 we add in ``on_env`` over the theme folders other than ours, so we wrap them
@@ -81,8 +82,10 @@ class FragmentCache:
     @property
     def cached(self):
         @jinja2.pass_context
-        def gs_cached(context, name: str, caller):
-            key = self._key(context) if self.enabled else None
+        def gs_cached(context, name: str, caller, same_on_every_page: bool = False):
+            if not self.enabled:
+                return caller()
+            key = () if same_on_every_page else self._key(context)
             if key is None:
                 return caller()
             key = (name, key)
