@@ -30,6 +30,18 @@ def request(port: int, method: str, path: str, body: dict | None = None, timeout
         return 0, {}, b""
 
 
+def wait_ready(*ports: int, seconds: float = 90.0) -> None:
+    """Until every server's workers answer (gunicorn listens before they have booted)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    for port in ports:
+        while request(port, "GET", "/api/openapi.json", timeout=5)[0] != 200:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server on port {port} did not answer")
+            time.sleep(0.2)
+
+
 def signer(email: str, **overrides) -> dict:
     fields = {
         "first_name": "Rosa",

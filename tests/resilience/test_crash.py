@@ -18,7 +18,7 @@ from sqlalchemy import select
 from petition_api.models import Outbox, Signature
 
 from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
-from .support import UNLIMITED, kill_tree, sign
+from .support import UNLIMITED, kill_tree, sign, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +44,7 @@ def test_every_answered_signature_survives_kill_9(database_url, tmp_path):
     stop = threading.Event()
     answered: list[tuple[str, int]] = []
     try:
+        wait_ready(port)
         with ThreadPoolExecutor(6) as pool:
             streams = [pool.submit(stream, port, stop, answered, f"c{i}") for i in range(6)]
             deadline = time.monotonic() + 20
@@ -56,6 +57,7 @@ def test_every_answered_signature_survives_kill_9(database_url, tmp_path):
         for finished in streams:
             finished.result()  # a client that crashed would hide lost answers
         server, port = start_gunicorn(env, workers=2, port=port)
+        wait_ready(port)
         after = [sign(port, f"after-{i}@example.org")[0] for i in range(5)]
     finally:
         kill_tree(server.pid)

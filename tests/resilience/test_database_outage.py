@@ -14,7 +14,7 @@ from sqlalchemy import select
 from petition_api.models import Signature
 
 from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
-from .support import PETITION, UNLIMITED, kill_tree, request, sign
+from .support import PETITION, UNLIMITED, kill_tree, request, sign, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -48,6 +48,7 @@ def test_an_outage_answers_503_and_signing_resumes_without_a_restart(throwaway_p
     during: list = []
     after: list = []
     try:
+        wait_ready(port)
         assert sign(port, "first@example.org")[0] == 201
         with ThreadPoolExecutor(4) as pool:
             phase = before

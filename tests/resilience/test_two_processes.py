@@ -21,7 +21,7 @@ from ..conftest import (
     test_settings,
     unavailable,
 )
-from .support import PETITION, kill_tree, request, sign
+from .support import PETITION, kill_tree, request, sign, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +67,7 @@ def test_two_servers_fold_duplicates_share_limits_and_count_exactly(
     env = environment_for(test_settings(database_url, tmp_path, **settings))
     (first, a), (second, b) = [start_gunicorn(env, workers=2) for _ in range(2)]
     try:
+        wait_ready(a, b)
         with ThreadPoolExecutor(16) as pool:
             # 15 people each sign on both servers at once, under two spellings of one address.
             twice = list(
