@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
@@ -97,6 +98,12 @@ class CampaignSite:
     def on_env(self, env, config, files):
         env.globals["gs_states"] = STATES
         self.fragments.install(env)
+        cache = drawcache.cache_dir(config.config_file_path)
+        if cache is not None and env.bytecode_cache is None:
+            # Compiled templates kept between builds (Jinja checks each against its source).
+            folder = cache.with_name("campaign_site_templates")
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
