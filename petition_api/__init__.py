@@ -40,5 +40,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (signing, confirming, facts, openapi, congress, delivery, exports):
         app.register_blueprint(module.bp)
+    # On a surge everyone reloads the counter: cached answers skip Flask entirely.
+    app.wsgi_app = facts.CachedFacts(app, app.wsgi_app)
     if app.config["SITE_DIR"]:
         site.init_app(app)

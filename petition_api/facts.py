@@ -115,7 +115,3 @@ class CachedFacts:
                 return [body]
         return self.wsgi_app(environ, start_response)
 
-
-@bp.record_once
-def _serve_cached_facts_first(state) -> None:
-    state.app.wsgi_app = CachedFacts(state.app, state.app.wsgi_app)
