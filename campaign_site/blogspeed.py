@@ -96,6 +96,59 @@ class _ExcerptOncePerLinkClass:
         return result
 
 
+class _Processors:
+    """The two tree processors the plugin looks up on an excerpt's parser, by name."""
+
+    def __init__(self, own) -> None:
+        self.items = {name: own[name] for name in ("excerpt", "relpath")}
+        self._names = list(self.items)
+
+    def get_index_for_name(self, name: str) -> int:
+        return self._names.index(name)
+
+    def __getitem__(self, key):
+        return self.items[self._names[key] if isinstance(key, int) else key]
+
+
+class _SharedParser:
+    """Stands in for an excerpt's own Markdown parser (one per story, about 20 KB each).
+
+    Converts with one parser for all excerpts, given this excerpt's two
+    processors (its story, and links relative to the list) and reset first,
+    as a parser of its own would start out.
+    """
+
+    def __init__(self, shared, own) -> None:
+        self._shared = shared
+        self.treeprocessors = _Processors(own.treeprocessors)
+        self.toc_tokens: list = []
+
+    def convert(self, text: str) -> str:
+        shared = self._shared
+        shared.reset()
+        shared.treeprocessors.register(self.treeprocessors["excerpt"], "excerpt", 0)
+        shared.treeprocessors.register(self.treeprocessors["relpath"], "relpath", 1)
+        html = shared.convert(text)
+        self.toc_tokens = getattr(shared, "toc_tokens", [])
+        return html
+
+
+def share_one_parser(page, state: dict) -> None:
+    """Let this story's excerpt convert with the parser of the first excerpt."""
+    excerpt = getattr(page, "excerpt", None)
+    own = getattr(excerpt, "md", None)
+    processors = getattr(own, "treeprocessors", None)
+    try:
+        ready = all(name in processors for name in ("excerpt", "relpath"))
+    except TypeError:
+        ready = False
+    if not ready or not hasattr(own, "reset"):
+        return
+    if "parser" not in state:
+        state["parser"] = own  # the first excerpt's parser serves them all
+    excerpt.md = _SharedParser(state["parser"], own)
+
+
 def convert_each_excerpt_once_per_link_class(page) -> None:
     """Wrap the excerpt the blog plugin has just made for this story, if it made one."""
     excerpt = getattr(page, "excerpt", None)

@@ -54,6 +54,7 @@ class CampaignSite:
         self.stories: list[feed.Story] = []
         self.story_search: list[dict] = []
         self._summarised: set[str] = set()  # stories indexed by summary, not full text
+        self._excerpt_parser: dict = {}
         self.fragments = templatecache.FragmentCache()
         blogspeed.read_front_matter_with_libyaml(config)
         return config
@@ -128,6 +129,7 @@ class CampaignSite:
             self._summarised.add(src_uri)
         if story and self.fragments.enabled:
             blogspeed.convert_each_excerpt_once_per_link_class(page)
+            blogspeed.share_one_parser(page, self._excerpt_parser)
         return markdown
 
     def on_page_content(self, html, page, config, files):
