@@ -52,6 +52,21 @@ def postgres_engine():
     engine.dispose()
 
 
+@pytest.fixture
+def redis_url():
+    """The Redis server (for shared rate limits); CI requires it like PostgreSQL."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {REDIS_URL}", error)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """A fresh, empty database: a SQLite file, or a schema of its own on PostgreSQL."""

@@ -7,30 +7,13 @@ import urllib.error
 import urllib.request
 import uuid
 
-import pytest
-
 from ..conftest import (
-    REDIS_URL,
     environment_for,
     prepared_app,
     start_gunicorn,
     test_settings,
-    unavailable,
 )
 from .support import PETITION, signatures, supporter
-
-
-@pytest.fixture
-def redis_url():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis at {REDIS_URL}", error)
-    client.close()
-    return REDIS_URL
 
 
 def post(port: int, body: dict) -> int:

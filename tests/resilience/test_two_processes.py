@@ -14,29 +14,14 @@ from sqlalchemy import select
 from petition_api.models import Outbox, Signature, Status
 
 from ..conftest import (
-    REDIS_URL,
     environment_for,
     prepared_app,
     start_gunicorn,
     test_settings,
-    unavailable,
 )
 from .support import PETITION, kill_tree, request, sign, wait_ready
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def redis_url():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis at {REDIS_URL}", error)
-    client.close()
-    return REDIS_URL
 
 
 def latest_tokens(app) -> list[str]:
