@@ -28,8 +28,10 @@ def fill_in(page, address: str, **changes) -> None:
 
 
 def wait_for_form_token(page) -> None:
+    # Null-safe: after instant navigation the URL changes before the new page's
+    # form is in the document, and a throwing predicate ends the wait at once.
     page.wait_for_function(
-        "document.querySelector('form[data-gs-petition] [name=form_token]').value !== ''"
+        "document.querySelector('form[data-gs-petition] [name=form_token]')?.value > ''"
     )
 
 
