@@ -131,12 +131,12 @@ def environment(settings: dict[str, str]) -> dict[str, str]:
 def prepare_database(settings: dict[str, str]) -> None:
     """Migrate and load the test manifest's petitions, in a child process (fresh config)."""
     script = (
-        "import pathlib\nfrom petition_api import create_app, migrating, petitions\n"
+        "import pathlib\nfrom petition_api import create_app, db, migrating\n"
+        "from petition_api.petitions import manifest\n"
         "app = create_app()\n"
         "migrating.upgrade(app.extensions['engine'])\n"
-        "with app.app_context(), app.extensions['sessionmaker']() as s:\n"
-        f"    petitions.sync(s, petitions.read_manifest(pathlib.Path({str(MANIFEST)!r})))\n"
-        "    s.commit()\n"
+        "with app.app_context(), db.writing() as s:\n"
+        f"    manifest.sync(s, manifest.read_manifest(pathlib.Path({str(MANIFEST)!r})))\n"
     )
     subprocess.run([sys.executable, "-c", script], env=environment(settings), cwd=ROOT, check=True)
 

@@ -1,14 +1,20 @@
-"""Groundswell's petition API: sign, confirm, count and deliver."""
+"""Groundswell's petition API: sign, confirm, count and deliver.
+
+Feature packages (signing, confirming, counting, mail, petitions, congress,
+delivery, exports, staff) sit on shared infrastructure (config, db, cache,
+errors, models, openapi); each feature's `init_app` brings its routes, CLI and
+templates. The README's developer section has the map.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import abuse, config, db, errors, origins
-
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from . import config, db, errors, migrating, openapi
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.load())
     if test_config:
@@ -26,21 +32,38 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     errors.init_app(app)
-    origins.init_app(app)
-    abuse.init_app(app)
-    _register_blueprints(app)
-    from . import cli
+    migrating.init_app(app)
+    app.register_blueprint(openapi.bp)
+    _add_features(app)
+    if app.config["SITE_DIR"]:
+        from . import site
 
-    cli.init_app(app)
+        site.init_app(app)
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from . import confirming, congress, delivery, exports, facts, openapi, signing, site
+def _add_features(app: Flask) -> None:
+    from . import (
+        confirming,
+        congress,
+        counting,
+        delivery,
+        exports,
+        mail,
+        petitions,
+        signing,
+        staff,
+    )
 
-    for module in (signing, confirming, facts, openapi, congress, delivery, exports):
-        app.register_blueprint(module.bp)
-    # On a surge everyone reloads the counter: cached answers skip Flask entirely.
-    app.wsgi_app = facts.CachedFacts(app, app.wsgi_app)
-    if app.config["SITE_DIR"]:
-        site.init_app(app)
+    for feature in (
+        signing,
+        confirming,
+        counting,
+        congress,
+        mail,
+        petitions,
+        delivery,
+        exports,
+        staff,
+    ):
+        feature.init_app(app)

@@ -1,13 +1,30 @@
-"""The database engine and one session per request."""
+"""The database: one engine per app, and the only two ways to use it.
+
+- `reading()`: a session for reads. Inside a request it is the request's own
+  session (one per request, closed at teardown); outside one (CLI, workers,
+  a streamed response) a session of its own, closed on leaving the block.
+- `writing()`: a session in a write transaction, committed on leaving the
+  block or rolled back on an error. On SQLite it always begins with
+  `BEGIN IMMEDIATE`, so it holds the write lock from the start: a deferred
+  transaction that reads and then writes fails at once with SQLITE_BUSY when
+  another writer got in between, which busy_timeout cannot wait out.
+
+`stream(query)` is reading's form for exports: rows from a server-side cursor,
+a batch at a time. Nothing outside this module opens a session, a connection
+or a transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask, current_app, g, has_request_context
+from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event
+from sqlalchemy.orm import Session
+
+_WRITE = "groundswell_write"  # the execution option that makes SQLite begin IMMEDIATE
 
 
 def normalise_url(url: str) -> str:
@@ -22,7 +39,8 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, sqlite_synchronous)
-    # hide_parameters as above; pre_ping lets the API recover by itself after the database restarts.
+    # hide_parameters: error messages and logs never carry signer data.
+    # pre_ping lets the API recover by itself after the database restarts.
     return create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5, hide_parameters=True
     )
@@ -32,7 +50,6 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # hide_parameters: error messages and logs never carry signer data.
     engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
@@ -50,13 +67,10 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def begin(connection):
-        # Writers take the write lock up front: a deferred transaction that reads
-        # and then writes fails at once with SQLITE_BUSY when another writer got
-        # in between, which busy_timeout cannot wait out.
         # Straight to the driver: exec_driver_sql's execution context cost more
         # CPU than the INSERT a signature then makes (bench/profile_sign.py).
         driver = connection.connection.driver_connection
-        if connection.get_execution_options().get("sqlite_write"):
+        if connection.get_execution_options().get(_WRITE):
             driver.execute("BEGIN IMMEDIATE")
         else:
             driver.execute("BEGIN")
@@ -65,49 +79,76 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
-    app.extensions["engine"] = engine
-    app.extensions["sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    app.teardown_appcontext(_close_session)
+    app.extensions["engine"] = make_engine(
+        app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"]
+    )
+    app.teardown_appcontext(_close_request_session)
 
 
 def engine() -> Engine:
     return current_app.extensions["engine"]
 
 
-def session() -> Session:
-    """The request's session, opened on first use and closed at teardown."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["sessionmaker"]()
-    return g.db_session
-
-
 @contextmanager
-def write_session():
-    """A session whose transaction writes: BEGIN IMMEDIATE on SQLite, commit or roll back."""
-    with current_app.extensions["sessionmaker"]() as s:
-        s.connection(execution_options={"sqlite_write": True})
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
+def reading() -> Iterator[Session]:
+    """A session for reads (see the module's doc); it never commits."""
+    if has_request_context():
+        if "db_session" not in g:
+            g.db_session = Session(engine(), expire_on_commit=False)
+        yield g.db_session
+        return
+    with Session(engine(), expire_on_commit=False) as session:
+        yield session
 
 
-@contextmanager
-def write_connection():
-    """A Core connection in a write transaction (BEGIN IMMEDIATE on SQLite): commit or roll back.
+def stream(query: Executable, batch: int = 5000) -> Iterator[Row]:
+    """The query's rows from a server-side cursor, `batch` at a time: memory stays flat
+    however many rows there are. Core rows, not ORM objects: cheaper by the million.
 
-    Cheaper than write_session for a request that only runs prepared statements.
+    Cursor and connection close when the rows run out, or when the reader closes
+    the generator early (a client that goes away halfway).
     """
     with engine().connect() as connection:
-        connection.execution_options(sqlite_write=True)
+        result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
+        try:
+            for partition in result.partitions():
+                yield from partition
+        finally:
+            result.close()
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """A session in one write transaction: committed on success, rolled back on error.
+
+    Its `connection()` runs Core statements in the same transaction, without the
+    ORM's unit of work: what the signing path uses.
+    """
+    with (
+        _write_connection() as connection,
+        Session(
+            bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+        ) as session,
+    ):
+        yield session
+        session.flush()
+
+
+@contextmanager
+def _write_connection() -> Iterator[Connection]:
+    with engine().connect() as connection:
+        connection.execution_options(**{_WRITE: True})
         with connection.begin():
             yield connection
 
 
-def _close_session(_exc):
-    s = g.pop("db_session", None)
-    if s is not None:
-        s.close()
+def release() -> None:
+    """Close the request's read session now, not at teardown: a long streamed
+    response should hold no connection and no snapshot while it streams."""
+    _close_request_session(None)
+
+
+def _close_request_session(_exc) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -11,7 +11,8 @@ import threading
 
 from werkzeug.serving import run_simple
 
-from . import create_app, mail
+from . import create_app
+from .mail import worker as mail_worker
 
 
 def main() -> None:
@@ -25,7 +26,7 @@ def main() -> None:
 
     def work():
         with app.app_context():
-            mail.run_worker(app.extensions["sessionmaker"], once=False, poll_seconds=0.5, stop=stop)
+            mail_worker.run(once=False, poll_seconds=0.5, stop=stop)
 
     worker = threading.Thread(target=work, name="mail-worker", daemon=True)
     worker.start()

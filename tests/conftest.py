@@ -13,13 +13,15 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
-from petition_api import counting, create_app, migrating, petitions
+from petition_api import create_app, db, migrating
+from petition_api.petitions import manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -102,15 +104,20 @@ def test_settings(database_url: str, tmp_path: Path, **overrides) -> dict:
 test_settings.__test__ = False  # a helper, not a test
 
 
+@contextmanager
+def database(app):
+    """A test's own look into the app's database, through the app's db module: one
+    write transaction, committed when the block ends."""
+    with app.app_context(), db.writing() as session:
+        yield session
+
+
 def prepared_app(database_url: str, tmp_path: Path, **overrides):
     """An app on a migrated database holding the test manifest's petitions."""
     app = create_app(test_settings(database_url, tmp_path, **overrides))
     migrating.upgrade(app.extensions["engine"])
-    with app.app_context(), app.extensions["sessionmaker"]() as session:
-        petitions.sync(session, petitions.read_manifest(MANIFEST))
-        session.commit()
-    petitions.forget_cached()
-    counting.forget_cached()
+    with database(app) as session:
+        manifest.sync(session, manifest.read_manifest(MANIFEST))
     return app
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from petition_api.models import Outbox, Signature
 
+from ..conftest import database
+
 PETITION = "paid-family-leave"
 SIGN_URL = f"/api/petitions/{PETITION}/signatures"
 CONFIRM_LINK = re.compile(r"http://127\.0\.0\.1:8000(/confirm/[A-Za-z0-9_-]+)")
@@ -33,7 +35,7 @@ def supporter(**overrides) -> dict:
 
 
 def signatures(app, **where) -> list[Signature]:
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         query = select(Signature).order_by(Signature.id)
         for field, value in where.items():
             query = query.where(getattr(Signature, field) == value)
@@ -41,12 +43,12 @@ def signatures(app, **where) -> list[Signature]:
 
 
 def outbox(app) -> list[Outbox]:
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         return list(session.scalars(select(Outbox).order_by(Outbox.id)))
 
 
 def row_count(app, model) -> int:
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         return session.scalar(select(func.count()).select_from(model))
 
 

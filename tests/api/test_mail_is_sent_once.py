@@ -8,11 +8,12 @@ from sqlalchemy import update
 
 from petition_api.models import Outbox, utcnow
 
+from ..conftest import database
 from .support import mailbox, outbox, send_mail
 
 
 def set_outbox(app, **values):
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         session.execute(update(Outbox).values(**values))
         session.commit()
 

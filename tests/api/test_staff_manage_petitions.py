@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from petition_api.models import ApiToken, Petition, PetitionVersion
 
+from ..conftest import database
 from .support import PETITION
 
 
@@ -25,6 +26,7 @@ def entry(**overrides):
         "goal": 250000,
         "target": "U.S. Congress",
         "page": "/petitions/paid-family-leave/",
+        "email_updates_consent": "Email me updates. I can unsubscribe at any time with one click.",
     }
     values.update(overrides)
     return values
@@ -36,7 +38,7 @@ def test_a_changed_ask_gets_a_new_version_and_the_old_one_is_kept(app, runner, t
     assert f"updated: {PETITION}" in result.output
     assert "unlisted: fund-wic" in result.output
 
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         versions = session.scalars(
             select(PetitionVersion.ask).join(Petition).where(Petition.slug == PETITION)
         ).all()
@@ -46,9 +48,6 @@ def test_a_changed_ask_gets_a_new_version_and_the_old_one_is_kept(app, runner, t
 
 def test_an_unlisted_petition_stops_taking_signatures(app, runner, client, tmp_path):
     runner.invoke(args=["petitions", "sync", str(write_manifest(tmp_path, [entry()]))])
-    from petition_api import petitions
-
-    petitions.forget_cached()
     response = client.post("/api/petitions/fund-wic/signatures", json={})
     assert response.status_code == 410
 
@@ -63,6 +62,11 @@ def test_a_broken_manifest_is_refused_with_the_petition_and_field_named(app, run
     result = runner.invoke(args=["petitions", "sync", str(bad_date)])
     assert "petitions[0]: closes: not an ISO date" in result.output
 
+    # The API records the wording the form showed, so it never guesses one.
+    no_wording = write_manifest(tmp_path, [entry(email_updates_consent=None)], "c.json")
+    result = runner.invoke(args=["petitions", "sync", str(no_wording)])
+    assert "petitions[0]: email_updates_consent: required, a str" in result.output
+
 
 def test_a_missing_manifest_says_to_build_the_site_first(app, runner, tmp_path):
     result = runner.invoke(args=["petitions", "sync", str(tmp_path / "nope.json")])
@@ -74,7 +78,7 @@ def test_a_staff_token_is_shown_once_and_stored_only_as_a_hash(app, runner):
     result = runner.invoke(args=["tokens", "create", "delivery team"])
     token = result.output.strip()
     assert token.startswith("gs_") and len(token) > 40
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         [row] = session.scalars(select(ApiToken)).all()
     assert row.name == "delivery team" and token not in row.token_hash
 

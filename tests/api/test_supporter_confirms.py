@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from petition_api.models import Outbox, Signature, Status, utcnow
 
-from ..conftest import free_port, prepared_app
+from ..conftest import database, free_port, prepared_app
 from .support import (
     PETITION,
     SIGN_URL,
@@ -131,7 +131,7 @@ def test_an_expired_link_says_so_and_a_new_signature_brings_a_new_one(app, sign,
     sign()
     send_mail(runner)
     link = confirm_path(mailbox(app)[0])
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         session.execute(
             update(Signature).values(confirm_expires_at=utcnow() - timedelta(minutes=1))
         )
@@ -184,7 +184,7 @@ def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(smtp_app, smt
     send_mail(runner)
     assert outbox(smtp_app)[0].status == "queued"
 
-    with smtp_app.extensions["sessionmaker"]() as session:
+    with database(smtp_app) as session:
         session.execute(update(Outbox).values(next_attempt_at=utcnow()))
         session.commit()
     inbox.refuse_with = "550 5.1.1 no such user"

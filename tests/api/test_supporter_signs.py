@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from petition_api.models import Outbox, Signature, Status
 
+from ..conftest import database
 from .support import PETITION, SIGN_URL, outbox, row_count, signatures, supporter
 
 
@@ -47,7 +48,7 @@ def test_the_consent_wording_the_supporter_saw_is_recorded(app, sign):
 
     sign(email_updates=True)
     [signature] = signatures(app)
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         wording = session.get(ConsentWording, signature.updates_consent_id)
     assert wording.text == (
         "Yes, email me updates about paid family leave. I can unsubscribe at any time."

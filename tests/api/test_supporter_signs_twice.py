@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from petition_api.models import Status
-from petition_api.signature_form import canonical_email
+from petition_api.signing.form import canonical_email
 
 from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
 from .support import (

@@ -6,11 +6,12 @@ from sqlalchemy import update
 
 from petition_api.models import PetitionCount, Signature, Status, utcnow
 
+from ..conftest import database
 from .support import PETITION, supporter
 
 
 def confirm_all(app):
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         session.execute(
             update(Signature)
             .where(Signature.status == Status.PENDING)
@@ -69,7 +70,7 @@ def test_recount_repairs_a_count_that_drifted(app, client, runner):
         )
     confirm_all(app)
     assert facts(client).get_json()["count"] == 4
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         session.execute(update(PetitionCount).values(validated=999))
         session.commit()
     assert facts(client).get_json()["count"] == 999

@@ -12,10 +12,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import insert, select
 
-from petition_api import tokens
 from petition_api.models import AuditEntry, Petition, Signature
+from petition_api.staff import tokens
 
-from ..conftest import SHARED_DATA
+from ..conftest import SHARED_DATA, database
 
 ZCCD = SHARED_DATA / "zccd.csv"
 LEGISLATORS = SHARED_DATA / "legislators-current.csv"
@@ -31,7 +31,7 @@ def load_congress(app, districts: Path = ZCCD, legislators: Path = LEGISLATORS) 
 
 
 def staff_token(app, name: str = "Dana at the campaign office") -> str:
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         token = tokens.create(session, name)
         session.commit()
     return token
@@ -43,7 +43,7 @@ def bearer(token: str) -> dict:
 
 def add_signatures(app, people: list[dict], slug: str = PETITION) -> None:
     """Validated signatures written straight to the database (the form would refuse some)."""
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         petition = session.scalar(select(Petition).where(Petition.slug == slug))
         base = datetime(2026, 11, 1, 12, tzinfo=UTC)
         rows = []
@@ -71,7 +71,7 @@ def add_signatures(app, people: list[dict], slug: str = PETITION) -> None:
 
 
 def audit_rows(app) -> list[AuditEntry]:
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from petition_api import congress
+from petition_api.congress import cli as congress_cli
+from petition_api.congress import files as congress
 
 from ..conftest import free_port, prepared_app
 from .support import LEGISLATORS, ZCCD, load_congress
@@ -103,7 +104,7 @@ def test_a_broken_file_is_refused_with_where_and_why(app, runner, tmp_path):
 
 
 def test_download_without_internet_says_what_to_do(app, runner, monkeypatch):
-    monkeypatch.setattr(congress, "DISTRICTS_URL", f"http://127.0.0.1:{free_port()}/cd.txt")
+    monkeypatch.setattr(congress_cli, "DISTRICTS_URL", f"http://127.0.0.1:{free_port()}/cd.txt")
     result = runner.invoke(args=["congress", "load", "--download"])
     assert result.exit_code == 1
     assert "could not download http://127.0.0.1:" in result.output

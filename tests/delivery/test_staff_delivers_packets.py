@@ -10,6 +10,7 @@ from collections import defaultdict
 import pytest
 
 from ..api.support import confirm_path, mailbox, send_mail, supporter
+from ..conftest import database
 from .support import (
     PETITION,
     ZCCD,
@@ -174,7 +175,7 @@ def test_names_like_formulas_come_out_inert_in_the_csv(app, client, token):
 
 
 def test_unicode_names_appear_in_the_pdf(app, client, token):
-    from petition_api.delivery import cjk_font
+    from petition_api.delivery.fonts import cjk_font
 
     if cjk_font() is None:
         pytest.fail("no CJK font: install Debian's fonts-wqy-microhei (make test-deps)")
@@ -233,7 +234,7 @@ def test_a_packet_lists_each_version_of_the_ask_its_signers_saw(app, client, tok
 
     from petition_api.models import Petition, PetitionVersion, utcnow
 
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         petition = session.scalar(select(Petition).where(Petition.slug == PETITION))
         session.add(
             PetitionVersion(

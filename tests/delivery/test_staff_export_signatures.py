@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from petition_api.models import Signature
 
-from ..conftest import prepared_app
+from ..conftest import database, prepared_app
 from .support import (
     PETITION,
     add_signatures,
@@ -130,7 +130,7 @@ def test_synthetic_signatures_cover_every_office_and_never_in_production(databas
     result = runner.invoke(args=["signatures", "synthesize", "3000", "--petition", PETITION,
                                  "--seed", "7"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         count = session.scalar(select(func.count()).select_from(Signature))
         districts = session.scalar(select(func.count(func.distinct(Signature.district))))
         domains = set(session.scalars(select(Signature.email)))

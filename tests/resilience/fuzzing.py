@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from petition_api.models import Outbox, Signature
 
-from ..conftest import prepared_app
+from ..conftest import database, prepared_app
 from .support import UNLIMITED
 
 # How many generated cases each fuzz test runs: a few in `make test`, many in
@@ -48,7 +48,7 @@ def fuzz_app(tmp_path):
 
 
 def rows(app) -> tuple[int, int]:
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         return (
             session.scalar(select(func.count()).select_from(Signature)),
             session.scalar(select(func.count()).select_from(Outbox)),

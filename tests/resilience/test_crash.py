@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from petition_api.models import Outbox, Signature
 
-from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
+from ..conftest import database, environment_for, prepared_app, start_gunicorn, test_settings
 from .support import UNLIMITED, kill_tree, sign, wait_ready
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,7 @@ def test_every_answered_signature_survives_kill_9(database_url, tmp_path):
     codes = sorted({status for _, status in answered})
     assert len(accepted) > 20, f"the stream should have been signing when the server died: {codes}"
     assert after == [201] * 5, "the restarted server signs again"
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         stored = set(session.scalars(select(Signature.email)))
         mailed = set(
             session.scalars(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from petition_api.models import Signature
 
-from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
+from ..conftest import database, environment_for, prepared_app, start_gunicorn, test_settings
 from .support import PETITION, UNLIMITED, kill_tree, request, sign, wait_ready
 
 pytestmark = pytest.mark.slow
@@ -87,7 +87,7 @@ def test_an_outage_answers_503_and_signing_resumes_without_a_restart(throwaway_p
 
     accepted = {email for kind, email, status, _ in everything if kind == "sign" and status == 201}
     engine_app = prepared_app(url, tmp_path, **overrides)
-    with engine_app.extensions["sessionmaker"]() as session:
+    with database(engine_app) as session:
         stored = set(session.scalars(select(Signature.email)))
     engine_app.extensions["engine"].dispose()
     assert accepted <= stored, "a signature answered 201 was lost in the outage"

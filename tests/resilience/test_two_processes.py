@@ -14,6 +14,7 @@ from sqlalchemy import select
 from petition_api.models import Outbox, Signature, Status
 
 from ..conftest import (
+    database,
     environment_for,
     prepared_app,
     start_gunicorn,
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.slow
 def latest_tokens(app) -> list[str]:
     """The confirmation token each pending signature's newest mail carries."""
     tokens: dict[int, str] = {}
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         for row in session.scalars(select(Outbox).order_by(Outbox.id)):
             payload = (
                 row.payload if isinstance(row.payload, dict) else json.loads(row.payload or "null")
@@ -68,7 +69,7 @@ def test_two_servers_fold_duplicates_share_limits_and_count_exactly(
             )
         assert twice == [201] * 30  # the same answer for a duplicate
         assert sorted(more) == [201] * 10 + [429] * 10, "the limit is shared through Redis"
-        with app.extensions["sessionmaker"]() as session:
+        with database(app) as session:
             stored = list(session.scalars(select(Signature.email_canonical)))
         assert len(stored) == len(set(stored)) == 25
         assert {f"person{i}@gmail.com" for i in range(15)} <= set(stored)
@@ -92,7 +93,7 @@ def test_two_servers_fold_duplicates_share_limits_and_count_exactly(
         for process in (first, second):
             kill_tree(process.pid)
             process.wait(timeout=10)
-    with app.extensions["sessionmaker"]() as session:
+    with database(app) as session:
         validated = len(
             list(session.scalars(select(Signature.id).where(Signature.status == Status.VALIDATED)))
         )

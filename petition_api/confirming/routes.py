@@ -1,0 +1,83 @@
+"""Double opt-in: a signature counts once its signer presses the emailed button.
+
+Opening the link (GET) only shows a page with a button; the button POSTs. Mail
+scanners and link previews open links, but do not press buttons, so they
+cannot confirm on someone's behalf.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy.orm import Session
+
+from .. import db, openapi
+from ..mail import outbox
+from ..models import Petition, Signature, Status, utcnow
+
+bp = Blueprint("confirming", __name__, template_folder="templates")
+
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def find(session: Session, token: str) -> tuple[Signature | None, Petition | None]:
+    """The signature and petition a token belongs to, or (None, None)."""
+    if not 20 <= len(token) <= 100:
+        return None, None
+    row = session.execute(
+        Signature.with_token(token)
+        .add_columns(Petition)
+        .join(Petition, Petition.id == Signature.petition_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+@bp.get("/confirm/<token>")
+def show(token: str):
+    with db.reading() as session:
+        signature, petition = find(session, token)
+    return page(signature, petition, token, pressed=False)
+
+
+@bp.post("/confirm/<token>")
+def confirm(token: str):
+    with db.writing() as session:
+        signature, petition = find(session, token)
+        if signature is not None and signature.confirmable(utcnow()):
+            if session.execute(Signature.validate(signature.id, utcnow())).rowcount:
+                outbox.enqueue(session, outbox.THANKS, signature.id)
+            session.refresh(signature)
+    return page(signature, petition, token, pressed=True)
+
+
+def page(signature, petition, token: str, pressed: bool):
+    if signature is None or signature.status in (Status.FRAUDULENT, Status.INVALIDATED):
+        return render_template("confirm/unknown.html"), 404, NO_STORE
+    if signature.status == Status.VALIDATED:
+        state = "confirmed" if pressed else "already"
+        return render_template(f"confirm/{state}.html", petition=petition), 200, NO_STORE
+    if signature.confirm_expires_at <= utcnow():
+        return render_template("confirm/expired.html", petition=petition), 410, NO_STORE
+    return render_template("confirm/ask.html", petition=petition, token=token), 200, NO_STORE
+
+
+_responses = {
+    "404": {"description": "unknown link"},
+    "410": {"description": "expired link"},
+}
+openapi.describe(
+    bp,
+    {
+        "/confirm/{token}": {
+            "get": {
+                "summary": "The confirmation page (a button; opening it confirms nothing)",
+                "parameters": [openapi.TOKEN],
+                "responses": {"200": {"description": "page with the button"}, **_responses},
+            },
+            "post": {
+                "summary": "Confirm the signature (the button)",
+                "parameters": [openapi.TOKEN],
+                "responses": {"200": {"description": "confirmed"}, **_responses},
+            },
+        }
+    },
+)

@@ -1,0 +1,350 @@
+"""Delivery packets: every validated signature in the right congressional office's packet.
+
+`GET /api/petitions/<slug>/delivery` (staff token) streams a ZIP archive;
+`flask delivery export SLUG --out DIR` writes the same archive with a progress
+bar. The archive holds, per office with signers, `<STATE>/<CODE>.pdf` (cover
+letter, the ask as signed, the signers) and `<STATE>/<CODE>.csv` (the same rows,
+safe to open in a spreadsheet), plus `summary.csv` and `README.txt`. Who goes
+in which packet: offices.py.
+
+Memory stays bounded: signatures come from a server-side cursor ordered by
+state; each state's rows go to temporary files, its packets are rendered one at
+a time and handed to the archive, then deleted before the next state.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .. import db
+from ..congress.geography import geography
+from ..congress.loading import active_dataset, offices
+from ..exports.filters import FilterError, Filters, parse_filters
+from ..formulas import inert
+from ..models import Petition, PetitionVersion, Signature
+from ..states import STATES
+from .offices import OfficeInfo, offices_for
+
+DELIVERABLE = ("validated", "pending")
+
+
+class DeliveryError(RuntimeError):
+    """Delivery cannot start (no district data loaded); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Options:
+    filters: Filters = field(default_factory=Filters)
+    include_email: bool = False
+    include_street: bool = False
+
+    def as_dict(self) -> dict:
+        found = self.filters.as_dict()
+        if self.include_email:
+            found["include_email"] = True
+        if self.include_street:
+            found["include_street"] = True
+        return found
+
+
+def parse_options(args) -> Options:
+    filters = parse_filters(args, allowed=DELIVERABLE)
+    if filters.district:
+        raise FilterError("a delivery covers whole offices: filter by state, not district")
+    return Options(filters, _flag(args, "include_email"), _flag(args, "include_street"))
+
+
+def _flag(args, name: str) -> bool:
+    value = args.get(name)
+    return value is True or str(value or "").lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class Tally:
+    office: OfficeInfo
+    path: Path
+    handle: object = None
+    writer: object = None
+    count: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    unresolved: int = 0
+    needs_cjk: bool = False
+    versions: Counter = field(default_factory=Counter)
+
+    def add(self, values: list, signed: datetime, version: str, resolved: bool) -> None:
+        self.writer.writerow(values)
+        self.count += 1
+        self.versions[version] += 1
+        if not resolved:
+            self.unresolved += 1
+        if self.first is None or signed < self.first:
+            self.first = signed
+        if self.last is None or signed > self.last:
+            self.last = signed
+
+
+@dataclass
+class Packet:
+    """What the archive gets for one office."""
+
+    office: OfficeInfo
+    count: int
+    first: datetime | None
+    last: datetime | None
+    unresolved: int
+    pdf: Path | None = None
+    csv: Path | None = None
+
+
+class Delivery:
+    """Builds the archive's parts state by state; iterate `parts()` for (name, file)."""
+
+    def __init__(self, petition: Petition, options: Options, workdir: Path, progress=None):
+        self.petition = petition
+        self.options = options
+        self.workdir = workdir
+        self.progress: Callable[[int], None] = progress or (lambda n: None)
+        self.generated = datetime.now(UTC)
+        self.geo = geography()
+        with db.reading() as session:
+            dataset = active_dataset(session)
+            if dataset is None:
+                raise DeliveryError(
+                    "no congressional districts are loaded: run `flask congress load` "
+                    "(see the README's delivery section)"
+                )
+            self.dataset = (dataset.id, dataset.congress, dataset.loaded_at)
+            self.offices = {
+                code: OfficeInfo(
+                    o.code, o.chamber, o.state, o.full_name, o.party, o.address, o.phone
+                )
+                for code, o in offices(session, dataset.id).items()
+            }
+            self.versions = list(
+                session.scalars(
+                    select(PetitionVersion)
+                    .where(PetitionVersion.petition_id == petition.id)
+                    .order_by(PetitionVersion.first_seen_at, PetitionVersion.id)
+                )
+            )
+        self.version_labels = {
+            v.version: chr(ord("A") + i % 26) for i, v in enumerate(self.versions)
+        }
+        if petition.version not in self.version_labels:
+            self.version_labels[petition.version] = chr(ord("A") + len(self.versions) % 26)
+        self.packets: list[Packet] = []
+        self.signers = 0
+        self.unresolved = 0
+        from .pdf import PacketFonts  # fpdf2 loads only when a delivery is made
+
+        self.fonts = PacketFonts()
+        self.needs_cjk = not self.fonts.covers(
+            " ".join([petition.title, petition.ask, *(v.ask + v.title for v in self.versions)])
+        )
+
+    def query(self):
+        columns = [
+            Signature.state,
+            Signature.first_name,
+            Signature.last_name,
+            Signature.city,
+            Signature.zip,
+            Signature.district,
+            Signature.comment,
+            Signature.petition_version,
+            Signature.created_at,
+        ]
+        if self.options.include_email:
+            columns.append(Signature.email)
+        if self.options.include_street:
+            columns.append(Signature.street)
+        query = select(*columns)
+        return self.options.filters.apply(query, self.petition.id).order_by(
+            Signature.state, Signature.id
+        )
+
+    def parts(self) -> Iterator[tuple[str, Path]]:
+        self._open_tallies: dict[str, Tally] = {}
+        try:
+            yield from self._parts()
+        finally:  # also when the client goes away halfway
+            for tally in self._open_tallies.values():
+                tally.handle.close()
+
+    def _parts(self) -> Iterator[tuple[str, Path]]:
+        state, tallies, done = None, {}, 0
+        with closing(db.stream(self.query())) as rows:
+            for row in rows:
+                if row.state != state:
+                    if tallies:
+                        yield from self._finish_state(state, tallies)
+                    state, tallies = row.state, {}
+                    self._open_tallies = tallies
+                codes = offices_for(row.state, row.zip, row.district, self.geo, self.offices)
+                resolved = bool(codes) and not codes[0].endswith(("-SR", "-JR"))
+                values = [
+                    row.first_name,
+                    row.last_name,
+                    row.city or "",
+                    row.zip,
+                    codes[0] if resolved else "",
+                    row.comment or "",
+                    row.petition_version,
+                    row.created_at.isoformat(),
+                    *(value or "" for value in row[9:]),
+                ]
+                uncovered = not self.fonts.covers("".join(values))
+                for code in codes:
+                    tally = tallies.get(code)
+                    if tally is None:
+                        tally = tallies[code] = self._open(code)
+                    tally.add(values, row.created_at, row.petition_version, resolved)
+                    tally.needs_cjk |= uncovered
+                self.signers += 1
+                self.unresolved += not resolved
+                done += 1
+                if done % 1000 == 0:
+                    self.progress(1000)
+            if tallies:
+                yield from self._finish_state(state, tallies)
+        self.progress(done % 1000)
+        yield from self._closing_parts()
+
+    def _open(self, code: str) -> Tally:
+        path = self.workdir / f"{code}.raw.csv"
+        tally = Tally(self.offices[code], path)
+        tally.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed in _finish_state
+        tally.writer = csv.writer(tally.handle)
+        return tally
+
+    def _finish_state(self, state: str, tallies: dict[str, Tally]) -> Iterator[tuple[str, Path]]:
+        for code in sorted(tallies):
+            tally = tallies[code]
+            tally.handle.close()
+            packet = Packet(tally.office, tally.count, tally.first, tally.last, tally.unresolved)
+            packet.csv = self.workdir / f"{code}.csv"
+            packet.pdf = self.workdir / f"{code}.pdf"
+            self._render(tally, packet)
+            tally.path.unlink()
+            self.packets.append(packet)
+            yield f"{state}/{code}.pdf", packet.pdf
+            yield f"{state}/{code}.csv", packet.csv
+            packet.pdf.unlink(missing_ok=True)
+            packet.csv.unlink(missing_ok=True)
+
+    def _render(self, tally: Tally, packet: Packet) -> None:
+        extra = []
+        if self.options.include_email:
+            extra.append("email")
+        if self.options.include_street:
+            extra.append("street")
+        header = ["first_name", "last_name", "city", "zip", "district", "comment",
+                  "petition_version", "signed_at", *extra]  # fmt: skip
+        from .pdf import PacketPDF
+
+        pdf = PacketPDF(self, tally)
+        with (
+            open(tally.path, encoding="utf-8", newline="") as raw,
+            open(packet.csv, "w", encoding="utf-8-sig", newline="") as out,
+        ):
+            writer = csv.writer(out)
+            writer.writerow(header)
+            table = pdf.start_table(extra, several_versions=len(tally.versions) > 1)
+            for values in csv.reader(raw):
+                writer.writerow([inert(v) for v in values])
+                table.row(values)
+        pdf.output(str(packet.pdf))
+
+    def _closing_parts(self) -> Iterator[tuple[str, Path]]:
+        summary = self.workdir / "summary.csv"
+        with open(summary, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(
+                ["office", "chamber", "state", "member", "party", "vacant", "signers",
+                 "first_signed", "last_signed", "district_unresolved", "pdf", "csv"]
+            )  # fmt: skip
+            delivered = {p.office.code: p for p in self.packets}
+            for code, office in sorted(self.offices.items()):
+                if self.options.filters.state and office.state != self.options.filters.state:
+                    continue
+                p = delivered.get(code)
+                writer.writerow(
+                    [
+                        code,
+                        office.chamber,
+                        office.state,
+                        inert(office.addressee if office.vacant else office.full_name),
+                        inert(office.party or ""),
+                        "yes" if office.vacant else "no",
+                        p.count if p else 0,
+                        p.first.date().isoformat() if p else "",
+                        p.last.date().isoformat() if p else "",
+                        p.unresolved if p and office.chamber == "senate" else "",
+                        f"{office.state}/{code}.pdf" if p else "",
+                        f"{office.state}/{code}.csv" if p else "",
+                    ]
+                )
+        yield "summary.csv", summary
+        readme = self.workdir / "README.txt"
+        readme.write_text(self.readme(), encoding="utf-8")
+        yield "README.txt", readme
+
+    def readme(self) -> str:
+        _, number, loaded = self.dataset
+        f = self.options.filters
+        lines = [
+            f"Delivery of the petition “{self.petition.title}” ({self.petition.slug})",
+            f"Generated {self.generated:%Y-%m-%d %H:%M} UTC by Groundswell.",
+            "",
+            f"Signers: {self.signers} ({', '.join(f.statuses)} signatures"
+            + (f", {STATES[f.state]} only" if f.state else "")
+            + (f", signed from {f.since}" if f.since else "")
+            + (f", signed until {f.until}" if f.until else "")
+            + ").",
+            f"Packets: {len(self.packets)} offices with at least one constituent who signed.",
+            f"Districts and members: {number}th Congress, data loaded {loaded:%Y-%m-%d}.",
+            "",
+            "What is in this archive",
+            "- <STATE>/<OFFICE>.pdf: the packet for one office: a cover letter naming the member",
+            "  and office, the petition's ask as the signers saw it, the number of constituents",
+            "  and the dates they signed, then every signer (name, city, ZIP, comment).",
+            "- <STATE>/<OFFICE>.csv: the same signers as a spreadsheet (UTF-8). A cell that",
+            "  starts with = + - or @ is prefixed with an apostrophe so that no spreadsheet",
+            "  runs it as a formula.",
+            "- summary.csv: one line per office: code, member, party, number of signers.",
+            "",
+            "Office codes",
+            "- NY-12: the representative of New York's 12th district; AK-AL: an at-large seat,",
+            "  also used for the delegates of DC and the territories (PR: resident commissioner).",
+            "- NY-SR / NY-JR: the senior and junior senator (by seniority in the Senate).",
+            "- A vacant seat keeps its packet, addressed to the office of the seat.",
+            "",
+            "Who is in which packet",
+            "- Each signer is in their representative's packet and in both of their state's",
+            "  senators' packets (DC and the territories have no senators).",
+            f"- {self.unresolved} signers gave a ZIP code that spans more than one district",
+            "  and did not choose one: they are in their senators' packets only",
+            "  (district_unresolved in summary.csv), never in a House packet that might",
+            "  not be theirs.",
+        ]
+        asked = [
+            what
+            for what, on in (
+                ("email addresses", self.options.include_email),
+                ("street addresses", self.options.include_street),
+            )
+            if on
+        ]
+        if asked:
+            lines += ["", f"As requested, this archive includes signers' {' and '.join(asked)}."]
+            lines += ["Handle it as personal data: share it only with the offices it names."]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,81 @@
+"""GET /api/petitions/<slug>/delivery: the delivery archive for staff, streamed and audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort
+
+from .. import db, openapi
+from ..congress.loading import active_dataset
+from ..exports.routes import attachment, staff_errors, staff_request
+from ..staff import audit
+from .archive import archive_name, audited_archive
+from .packets import parse_options
+
+bp = Blueprint("delivery", __name__)
+ACTION = "delivery.download"
+
+
+@bp.get("/api/petitions/<slug>/delivery")
+def download(slug: str):
+    actor, petition, options = staff_request(ACTION, slug, parse_options)
+    with db.reading() as session:
+        loaded = active_dataset(session) is not None
+    db.release()
+    if not loaded:
+        audit.record(ACTION, slug, options.as_dict(), actor, "error")
+        abort(409, description="No congressional districts are loaded: run `flask congress load`.")
+    name = archive_name(petition, datetime.now(UTC))
+    return attachment(audited_archive(petition, options, actor), "application/zip", f"{name}.zip")
+
+
+openapi.describe(
+    bp,
+    {
+        "/api/petitions/{slug}/delivery": {
+            "get": {
+                "summary": "Staff: the delivery archive (a ZIP of PDF and CSV packets per "
+                "congressional office, summary.csv, README.txt), streamed; audited",
+                "security": openapi.STAFF,
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "default": "validated"},
+                        "description": "validated (default), pending, or both: validated,pending",
+                    },
+                    {"name": "state", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "until",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "include_email",
+                        "in": "query",
+                        "schema": {"type": "boolean", "default": False},
+                    },
+                    {
+                        "name": "include_street",
+                        "in": "query",
+                        "schema": {"type": "boolean", "default": False},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the archive",
+                        "content": {"application/zip": {"schema": {"type": "string"}}},
+                    },
+                    **staff_errors(**{"409": "no congressional districts loaded"}),
+                },
+            }
+        }
+    },
+)

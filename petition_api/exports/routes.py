@@ -1,0 +1,149 @@
+"""Staff exports of signatures: GET /api/petitions/<slug>/signatures.csv and .json.
+
+Both need a staff token, stream from a server-side cursor (memory stays flat
+however many signatures there are), and are audited: a row when the export
+starts, completed with the row count when its last byte is out (`ok`) or the
+client goes away (`incomplete`); refused requests get a row too. Filters:
+`status` (default `validated`; a comma list, or `all`), `state`, `district`,
+`since` and `until` (signing dates, inclusive, YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from flask import Blueprint, Response, abort, request, stream_with_context
+from sqlalchemy import select
+
+from .. import db, openapi
+from ..models import Petition
+from ..staff import audit
+from .filters import STATUSES, FilterError, Filters, parse_filters
+from .formats import FORMATS, csv_chunks, export_query, json_chunks
+
+bp = Blueprint("exports", __name__)
+P = TypeVar("P")
+
+
+def staff_request(action: str, slug: str, parse: Callable[[dict], P]) -> tuple[str, Petition, P]:
+    """(actor, petition, parsed parameters) for a staff download, or an audited refusal."""
+    requested = {k: v[:40] for k, v in request.args.items()}
+    actor = audit.token_actor(audit.require_staff(action, slug, requested))
+    with db.reading() as session:
+        petition = session.scalar(select(Petition).where(Petition.slug == slug))
+    if petition is None:
+        audit.record(action, slug, requested, actor, "not-found")
+        abort(404, description=f"There is no petition called {slug!r}.")
+    try:
+        parsed = parse(request.args)
+    except FilterError as error:
+        audit.record(action, slug, requested, actor, "bad-request")
+        abort(400, description=str(error))
+    db.release()
+    return actor, petition, parsed
+
+
+def attachment(body: Iterator, mimetype: str, filename: str) -> Response:
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@bp.get("/api/petitions/<slug>/signatures.<fmt>")
+def export(slug: str, fmt: str):
+    action = f"signatures.{fmt}"
+    actor, petition, filters = staff_request(action, slug, parse_filters)
+    if fmt not in FORMATS:
+        abort(404, description="Exports come as signatures.csv or signatures.json.")
+    body = audited_stream(petition, filters, fmt, actor, action)
+    return attachment(body, FORMATS[fmt], f"{petition.slug}-signatures.{fmt}")
+
+
+def audited_stream(petition: Petition, filters: Filters, fmt: str, actor: str, action: str):
+    """The export's text chunks; the audit row is completed when the last one is sent."""
+    entry = audit.record(action, petition.slug, filters.as_dict(), actor, "started")
+    counter = [0]
+    outcome = "incomplete"
+    rows = db.stream(export_query(petition.id, filters))
+    try:
+        if fmt == "csv":
+            yield from csv_chunks(rows, counter)
+        else:
+            yield from json_chunks(rows, counter, petition, filters)
+        outcome = "ok"
+    finally:
+        rows.close()  # the server-side cursor, also when the client went away
+        audit.finish(entry, outcome, counter[0])
+
+
+_FILTER_PARAMETERS = [
+    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+    {
+        "name": "status",
+        "in": "query",
+        "schema": {"type": "string", "default": "validated"},
+        "description": f"comma list of {', '.join(STATUSES)}; or all",
+    },
+    {"name": "state", "in": "query", "schema": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+    {"name": "district", "in": "query", "schema": {"type": "string", "example": "NY-12"}},
+    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+]
+
+
+def staff_errors(**more: str) -> dict:
+    """The refusals every staff download may answer with (401 and 403 are audited)."""
+    described = {
+        "400": "a parameter is wrong",
+        "401": "no staff token (audited)",
+        "403": "wrong or revoked token (audited)",
+        "404": "no such petition",
+        **more,
+    }
+    return {code: openapi.error(text) for code, text in described.items()}
+
+
+openapi.describe(
+    bp,
+    {
+        "/api/petitions/{slug}/signatures.{fmt}": {
+            "get": {
+                "summary": "Staff: every signature, streamed as CSV (fmt=csv) or OSDI JSON "
+                "(fmt=json); audited",
+                "security": openapi.STAFF,
+                "parameters": [
+                    *_FILTER_PARAMETERS,
+                    {
+                        "name": "fmt",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": ["csv", "json"]},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the signatures",
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "description": "OSDI: _embedded['osdi:signatures'], each "
+                                    "with _embedded['osdi:person']; total_records",
+                                }
+                            },
+                        },
+                    },
+                    **staff_errors(),
+                },
+            }
+        }
+    },
+)

@@ -1,0 +1,36 @@
+"""A queued message as an email: subject, headers, plain text and HTML from templates."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app, render_template
+
+from ..models import Outbox, Petition, Signature
+from .outbox import SUBJECTS
+
+
+def compose(row: Outbox, signature: Signature, petition: Petition) -> EmailMessage:
+    config = current_app.config
+    site = config["SITE_URL"].rstrip("/")
+    context = {
+        "signature": signature,
+        "petition": petition,
+        "petition_url": site + petition.page,
+        "confirm_url": f"{site}/confirm/{row.payload['token']}" if row.payload else None,
+        "expires_days": config["CONFIRM_TOKEN_DAYS"],
+    }
+    message = EmailMessage()
+    message["Subject"] = SUBJECTS[row.kind].format(title=petition.title)
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = signature.email
+    message["Date"] = formatdate(localtime=False)
+    domain = config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
+    # A stable id per outbox row: if a message ever did go out twice, mail
+    # systems that de-duplicate by Message-ID would fold the copies.
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(render_template(f"mail/{row.kind}.txt", **context))
+    message.add_alternative(render_template(f"mail/{row.kind}.html", **context), subtype="html")
+    return message

@@ -1,0 +1,105 @@
+"""The outbox: mail queued by requests, and every move a message makes through it.
+
+A request never talks to a mail server; it writes an outbox row in the same
+transaction as the signature, so a signature and its email stand or fall
+together. The worker (worker.py) delivers rows over SMTP, or as .eml files in
+development.
+
+Never twice: each message moves queued -> claimed -> sending -> sent, each step
+committed. A worker that dies while a row is `claimed` had not started
+sending it, so the row is safely queued again; one that dies while a row is
+`sending` may or may not have handed it over, so the row becomes `unknown`
+and is never retried by itself (`flask mail status` lists them).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Outbox, OutboxStatus, utcnow
+
+CONFIRM = "confirm"
+CONFIRM_AGAIN = "confirm_again"
+ALREADY_SIGNED = "already_signed"
+THANKS = "thanks"
+
+SUBJECTS = {
+    CONFIRM: "Please confirm your signature: {title}",
+    CONFIRM_AGAIN: "You already signed: please confirm your signature: {title}",
+    ALREADY_SIGNED: "You have already signed: {title}",
+    THANKS: "Thank you for signing: {title}",
+}
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def enqueue(session: Session, kind: str, signature_id: int, payload: dict | None = None) -> None:
+    session.add(Outbox(kind=kind, signature_id=signature_id, payload=payload))
+
+
+def recover(session: Session) -> dict[str, int]:
+    """After a crash: requeue rows claimed but never started, set aside rows caught mid-send."""
+    stale = utcnow() - CLAIM_TIMEOUT
+    requeued = session.execute(
+        update(Outbox)
+        .where(Outbox.status == OutboxStatus.CLAIMED, Outbox.claimed_at < stale)
+        .values(status=OutboxStatus.QUEUED, claimed_at=None)
+    ).rowcount
+    unknown = session.execute(
+        update(Outbox)
+        .where(Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < stale)
+        .values(status=OutboxStatus.UNKNOWN, last_error="worker stopped while sending; not retried")
+    ).rowcount
+    return {"requeued": requeued, "unknown": unknown}
+
+
+def claim(session: Session, limit: int) -> list[int]:
+    """Take up to `limit` due messages for this worker; other workers skip them."""
+    now = utcnow()
+    due = (
+        select(Outbox.id)
+        .where(Outbox.status == OutboxStatus.QUEUED, Outbox.next_attempt_at <= now)
+        .order_by(Outbox.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = session.scalars(
+        update(Outbox)
+        .where(Outbox.id.in_(due.scalar_subquery()), Outbox.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.CLAIMED, claimed_at=now)
+        .returning(Outbox.id)
+    ).all()
+    return sorted(ids)
+
+
+def finish(row: Outbox, status: OutboxStatus, error: str | None) -> None:
+    row.status = status
+    row.attempts += 1
+    row.last_error = error[:500] if error else None
+    row.payload = None  # the confirmation token leaves the database with the message
+    if status == OutboxStatus.SENT:
+        row.sent_at = utcnow()
+
+
+def retry_later(row: Outbox, error: str, max_attempts: int) -> timedelta | None:
+    """Queue the message again after a backoff; None when it has had its attempts (failed)."""
+    if row.attempts + 1 >= max_attempts:
+        finish(row, OutboxStatus.FAILED, error)
+        return None
+    row.attempts += 1
+    row.last_error = error[:500]
+    delay = min(timedelta(seconds=30 * 2 ** (row.attempts - 1)), MAX_BACKOFF)
+    row.next_attempt_at = utcnow() + delay * random.uniform(0.8, 1.2)
+    row.status = OutboxStatus.QUEUED
+    row.claimed_at = None
+    return delay
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all()
+    return {str(status): count for status, count in rows}

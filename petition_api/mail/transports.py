@@ -1,0 +1,84 @@
+"""How a composed message leaves: over SMTP, or as a file in development."""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..models import utcnow
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (bad address, policy)."""
+
+
+class FileTransport:
+    """Development: one .eml file per message."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def send(self, row_id: int, message: EmailMessage) -> None:
+        final = self.directory / f"{utcnow():%Y%m%dT%H%M%S}-{row_id:08d}.eml"
+        partial = final.with_suffix(".part")
+        partial.write_bytes(bytes(message))
+        partial.rename(final)  # readers never see half a message
+
+    def close(self) -> None:
+        pass
+
+
+class SMTPTransport:
+    """One SMTP connection reused for a batch, reopened when it drops."""
+
+    def __init__(self, config):
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if c["SMTP_SECURITY"] == "tls":
+            connection = smtplib.SMTP_SSL(c["SMTP_HOST"], c["SMTP_PORT"], timeout=c["SMTP_TIMEOUT"])
+        else:
+            connection = smtplib.SMTP(c["SMTP_HOST"], c["SMTP_PORT"], timeout=c["SMTP_TIMEOUT"])
+            if c["SMTP_SECURITY"] == "starttls":
+                connection.starttls()
+        if c["SMTP_USERNAME"]:
+            connection.login(c["SMTP_USERNAME"], c["SMTP_PASSWORD"])
+        return connection
+
+    def send(self, row_id: int, message: EmailMessage) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        try:
+            self.connection.send_message(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            if all(500 <= code < 600 for code in codes):
+                raise PermanentFailure(f"recipient refused: {codes}") from None
+            raise
+        except smtplib.SMTPResponseException as error:
+            if 500 <= error.smtp_code < 600:
+                raise PermanentFailure(f"refused with {error.smtp_code}") from None
+            self.close()
+            raise
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.connection.quit()
+            self.connection = None
+
+
+def transport(config):
+    if config["MAIL_BACKEND"] == "smtp":
+        return SMTPTransport(config)
+    if config["MAIL_BACKEND"] == "file":
+        return FileTransport(config["MAIL_DIR"])
+    raise ValueError(f"GROUNDSWELL_MAIL_BACKEND={config['MAIL_BACKEND']!r}: expected smtp or file")

@@ -1,0 +1,80 @@
+"""The worker that empties the outbox: `flask mail send`, and a thread under `make run`.
+
+Each step is its own short write transaction (claim; mark sending; record the
+outcome), and nothing is held open while a mail server is being talked to.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from collections import Counter
+
+from flask import current_app
+
+from .. import db
+from ..models import Outbox, OutboxStatus, Petition, Signature
+from . import outbox
+from .compose import compose
+from .transports import PermanentFailure, transport
+
+log = logging.getLogger(__name__)
+
+
+def deliver(row_id: int, sender) -> OutboxStatus:
+    """Send one claimed message; returns its new status."""
+    with db.writing() as session:
+        row = session.get(Outbox, row_id)
+        signature = session.get(Signature, row.signature_id)
+        message = compose(row, signature, session.get(Petition, signature.petition_id))
+        row.status = OutboxStatus.SENDING
+    try:
+        sender.send(row_id, message)
+    except PermanentFailure as error:
+        return _outcome(row_id, OutboxStatus.FAILED, str(error))
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
+        return _outcome(row_id, None, f"{type(error).__name__}: {error}")
+    return _outcome(row_id, OutboxStatus.SENT, None)
+
+
+def _outcome(row_id: int, status: OutboxStatus | None, error: str | None) -> OutboxStatus:
+    """Record how sending went; a status of None means "try again later"."""
+    with db.writing() as session:
+        row = session.get(Outbox, row_id)
+        if status is not None:
+            outbox.finish(row, status, error)
+        else:
+            delay = outbox.retry_later(row, error, current_app.config["MAIL_MAX_ATTEMPTS"])
+            if delay is not None:
+                log.warning(
+                    "outbox %s: attempt %s failed, retrying in %s", row.id, row.attempts, delay
+                )
+        return row.status
+
+
+def send_batch(sender) -> Counter[str]:
+    with db.writing() as session:
+        claimed = outbox.claim(session, current_app.config["MAIL_BATCH"])
+    return Counter(str(deliver(row_id, sender)) for row_id in claimed)
+
+
+def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> Counter[str]:
+    """Deliver until stopped (or, with `once`, until nothing is due)."""
+    stop = stop or threading.Event()
+    sender = transport(current_app.config)
+    totals: Counter[str] = Counter()
+    with db.writing() as session:
+        outbox.recover(session)
+    try:
+        while not stop.is_set():
+            sent = send_batch(sender)
+            totals.update(sent)
+            if not sent:
+                if once:
+                    break
+                sender.close()  # don't hold an idle SMTP connection open
+                stop.wait(poll_seconds)
+    finally:
+        sender.close()
+    return totals

@@ -1,0 +1,31 @@
+"""Every table, as typed SQLAlchemy 2.0 models, and the state changes they allow.
+
+Rules that protect data live in the database (unique, foreign keys, checks), so
+that no code path, process or race can get around them. Alembic's `env.py`
+imports this package, so a table defined anywhere below is one autogenerate sees.
+"""
+
+from .base import Base, utcnow
+from .congress import CongressDataset, CongressOffice, CongressZcta
+from .mail import Outbox, OutboxStatus
+from .petitions import ConsentWording, Petition, PetitionCount, PetitionVersion
+from .signatures import Signature, Status
+from .staff import ApiToken, AuditEntry
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "CongressDataset",
+    "CongressOffice",
+    "CongressZcta",
+    "ConsentWording",
+    "Outbox",
+    "OutboxStatus",
+    "Petition",
+    "PetitionCount",
+    "PetitionVersion",
+    "Signature",
+    "Status",
+    "utcnow",
+]

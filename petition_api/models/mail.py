@@ -1,0 +1,45 @@
+"""Mail waiting to be sent (see mail/ for how a message moves through these states)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, EnumText, check_in, utcnow
+
+
+class OutboxStatus(enum.StrEnum):
+    QUEUED = "queued"
+    CLAIMED = "claimed"  # taken by a worker, not yet handed to the mail server
+    SENDING = "sending"  # being handed over: after a crash we cannot know if it went
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # a worker stopped while sending; never retried by itself
+
+
+class Outbox(Base):
+    """Mail waiting to be sent, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(check_in("status", OutboxStatus), name="status"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
+    # Secrets the message must carry (a confirmation token); erased once sent.
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    status: Mapped[OutboxStatus] = mapped_column(
+        EnumText(OutboxStatus), default=OutboxStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

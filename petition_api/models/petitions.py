@@ -1,0 +1,73 @@
+"""Petitions as the site's manifest declares them, their versions and public counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class ConsentWording(Base):
+    """The exact words a signer agreed to, stored once and referred to."""
+
+    __tablename__ = "consent_wordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Petition(Base):
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    ask: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(64))
+    goal: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(200))
+    page: Mapped[str] = mapped_column(String(500))
+    thanks_page: Mapped[str | None] = mapped_column(String(500))
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    # False once the site's manifest no longer declares it: kept for its signatures.
+    listed: Mapped[bool] = mapped_column(default=True)
+    updates_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def status(self, now: datetime) -> str:
+        if self.opens_at and now < self.opens_at:
+            return "upcoming"
+        if (self.closes_at and now >= self.closes_at) or not self.listed:
+            return "closed"
+        return "open"
+
+
+class PetitionVersion(Base):
+    """Every text of a petition's ask that signers have been shown."""
+
+    __tablename__ = "petition_versions"
+    __table_args__ = (UniqueConstraint("petition_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
+    version: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    ask: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PetitionCount(Base):
+    """The public count, by state: a cache rebuilt by `flask petitions recount`."""
+
+    __tablename__ = "petition_counts"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(2), primary_key=True)
+    validated: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,221 @@
+"""A signature, and every change of its status.
+
+    submitted ─┬─> pending ──(signer presses the emailed button)──> validated ──> counted
+               └─> fraudulent (set aside by the abuse checks)
+    a clean submission for the same address replaces a fraudulent row (pending again)
+    staff may invalidate any of them
+
+Each change is a statement built here, so the rules (which status may move to
+which, under which guard) live in one place, the way e-petitions keeps
+`Signature#validate!` on its model. They are Core statements because the
+signing and counting paths run them at thousands a second; callers execute
+them on a session or a connection.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Insert,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    Update,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, EnumText, check_in, utcnow
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    VALIDATED = "validated"
+    FRAUDULENT = "fraudulent"
+    INVALIDATED = "invalidated"
+
+
+# What a personal column holds, for the exports (`info` is SQLAlchemy's per-column
+# dictionary): FREE_TEXT is typed by the signer, so a spreadsheet must not run it.
+FREE_TEXT = {"free_text": True}
+
+
+class Signature(Base):
+    __tablename__ = "signatures"
+    __table_args__ = (
+        # One signature per petition per person: concurrent duplicates cannot both land.
+        UniqueConstraint("petition_id", "email_canonical"),
+        CheckConstraint(check_in("status", Status), name="status"),
+        Index("ix_signatures_petition_status_state", "petition_id", "status", "state"),
+        # The counting refresh only looks at confirmed signatures not yet counted.
+        Index(
+            "ix_signatures_uncounted",
+            "petition_id",
+            sqlite_where=text("status = 'validated' AND counted = 0"),
+            postgresql_where=text("status = 'validated' AND NOT counted"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
+    status: Mapped[Status] = mapped_column(EnumText(Status), default=Status.PENDING)
+    fraud_reason: Mapped[str | None] = mapped_column(String(32))
+    first_name: Mapped[str] = mapped_column(String(100), info=FREE_TEXT)
+    last_name: Mapped[str] = mapped_column(String(100), info=FREE_TEXT)
+    email: Mapped[str] = mapped_column(String(254), info=FREE_TEXT)
+    email_canonical: Mapped[str] = mapped_column(String(254))
+    street: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    city: Mapped[str | None] = mapped_column(String(100), info=FREE_TEXT)
+    state: Mapped[str] = mapped_column(String(2))
+    zip: Mapped[str] = mapped_column(String(10))
+    district: Mapped[str | None] = mapped_column(String(5))
+    comment: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
+    petition_version: Mapped[str] = mapped_column(String(64))
+    updates_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
+    utm_source: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    utm_medium: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    utm_campaign: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    utm_content: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
+    variant: Mapped[str | None] = mapped_column(String(100), info=FREE_TEXT)
+    page: Mapped[str | None] = mapped_column(String(500), info=FREE_TEXT)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    confirm_expires_at: Mapped[datetime | None]
+    duplicate_notices: Mapped[int] = mapped_column(default=0)
+    counted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    validated_at: Mapped[datetime | None]
+
+    # --- submitted ------------------------------------------------------------------
+
+    @staticmethod
+    def token_hash(token: str) -> str:
+        """Only a hash of a confirmation token is stored: the database cannot confirm."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def submitted(cls, person: dict, fraud: str | None, token: str, expires: datetime) -> dict:
+        """The row for a new submission: pending with a link, or set aside without one."""
+        return {
+            **person,
+            "status": Status.FRAUDULENT if fraud else Status.PENDING,
+            "fraud_reason": fraud,
+            "confirm_token_hash": None if fraud else cls.token_hash(token),
+            "confirm_expires_at": expires,
+        }
+
+    @classmethod
+    @cache
+    def insert_unless_signed(cls, dialect_name: str) -> Insert:
+        """INSERT .. ON CONFLICT DO NOTHING RETURNING id: the unique constraint decides
+        whether this is a first signature. Built once per dialect; values bound at execution."""
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        return (
+            dialect.insert(cls.__table__)
+            .on_conflict_do_nothing(index_elements=["petition_id", "email_canonical"])
+            .returning(cls.__table__.c.id)
+        )
+
+    # --- signed again ---------------------------------------------------------------
+
+    @classmethod
+    def take_duplicate_notice(cls, petition_id: int, email_canonical: str, cap: int) -> Update:
+        """Take one "you signed already" notice from the cap, returning (id, status).
+
+        In one statement, so the cap stays exact when duplicates arrive at once;
+        nothing is returned once the cap is used, or for an invalidated signature.
+        """
+        return (
+            update(cls)
+            .where(
+                cls.petition_id == petition_id,
+                cls.email_canonical == email_canonical,
+                cls.duplicate_notices < cap,
+                cls.status != Status.INVALIDATED,
+            )
+            .values(duplicate_notices=cls.duplicate_notices + 1)
+            .returning(cls.id, cls.status)
+        )
+
+    @classmethod
+    def renew_link(cls, signature_id: int, token_hash: str, expires: datetime) -> Update:
+        """A pending signature gets a fresh link (the first may be lost or expired)."""
+        return (
+            update(cls)
+            .where(cls.id == signature_id, cls.status == Status.PENDING)
+            .values(confirm_token_hash=token_hash, confirm_expires_at=expires)
+        )
+
+    @classmethod
+    def replace_fraudulent(cls, signature_id: int, submitted: dict) -> Update:
+        """A bot may have used this person's address first: their own clean submission
+        replaces that row, and confirming still proves the address."""
+        values = {k: v for k, v in submitted.items() if k not in ("petition_id", "created_at")}
+        return (
+            update(cls)
+            .where(cls.id == signature_id, cls.status == Status.FRAUDULENT)
+            .values(**values)
+        )
+
+    # --- confirmed ------------------------------------------------------------------
+
+    @classmethod
+    def with_token(cls, token: str) -> Select:
+        return select(cls).where(cls.confirm_token_hash == cls.token_hash(token))
+
+    def confirmable(self, now: datetime) -> bool:
+        return self.status == Status.PENDING and self.confirm_expires_at > now
+
+    @classmethod
+    def validate(cls, signature_id: int, now: datetime) -> Update:
+        """pending -> validated. The status guard makes a double press (two tabs)
+        confirm once: the statement's rowcount says whether this press did it."""
+        return (
+            update(cls)
+            .where(
+                cls.id == signature_id,
+                cls.status == Status.PENDING,
+                cls.confirm_expires_at > now,
+            )
+            .values(status=Status.VALIDATED, validated_at=now)
+        )
+
+    # --- counted --------------------------------------------------------------------
+
+    @classmethod
+    def count_new(cls, petition_id: int, confirmed_before: datetime | None) -> Update:
+        """Mark validated, uncounted signatures counted, returning their states.
+
+        Reading and marking in one statement lets any number of processes
+        count at once: each row is counted by exactly one of them. With
+        `confirmed_before`, only those confirmed before it (or with no time).
+        """
+        conditions = [
+            cls.petition_id == petition_id,
+            cls.status == Status.VALIDATED,
+            cls.counted.is_(False),
+        ]
+        if confirmed_before is not None:
+            conditions.append(or_(cls.validated_at.is_(None), cls.validated_at < confirmed_before))
+        return update(cls).where(*conditions).values(counted=True).returning(cls.state)
+
+    @classmethod
+    def count_all_again(cls, petition_id: int) -> Update:
+        """For a full recount: counted is exactly "validated"."""
+        return (
+            update(cls)
+            .where(cls.petition_id == petition_id)
+            .values(counted=cls.status == Status.VALIDATED)
+        )

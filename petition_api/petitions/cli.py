@@ -1,0 +1,62 @@
+"""`flask petitions ...`: load the site's petitions, list them, repair their counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .. import cache, db
+from ..counting import counts
+from ..models import Petition, utcnow
+from . import manifest
+
+petitions_cli = AppGroup("petitions", help="Petitions and their counts.")
+
+
+@petitions_cli.command("sync")
+@click.argument("manifest_path", metavar="MANIFEST", type=click.Path(path_type=Path))
+def sync_command(manifest_path):
+    """Load petitions from the site's manifest (site/petitions.json)."""
+    try:
+        entries = manifest.read_manifest(manifest_path)
+    except manifest.ManifestError as error:
+        raise click.ClickException(str(error)) from None
+    with db.writing() as session:
+        changes = manifest.sync(session, entries)
+    cache.current().forget("petition")
+    for what, slugs in changes.items():
+        for slug in slugs:
+            click.echo(f"{what}: {slug}")
+    click.echo(f"{len(entries)} petitions in {manifest_path}")
+
+
+@petitions_cli.command("recount")
+@click.argument("slug", required=False)
+def recount_command(slug):
+    """Rebuild the public counts from the signatures (all petitions, or SLUG)."""
+    with db.writing() as session:
+        query = select(Petition)
+        if slug:
+            query = query.where(Petition.slug == slug)
+        found = session.scalars(query).all()
+        if slug and not found:
+            raise click.ClickException(f"no petition called {slug!r}")
+        for petition in found:
+            recounted = counts.recount(session, petition.id)
+            click.echo(f"{petition.slug}: {sum(recounted.values())} validated")
+    counts.forget_cached()
+
+
+@petitions_cli.command("list")
+def list_command():
+    """Every petition, its status and count."""
+    with db.reading() as session:
+        for petition in session.scalars(select(Petition).order_by(Petition.slug)):
+            count = sum(counts.by_state(session, petition.id).values())
+            click.echo(
+                f"{petition.slug}\t{petition.status(utcnow())}\t{count}/{petition.goal}\t"
+                f"{petition.title}"
+            )

@@ -1,0 +1,64 @@
+"""The petition a request names, looked up once every few seconds per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import select
+
+from .. import cache, db
+from ..models import Petition, utcnow
+
+LOOKUP_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class OpenPetition:
+    """What the signing path needs of a petition, cached between requests."""
+
+    id: int
+    slug: str
+    title: str
+    version: str
+    thanks_page: str | None
+    page: str
+    updates_consent_id: int | None
+    status: str
+
+
+def lookup(slug: str) -> OpenPetition | None:
+    return cache.current().get(
+        ("petition", slug), lambda _: _read(slug), cache.seconds_from_now(LOOKUP_SECONDS)
+    )
+
+
+def _read(slug: str) -> OpenPetition | None:
+    with db.reading() as session:
+        petition = session.scalar(select(Petition).where(Petition.slug == slug))
+    if petition is None:
+        return None
+    return OpenPetition(
+        petition.id,
+        petition.slug,
+        petition.title,
+        petition.version,
+        petition.thanks_page,
+        petition.page,
+        petition.updates_consent_id,
+        petition.status(utcnow()),
+    )
+
+
+def open_for_signing(slug: str) -> OpenPetition:
+    petition = lookup(slug)
+    if petition is None:
+        abort(404, description=f"There is no petition called {slug!r}.")
+    if petition.status == "closed":
+        abort(
+            410,
+            description=f"The petition {petition.title!r} has closed and takes no more signatures.",
+        )
+    if petition.status == "upcoming":
+        abort(403, description=f"The petition {petition.title!r} is not open for signing yet.")
+    return petition

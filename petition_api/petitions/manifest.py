@@ -1,0 +1,155 @@
+"""Petitions come from the site: `build.py` writes site/petitions.json, `flask petitions
+sync` makes the petitions table match it, so the site and the API never disagree.
+
+Each entry carries the exact consent wording its form shows (the site's default
+lives with the content schema, campaign_site/schema.py), and a version: a hash
+of the title and ask that signers saw."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..models import ConsentWording, Petition, PetitionVersion, utcnow
+
+MANIFEST_FORMAT = 1
+
+
+class ManifestError(ValueError):
+    """The manifest is not what `build.py` writes; the message names the petition and field."""
+
+
+def ask_version(title: str, ask: str) -> str:
+    """A content hash of what signers are shown, so a delivery can say which text they signed."""
+    return hashlib.sha256(json.dumps([title, ask]).encode()).hexdigest()[:16]
+
+
+def read_manifest(path: Path) -> list[dict]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: no such file (run `python build.py` first)") from None
+    except json.JSONDecodeError as error:
+        raise ManifestError(f"{path}: not JSON: {error}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise ManifestError(f"{path}: format: expected {MANIFEST_FORMAT}")
+    petitions = manifest.get("petitions")
+    if not isinstance(petitions, list):
+        raise ManifestError(f"{path}: petitions: expected a list")
+    return [_check_entry(path, i, entry) for i, entry in enumerate(petitions)]
+
+
+def _check_entry(path: Path, index: int, entry: dict) -> dict:
+    where = f"{path}: petitions[{index}]"
+    if not isinstance(entry, dict):
+        raise ManifestError(f"{where}: expected an object")
+    for field, kind in (
+        ("slug", str),
+        ("title", str),
+        ("ask", str),
+        ("goal", int),
+        ("target", str),
+        ("page", str),
+        ("email_updates_consent", str),
+    ):
+        if not isinstance(entry.get(field), kind) or entry.get(field) in ("", None):
+            raise ManifestError(f"{where}: {field}: required, a {kind.__name__}")
+    for field in ("opens", "closes"):
+        if entry.get(field) is not None:
+            try:
+                entry[field] = _moment(entry[field], end_of_day=(field == "closes"))
+            except (TypeError, ValueError):
+                raise ManifestError(
+                    f"{where}: {field}: not an ISO date: {entry[field]!r}"
+                ) from None
+    return entry
+
+
+def _moment(value: str, end_of_day: bool) -> datetime:
+    """An ISO date or datetime; a bare closing date means the end of that day (UTC)."""
+    if len(value) == 10:
+        day = date.fromisoformat(value)
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return start + timedelta(days=1) if end_of_day else start
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def sync(session: Session, entries: list[dict]) -> dict[str, list[str]]:
+    """Make the petitions table match the manifest; returns what changed."""
+    changes: dict[str, list[str]] = {"added": [], "updated": [], "unlisted": []}
+    seen = set()
+    for entry in entries:
+        seen.add(entry["slug"])
+        petition = session.scalar(select(Petition).where(Petition.slug == entry["slug"]))
+        if petition is None:
+            petition = Petition(slug=entry["slug"])
+            _apply_changes(petition, entry, session)
+            session.add(petition)
+            changes["added"].append(entry["slug"])
+        elif _apply_changes(petition, entry, session):
+            changes["updated"].append(entry["slug"])
+        session.flush()
+        _record_version(session, petition)
+    stale = session.scalars(
+        select(Petition.slug).where(Petition.listed, Petition.slug.not_in(seen or {""}))
+    ).all()
+    if stale:
+        session.execute(update(Petition).where(Petition.slug.in_(stale)).values(listed=False))
+        changes["unlisted"] = list(stale)
+    return changes
+
+
+def _apply_changes(petition: Petition, entry: dict, session: Session) -> bool:
+    consent = consent_wording(session, "email_updates", entry["email_updates_consent"])
+    values = {
+        "title": entry["title"],
+        "ask": entry["ask"],
+        "goal": entry["goal"],
+        "target": entry["target"],
+        "page": entry["page"],
+        "thanks_page": entry.get("thanks_page"),
+        "opens_at": entry.get("opens"),
+        "closes_at": entry.get("closes"),
+        "listed": True,
+        "version": ask_version(entry["title"], entry["ask"]),
+        "updates_consent_id": consent.id,
+    }
+    changed = any(getattr(petition, field) != value for field, value in values.items())
+    for field, value in values.items():
+        setattr(petition, field, value)
+    if changed:
+        petition.synced_at = utcnow()
+    return changed
+
+
+def _record_version(session: Session, petition: Petition) -> None:
+    exists = session.scalar(
+        select(PetitionVersion.id).where(
+            PetitionVersion.petition_id == petition.id, PetitionVersion.version == petition.version
+        )
+    )
+    if exists is None:
+        session.add(
+            PetitionVersion(
+                petition_id=petition.id,
+                version=petition.version,
+                title=petition.title,
+                ask=petition.ask,
+            )
+        )
+
+
+def consent_wording(session: Session, kind: str, wording: str) -> ConsentWording:
+    digest = hashlib.sha256(f"{kind}\n{wording}".encode()).hexdigest()
+    found = session.scalar(select(ConsentWording).where(ConsentWording.sha256 == digest))
+    if found is None:
+        found = ConsentWording(kind=kind, sha256=digest, text=wording)
+        session.add(found)
+        session.flush()
+    return found

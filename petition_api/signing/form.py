@@ -1,0 +1,283 @@
+"""What a signature must look like on the wire: every field checked, each error specific.
+
+The form is the one list of the signature's fields: signing stores what it
+checked, and the OpenAPI schema is read from it (openapi.form_schema).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import ClassVar
+
+from email_validator import EmailNotValidError, validate_email
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, Form, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..congress.geography import geography
+from ..formulas import looks_like_formula
+from ..models import Signature
+from ..states import STATES, zip_matches_state
+
+URL_LIKE = re.compile(
+    r"(://|www\.|\b[\w-]+\.(com|net|org|info|biz|ru|cn|xyz|top|io|ly|co|me|site|online)\b)",
+    re.IGNORECASE,
+)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
+DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
+CHECKBOX_ON = ("y", "yes", "on", "true", "1")
+CHECKBOX_OFF = (False, "", "n", "no", "off", "false", "0")
+
+# Providers that deliver `name+tag@` to `name@`, and the one that also ignores dots.
+PLUS_TAG_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "fastmail.com",
+        "fastmail.fm",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+    }
+)
+DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def canonical_email(email: str) -> str:
+    """The form of an address under which one person can sign only once."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in DOT_BLIND_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def plain_text(label: str):
+    def check(form, field):
+        value = field.data or ""
+        if CONTROL.search(value.replace("\n", "")):
+            raise ValidationError(f"{label} contains control characters.")
+        if URL_LIKE.search(value):
+            raise ValidationError(f"{label} cannot contain a web address.")
+        if looks_like_formula(value):
+            raise ValidationError(f"{label} cannot start with = + - or @.")
+
+    return check
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def name_field(label: str) -> StringField:
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(f"Please enter your {label.lower()}."),
+            Length(max=100, message=f"{label} must be at most 100 characters."),
+            plain_text(label),
+        ],
+    )
+
+
+class EmailAddress:
+    """A deliverable-looking address (not looked up), normalised as email-validator does."""
+
+    json_schema: ClassVar = {"format": "email"}
+
+    def __call__(self, form, field):
+        try:
+            result = validate_email(field.data, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValidationError(f"Email address is not valid: {error}") from None
+        field.data = result.normalized
+
+
+class InStates:
+    """A US state, DC or territory, by its two-letter code."""
+
+    json_schema: ClassVar = {"pattern": "^[A-Za-z]{2}$"}
+
+    def __call__(self, form, field):
+        if field.data not in STATES:
+            raise ValidationError("State must be a two-letter US state or territory code, like NY.")
+
+
+class Attribution:
+    """A filter for what our script sets, not the signer: control characters dropped and
+    a value too long for its column cut rather than refused (the signer could not fix it)."""
+
+    def __init__(self, column: str):
+        self.limit = Signature.__table__.c[column].type.length
+        self.json_schema = {"maxLength": self.limit}
+
+    def __call__(self, value):
+        return CONTROL.sub("", str(value or "")).strip()[: self.limit] or None
+
+
+def attribution_field(name: str) -> StringField:
+    return StringField(name, filters=[Attribution(name)], description="attribution; cut to length")
+
+
+class SignatureForm(Form):
+    first_name = name_field("First name")
+    last_name = name_field("Last name")
+    email = StringField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Length(max=254, message="Email must be at most 254 characters."),
+            EmailAddress(),
+        ],
+    )
+    street = StringField(
+        "Street address",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=200, message="Street address must be at most 200 characters."),
+            plain_text("Street address"),
+        ],
+    )
+    city = StringField(
+        "City",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=100, message="City must be at most 100 characters."),
+            plain_text("City"),
+        ],
+    )
+    state = StringField(
+        "State",
+        filters=[upper],
+        validators=[DataRequired("Please choose your state."), InStates()],
+    )
+    zip = StringField(
+        "ZIP code",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your ZIP code."),
+            Regexp(ZIP, message="ZIP code must be 5 digits, or ZIP+4 like 12345-6789."),
+        ],
+    )
+    district = StringField(
+        "Congressional district",
+        filters=[upper],
+        validators=[
+            Optional(),
+            Regexp(DISTRICT, message="Congressional district must look like NY-12 (or AK-AL)."),
+        ],
+        description="as /api/districts/{zip} names it",
+    )
+    comment = TextAreaField(
+        "Comment",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=1000, message="Comment must be at most 1,000 characters."),
+            plain_text("Comment"),
+        ],
+    )
+    email_updates = BooleanField(
+        "Email updates",
+        false_values=CHECKBOX_OFF,
+        description="consent to update emails (opt-in)",
+    )
+    # Read by the abuse checks, never stored.
+    website = StringField("Website", description="leave empty (a trap for bots)")
+    form_token = StringField("Form token", description="from /api/petitions/{slug}/form-token")
+    utm_source = attribution_field("utm_source")
+    utm_medium = attribution_field("utm_medium")
+    utm_campaign = attribution_field("utm_campaign")
+    utm_content = attribution_field("utm_content")
+    variant = attribution_field("variant")
+    page = attribution_field("page")
+
+    def stored(self) -> dict:
+        """The checked fields that are the signature's columns, by name."""
+        return {name: self[name].data or None for name in _stored_fields()}
+
+    def validate_email_updates(self, field):
+        raw = (field.raw_data or [""])[0]
+        if str(raw).lower() not in CHECKBOX_ON + CHECKBOX_OFF:
+            raise ValidationError("Email updates must be ticked or left empty.")
+
+    def validate_zip(self, field):
+        if self.state.data in STATES and ZIP.match(field.data or ""):
+            # The loaded ZCTA table knows most ZIPs exactly; the prefix check covers the rest.
+            known = geography().states(field.data)
+            if not (
+                self.state.data in known
+                if known
+                else zip_matches_state(field.data, self.state.data)
+            ):
+                raise ValidationError(
+                    f"ZIP code {field.data} is not in {STATES[self.state.data]}: "
+                    "please check the ZIP code and the state."
+                )
+            field.data = normalise_zip(field.data)
+
+    def validate_district(self, field):
+        if self.state.data in STATES and not field.data.startswith(self.state.data + "-"):
+            raise ValidationError(f"District {field.data} is not in {self.state.data}.")
+        geo = geography()
+        choices = geo.districts_in(self.zip.data or "", self.state.data)
+        if choices and field.data not in choices:
+            raise ValidationError(
+                f"ZIP code {self.zip.data} is not in district {field.data}: "
+                f"choose {' or '.join(choices)}."
+            )
+        seats = geo.house_seats.get(self.state.data)
+        if seats and field.data not in seats:
+            raise ValidationError(f"There is no district {field.data}.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not self.district.data:
+            # A ZIP in one district (or a state with one seat) leaves no choice;
+            # otherwise the district stays unresolved: senators yes, House no.
+            self.district.data = geography().resolve(self.state.data, self.zip.data)
+        return valid
+
+
+@cache
+def _stored_fields() -> tuple[str, ...]:
+    columns = Signature.__table__.c
+    return tuple(field.name for field in SignatureForm() if field.name in columns)
+
+
+def normalise_zip(zip_code: str) -> str:
+    digits = zip_code.replace("-", "")
+    return digits if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
+
+
+def to_formdata(payload: dict) -> MultiDict:
+    """A JSON body as the form data WTForms reads: strings, booleans as 'y'."""
+    items = []
+    for key, value in payload.items():
+        if value is None or isinstance(value, dict | list):
+            continue
+        if isinstance(value, bool):
+            items.append((key, "y" if value else ""))
+        else:
+            items.append((key, str(value)))
+    return MultiDict(items)

@@ -1,0 +1,74 @@
+"""`flask tokens ...` (staff API tokens) and `flask audit list`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .. import db
+from ..models import AuditEntry
+from . import tokens
+
+tokens_cli = AppGroup("tokens", help="Staff API tokens.")
+
+
+@tokens_cli.command("create")
+@click.argument("name")
+def tokens_create(name):
+    """Create a staff token named NAME; it is shown once, only its hash is kept."""
+    with db.writing() as session:
+        token = tokens.create(session, name)
+    click.echo(token)
+
+
+@tokens_cli.command("list")
+def tokens_list():
+    """Staff tokens (never the tokens themselves)."""
+    with db.reading() as session:
+        rows = tokens.listing(session)
+    for row in rows:
+        state = "revoked" if row.revoked_at else "active"
+        used = row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "never"
+        click.echo(f"{row.id}\t{row.name}\t{state}\tlast used {used}")
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id):
+    """Revoke the token with id TOKEN_ID."""
+    with db.writing() as session:
+        if not tokens.revoke(session, token_id):
+            raise click.ClickException(f"no active token with id {token_id}")
+    click.echo(f"revoked {token_id}")
+
+
+audit_cli = AppGroup("audit", help="The audit log of exports and downloads.")
+
+
+@audit_cli.command("list")
+@click.option("--limit", default=50, show_default=True, help="Newest entries to show.")
+@click.option("--action", help="Only this action, e.g. delivery.download.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def list_command(limit, action, as_json):
+    """The newest audit entries, oldest first."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    with db.reading() as session:
+        entries = list(session.scalars(query))
+    for e in reversed(entries):
+        if as_json:
+            fields = ("id", "actor", "action", "target", "filters", "rows", "outcome", "ip")
+            line = {"at": e.at.isoformat(timespec="seconds")} | {f: getattr(e, f) for f in fields}
+            click.echo(json.dumps(line))
+        else:
+            click.echo(
+                f"{e.id}\t{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t"
+                f"{e.outcome}\t{'' if e.rows is None else e.rows}\t"
+                f"{json.dumps(e.filters) if e.filters else ''}\t{e.ip or ''}"
+            )
+    if not entries:
+        click.echo("no audit entries")

@@ -1,0 +1,74 @@
+"""Staff bearer tokens: shown once, stored as a hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import abort, request
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import db
+from ..models import ApiToken, utcnow
+
+PREFIX = "gs_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(session: Session, name: str) -> str:
+    token = PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(name=name, token_hash=_hash(token)))
+    return token
+
+
+def listing(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def revoke(session: Session, token_id: int) -> bool:
+    return bool(
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        ).rowcount
+    )
+
+
+def presented() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def staff_member() -> ApiToken | None:
+    """The active token the request presents (its last use noted), or None."""
+    token = presented()
+    if token is None:
+        return None
+    with db.writing() as session:
+        found = session.scalar(
+            select(ApiToken).where(
+                ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None)
+            )
+        )
+        if found is not None:
+            found.last_used_at = utcnow()
+    return found
+
+
+def require_staff() -> ApiToken:
+    """401 without a token, 403 with one that is wrong or revoked."""
+    if presented() is None:
+        abort(
+            401,
+            description="Staff only: send `Authorization: Bearer <token>` (`flask tokens create`).",
+        )
+    member = staff_member()
+    if member is None:
+        abort(403, description="This token is not valid or has been revoked.")
+    return member
