@@ -15,7 +15,6 @@ from .support import mailbox, outbox, send_mail
 def set_outbox(app, **values):
     with database(app) as session:
         session.execute(update(Outbox).values(**values))
-        session.commit()
 
 
 def test_a_message_is_sent_once_however_often_the_worker_runs(app, sign, runner):

@@ -135,7 +135,6 @@ def test_an_expired_link_says_so_and_a_new_signature_brings_a_new_one(app, sign,
         session.execute(
             update(Signature).values(confirm_expires_at=utcnow() - timedelta(minutes=1))
         )
-        session.commit()
 
     expired = client.post(link)
     assert expired.status_code == 410
@@ -186,7 +185,6 @@ def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(smtp_app, smt
 
     with database(smtp_app) as session:
         session.execute(update(Outbox).values(next_attempt_at=utcnow()))
-        session.commit()
     inbox.refuse_with = "550 5.1.1 no such user"
     send_mail(runner)
     [row] = outbox(smtp_app)

@@ -17,7 +17,6 @@ def confirm_all(app):
             .where(Signature.status == Status.PENDING)
             .values(status=Status.VALIDATED, validated_at=utcnow())
         )
-        session.commit()
 
 
 def facts(client, slug=PETITION):
@@ -72,7 +71,6 @@ def test_recount_repairs_a_count_that_drifted(app, client, runner):
     assert facts(client).get_json()["count"] == 4
     with database(app) as session:
         session.execute(update(PetitionCount).values(validated=999))
-        session.commit()
     assert facts(client).get_json()["count"] == 999
 
     result = runner.invoke(args=["petitions", "recount"])

@@ -33,7 +33,6 @@ def load_congress(app, districts: Path = ZCCD, legislators: Path = LEGISLATORS) 
 def staff_token(app, name: str = "Dana at the campaign office") -> str:
     with database(app) as session:
         token = tokens.create(session, name)
-        session.commit()
     return token
 
 
@@ -67,7 +66,6 @@ def add_signatures(app, people: list[dict], slug: str = PETITION) -> None:
                 }
             )
         session.execute(insert(Signature), rows)
-        session.commit()
 
 
 def audit_rows(app) -> list[AuditEntry]:

@@ -245,7 +245,6 @@ def test_a_packet_lists_each_version_of_the_ask_its_signers_saw(app, client, tok
                 first_seen_at=utcnow().replace(year=2025),
             )
         )
-        session.commit()
     add_signatures(
         app,
         [

@@ -10,29 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from petition_api.signing.form import SignatureForm
+
 from .fuzzing import EXAMPLES, accepted, fuzz_app, rows, tally
 from .support import PETITION
 
-FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "district",
-    "comment",
-    "email_updates",
-    "website",
-    "form_token",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content",
-    "variant",
-    "page",
-]
+FIELDS = [field.name for field in SignatureForm()]  # every field the form reads
 SLUGS = st.one_of(
     st.sampled_from([PETITION, "fund-wic", "closed-petition"]), st.text(min_size=1, max_size=40)
 )
