@@ -49,7 +49,7 @@ class Setting:
 
 
 # The single list of settings: create_app reads it, the README documents it
-# (tests/api/test_configuration.py checks that the two agree).
+# (tests/api/test_operators_configure.py checks that the two agree).
 SETTINGS = [
     Setting(
         "ENV", "development", "`development` or `production` (production refuses unsafe defaults)"
