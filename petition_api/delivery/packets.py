@@ -144,9 +144,9 @@ class Delivery:
         self.packets: list[Packet] = []
         self.signers = 0
         self.unresolved = 0
-        from .pdf import PacketFonts  # fpdf2 loads only when a delivery is made
+        from .pdf import packet_fonts  # fpdf2 loads only when a delivery is made
 
-        self.fonts = PacketFonts()
+        self.fonts = packet_fonts()
         self.needs_cjk = not self.fonts.covers(
             " ".join([petition.title, petition.ask, *(v.ask + v.title for v in self.versions)])
         )
