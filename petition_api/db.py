@@ -1,8 +1,10 @@
 """The database: one engine per app, and the only two ways to use it.
 
-- `reading()`: a session for reads. Inside a request it is the request's own
-  session (one per request, closed at teardown); outside one (CLI, workers,
-  a streamed response) a session of its own, closed on leaving the block.
+- `reading()`: a session for reads, closed on leaving the block. One per
+  block rather than one per request: the block's reads share one snapshot,
+  and no connection or snapshot is held while the request does other work or
+  a streamed export runs for minutes. Objects read stay usable afterwards
+  (nothing here lazy-loads).
 - `writing()`: a session in a write transaction, committed on leaving the
   block or rolled back on an error. On SQLite it always begins with
   `BEGIN IMMEDIATE`, so it holds the write lock from the start: a deferred
@@ -20,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app
 from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event
 from sqlalchemy.orm import Session
 
@@ -82,7 +84,6 @@ def init_app(app: Flask) -> None:
     app.extensions["engine"] = make_engine(
         app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"]
     )
-    app.teardown_appcontext(_close_request_session)
 
 
 def engine() -> Engine:
@@ -92,11 +93,6 @@ def engine() -> Engine:
 @contextmanager
 def reading() -> Iterator[Session]:
     """A session for reads (see the module's doc); it never commits."""
-    if has_request_context():
-        if "db_session" not in g:
-            g.db_session = Session(engine(), expire_on_commit=False)
-        yield g.db_session
-        return
     with Session(engine(), expire_on_commit=False) as session:
         yield session
 
@@ -142,13 +138,3 @@ def _write_connection() -> Iterator[Connection]:
             yield connection
 
 
-def release() -> None:
-    """Close the request's read session now, not at teardown: a long streamed
-    response should hold no connection and no snapshot while it streams."""
-    _close_request_session(None)
-
-
-def _close_request_session(_exc) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()

@@ -22,7 +22,6 @@ def download(slug: str):
     actor, petition, options = staff_request(ACTION, slug, parse_options)
     with db.reading() as session:
         loaded = active_dataset(session) is not None
-    db.release()
     if not loaded:
         audit.record(ACTION, slug, options.as_dict(), actor, "error")
         abort(409, description="No congressional districts are loaded: run `flask congress load`.")

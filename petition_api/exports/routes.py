@@ -40,7 +40,6 @@ def staff_request(action: str, slug: str, parse: Callable[[dict], P]) -> tuple[s
     except FilterError as error:
         audit.record(action, slug, requested, actor, "bad-request")
         abort(400, description=str(error))
-    db.release()
     return actor, petition, parsed
 
 
