@@ -74,12 +74,6 @@ INSTALLED = _installed()
 TESTED = _is_tested(INSTALLED)
 
 
-def insert_theme_dir(theme, folder: str) -> None:
-    """Put ``folder`` in front of the theme's own templates, behind a campaign's custom_dir."""
-    if folder not in theme.dirs:
-        theme.dirs.insert(1 if theme.custom_dir else 0, folder)
-
-
 def name_the_search_dialog(html: str) -> str:
     """Give the theme's search overlay the name a dialog needs (axe-core: aria-dialog-name).
 
@@ -102,10 +96,10 @@ class Shortcuts:
         self._blog = blog if self.on and blog is not None and blog.config.enabled else None
         self._fragments = templatecache.FragmentCache(self.used)
         self._parser = None  # the first excerpt's, shared by all
+        # Template folders to put in front of the theme's own.
+        self.partials = [PARTIALS] if self.on else []
         if TESTED:
             _read_blog_front_matter_fast(self._blog is not None)
-        if self.on:
-            insert_theme_dir(config.theme, PARTIALS)
 
     @property
     def on(self) -> bool:

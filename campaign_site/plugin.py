@@ -49,8 +49,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self.stories: list[feed.Story] = []
         self.story_search: list[dict] = []
         self._summarised: set[str] = set()  # stories indexed by summary, not full text
-        material_internals.insert_theme_dir(config.theme, THEME)
         self.shortcuts = material_internals.Shortcuts(config, self.config.shortcuts)
+        _in_front_of_the_theme(config.theme, [*self.shortcuts.partials, THEME])
         return config
 
     def on_files(self, files: Files, /, *, config) -> Files:
@@ -239,6 +239,12 @@ def _site(config) -> checks.Site:
         if blog.config.authors:
             authors_file = blog.config.authors_file.format(blog=blog_dir)
     return checks.Site(Path(docs_dir), shown_as, story_dir, authors_file)
+
+
+def _in_front_of_the_theme(theme, folders: list[str]) -> None:
+    """Our templates before mkdocs-material's, and behind a campaign's own custom_dir."""
+    at = 1 if theme.custom_dir else 0
+    theme.dirs[at:at] = [folder for folder in folders if folder not in theme.dirs]
 
 
 def _base_path(config) -> str:
