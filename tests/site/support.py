@@ -90,15 +90,18 @@ def with_plugin_options(config: Path, copy: Path, **options) -> Path:
         data = yaml_load(handle)
     here = config.parent
     data["docs_dir"] = str(here / data.get("docs_dir", "docs"))
-    plugins = data["plugins"]
-    [at] = [i for i, p in enumerate(plugins) if p == PLUGIN or PLUGIN in p]
-    current = plugins[at][PLUGIN] if isinstance(plugins[at], dict) else {}
-    merged = {**current, **options}
+    plugins = data["plugins"]  # each a name, or {name: options}
+    [at] = [i for i, entry in enumerate(plugins) if _name(entry) == PLUGIN]
+    merged = {**(plugins[at][PLUGIN] or {} if isinstance(plugins[at], dict) else {}), **options}
     if merged.get("cache_dir"):
         merged["cache_dir"] = str(here / merged["cache_dir"])
     plugins[at] = {PLUGIN: merged}
     copy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return copy
+
+
+def _name(plugin_entry) -> str:
+    return plugin_entry if isinstance(plugin_entry, str) else next(iter(plugin_entry))
 
 
 def editor_site(
