@@ -14,8 +14,6 @@ sys.path.insert(0, str(ROOT))
 from bench.generate_stories import generate  # noqa: E402
 
 STORIES = 45
-# Every test here uses the fast build: one worker builds it once.
-pytestmark = pytest.mark.xdist_group("many_stories")
 
 
 @pytest.fixture(scope="module")
