@@ -5,9 +5,9 @@
 Copies the sample content (content/) to OUT_DIR/content, adds N dated stories
 under content/stories/posts/generated/ (spread over 2020-2026, three authors,
 the three allowed categories, a few tags each, an excerpt cut and a link to
-another page, like the sample stories), and writes OUT_DIR/mkdocs.yml: the
-repository's mkdocs.yml with its paths pointed back at this checkout. Build it
-with
+another page, like the sample stories), and copies mkdocs.yml beside it, as a
+campaign would (the campaign-site plugin comes from the installed package).
+Build it with
 
     python build.py --config OUT_DIR/mkdocs.yml --site-dir OUT_DIR/built --quiet
 
@@ -122,11 +122,7 @@ def generate(stories: int, out: Path) -> Path:
     for n in range(stories):
         name, text = story(n)
         (posts / name).write_text(text, encoding="utf-8")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: content", f"docs_dir: {out.resolve() / 'content'}")
-    config = config.replace("custom_dir: campaign_site/", f"custom_dir: {ROOT / 'campaign_site'}/")
-    config = config.replace("  - campaign_site/", f"  - {ROOT / 'campaign_site'}/")
-    (out / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copyfile(ROOT / "mkdocs.yml", out / "mkdocs.yml")
     return out / "mkdocs.yml"
 
 

@@ -780,8 +780,6 @@ def generated_site(workdir: Path, stories: int) -> Path:
         )
     config = (ROOT / "mkdocs.yml").read_text()
     config = config.replace("docs_dir: content", f"docs_dir: {site / 'content'}")
-    config = config.replace("custom_dir: campaign_site/", f"custom_dir: {ROOT / 'campaign_site'}/")
-    config = config.replace("  - campaign_site/", f"  - {ROOT / 'campaign_site'}/")
     (site / "mkdocs.yml").write_text(config)
     return site
 

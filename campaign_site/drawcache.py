@@ -1,10 +1,10 @@
 """Keep drawn charts and share cards between builds.
 
 Drawing is deterministic (same inputs, same bytes), so a picture can be
-kept under ``.cache/campaign_site/`` beside mkdocs.yml, keyed by everything
-that shapes it: its inputs, the drawing code and the matplotlib version.
-Live reload and rebuilds then skip matplotlib, which takes seconds to import
-and draw. Set GROUNDSWELL_SITE_CACHE=off to draw everything afresh.
+kept in the plugin's ``cache_dir`` (``pictures/``), keyed by everything that
+shapes it: its inputs, the drawing code and the matplotlib version. Live
+reload and rebuilds then skip matplotlib, which takes seconds to import and
+draw. ``cache_dir: ""`` draws everything afresh.
 """
 
 from __future__ import annotations
@@ -16,12 +16,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 _DRAWING_CODE = ("charts.py", "sharecard.py")
-
-
-def cache_dir(config_file: str) -> Path | None:
-    if os.environ.get("GROUNDSWELL_SITE_CACHE", "").lower() in ("off", "0", "no"):
-        return None
-    return Path(config_file).resolve().parent / ".cache" / "campaign_site"
 
 
 def drawn(folder: Path | None, inputs: object, suffix: str, draw: Callable[[], bytes]) -> bytes:

@@ -1,8 +1,10 @@
-"""The MkDocs events that turn validated content into the campaign site.
+"""The MkDocs plugin that turns validated content into the campaign site.
 
-Loaded through ``hooks:`` in mkdocs.yml (see hooks.py) so no entry point or
-plugin registry is needed. MkDocs keeps hook modules between builds in one
-process, so every build starts from a fresh ``on_config``.
+mkdocs.yml names it under ``plugins:`` as ``campaign-site`` (the entry point
+in pyproject.toml), with the options in config.py. It puts its templates
+(``theme/``) in front of mkdocs-material's, so a campaign needs only its
+``content/`` and mkdocs.yml. MkDocs makes a new plugin object for every
+build, and every rebuild under ``--serve``.
 """
 
 from __future__ import annotations
@@ -15,26 +17,18 @@ from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import (
-    blogspeed,
-    charts,
-    checks,
-    drawcache,
-    feed,
-    petitions,
-    sharecard,
-    storysearch,
-    templatecache,
-)
+from . import charts, checks, drawcache, feed, material_internals, petitions, sharecard, storysearch
+from .config import CampaignSiteConfig
 from .states import STATES
 
+THEME = str(Path(__file__).resolve().parent / "theme")
 DEFAULT_SHARE_IMAGE = "assets/share.png"
-_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-_SEARCH_DIALOG_NAMED = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Search"')
 _CHART_PLACE = re.compile(r"<!--\s*chart:\s*([a-z0-9-]+)\s*-->")
+log = get_plugin_logger("campaign_site")
 
 
 class ContentError(PluginError):
@@ -46,25 +40,26 @@ class ContentError(PluginError):
         super().__init__(f"{len(problems)} problem(s) in the content:\n{lines}")
 
 
-class CampaignSite:
+class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def on_config(self, config):
         self.content = checks.Content()
         self.site = _site(config)
+        self.cache = self._cache_dir(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
         self.stories: list[feed.Story] = []
         self.story_search: list[dict] = []
         self._summarised: set[str] = set()  # stories indexed by summary, not full text
-        self._excerpt_parser: dict = {}
-        self.fragments = templatecache.FragmentCache()
-        blogspeed.read_front_matter_with_libyaml(config)
+        self.shortcuts = material_internals.Shortcuts(config, self.config.shortcuts)
+        _in_front_of_the_theme(config.theme, [*self.shortcuts.partials, THEME])
         return config
 
-    def on_files(self, files: Files, config) -> Files:
+    def on_files(self, files: Files, /, *, config) -> Files:
         self.content = checks.check(self.site)
         if self.content.problems:
             raise ContentError(self.content.problems)
-        cache = drawcache.cache_dir(config.config_file_path)
-        self._add(files, config, DEFAULT_SHARE_IMAGE, _card(cache, config, config.site_description))
+        pictures = self.cache / "pictures" if self.cache else None
+        card = _card(pictures, config, config.site_description)
+        self._add(files, config, DEFAULT_SHARE_IMAGE, card)
         for petition in self.content.petitions:
             thanks = checks.thanks_page(petition.page)
             self.petition_of_thanks[thanks] = petition
@@ -78,13 +73,12 @@ class CampaignSite:
                         inclusion=InclusionLevel.NOT_IN_NAV,
                     )
                 )
-            self._add(
-                files, config, _share_image(petition.page), _card(cache, config, petition.title)
-            )
+            card = _card(pictures, config, petition.title)
+            self._add(files, config, _share_image(petition.page), card)
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
                 svg = drawcache.drawn(
-                    cache,
+                    pictures,
                     (item.chart, item.labels, item.series),
                     ".svg",
                     lambda item=item: charts.draw(item.chart, item.labels, item.series),
@@ -92,22 +86,25 @@ class CampaignSite:
                 self._add(files, config, checks.chart_file(src_uri, item.chart.id), svg)
         return files
 
-    def on_nav(self, nav, config, files):
-        blogspeed.index_posts_by_identity(config)
+    # After the blog plugin (priority -50) has built its list of posts.
+    @event_priority(-100)
+    def on_nav(self, nav, /, *, config, files):
+        self.shortcuts.on_nav()
         return nav
 
-    def on_env(self, env, config, files):
+    def on_env(self, env, /, *, config, files):
         env.globals["gs_states"] = STATES
-        self.fragments.install(env)
-        cache = drawcache.cache_dir(config.config_file_path)
-        if cache is not None and env.bytecode_cache is None:
+        self.shortcuts.on_env(env, config)
+        if self.cache is not None and env.bytecode_cache is None:
             # Compiled templates kept between builds (Jinja checks each against its source).
-            folder = cache.with_name("campaign_site_templates")
+            folder = self.cache / "templates"
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         return env
 
-    def on_page_markdown(self, markdown, page, config, files):
+    # After the blog plugin (priority -50) has made the story's excerpt.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown, /, *, page, config, files):
         src_uri = page.file.src_uri
         meta = self.content.meta.get(src_uri, {})
         petition = self._petition_declared_by(src_uri)
@@ -124,34 +121,32 @@ class CampaignSite:
             page.meta["share_image"] = _share_image((petition or thanked).page)
         else:
             page.meta["share_image"] = DEFAULT_SHARE_IMAGE
-        story = self._is_story(src_uri) and not page.meta.get("draft")
-        if story and storysearch.leave_out_of_full_text(page):
-            self._summarised.add(src_uri)
-        if story and self.fragments.enabled:
-            blogspeed.convert_each_excerpt_once_per_link_class(page)
-            blogspeed.share_one_parser(page, self._excerpt_parser)
+        if self._is_story(page):
+            if storysearch.leave_out_of_full_text(page):
+                self._summarised.add(src_uri)
+            self.shortcuts.on_story_markdown(page)
         return markdown
 
-    def on_page_content(self, html, page, config, files):
+    def on_page_content(self, html, /, *, page, config, files):
         src_uri = page.file.src_uri
         drawn = self.content.charts.get(src_uri)
         if drawn:
             html = self._place_charts(html, page, drawn)
-        if self._is_story(src_uri) and not page.meta.get("draft"):
+        if self._is_story(page):
             self.stories.append(self._story(page))
             if src_uri in self._summarised:
                 meta = self.content.meta.get(src_uri, {})
                 entry = storysearch.entry(page, meta.get("description") or "", meta.get("tags"))
                 self.story_search.append(entry)
-            blogspeed.keep_only_the_excerpt(page, config)
+            self.shortcuts.on_story_content(page)
         return html
 
-    def on_post_page(self, output, page, config):
-        # The theme's search overlay is a dialog without a name (axe-core:
-        # aria-dialog-name); naming it here spares us a copy of the partial.
-        return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG_NAMED, 1)
+    def on_post_page(self, output, /, *, page, config):
+        return material_internals.name_the_search_dialog(output)
 
-    def on_post_build(self, config):
+    # After the search plugin has written its index (stories are added to it).
+    @event_priority(-100)
+    def on_post_build(self, *, config):
         site_dir = config.site_dir
         _write(os.path.join(site_dir, "petitions.json"), self._manifest(config).encode())
         if self.site.story_dir:
@@ -164,6 +159,7 @@ class CampaignSite:
             )
             _write(os.path.join(site_dir, blog_dir, "feed.xml"), body)
         storysearch.add_to_index(site_dir, self.story_search)
+        log.info(self.shortcuts.summary())
 
     # ---------------------------------------------------------------------
 
@@ -174,12 +170,17 @@ class CampaignSite:
     def _petition_declared_by(self, src_uri: str) -> checks.Petition | None:
         return next((p for p in self.content.petitions if p.page == src_uri), None)
 
+    def _cache_dir(self, config) -> Path | None:
+        if not self.config.cache_dir:
+            return None
+        here = os.path.dirname(config.config_file_path or "mkdocs.yml")
+        return Path(here, self.config.cache_dir).resolve()
+
     def _template_values(self, petition: checks.Petition, files: Files, config) -> dict:
         page_file = files.get_file_from_path(petition.page)
         thanks_file = files.get_file_from_path(checks.thanks_page(petition.page))
-        api_base = config.extra.get("api_base") or ""
         return petitions.template_values(
-            petition, page_file.url, thanks_file.url, _base_path(config), api_base
+            petition, page_file.url, thanks_file.url, _base_path(config), self.config.api_base
         )
 
     def _place_charts(self, html: str, page, drawn: list[checks.DrawnChart]) -> str:
@@ -198,8 +199,12 @@ class CampaignSite:
         rest = [figure for chart_id, figure in figures.items() if chart_id not in placed]
         return "\n".join([html, *rest])
 
-    def _is_story(self, src_uri: str) -> bool:
-        return bool(self.site.story_dir) and src_uri.startswith(f"{self.site.story_dir}/")
+    def _is_story(self, page) -> bool:
+        """A published story (a draft is in no list, the feed or search)."""
+        story_dir = self.site.story_dir
+        if not story_dir or page.meta.get("draft"):
+            return False
+        return page.file.src_uri.startswith(f"{story_dir}/")
 
     def _story(self, page) -> feed.Story:
         meta = self.content.meta.get(page.file.src_uri, {})
@@ -236,6 +241,12 @@ def _site(config) -> checks.Site:
     return checks.Site(Path(docs_dir), shown_as, story_dir, authors_file)
 
 
+def _in_front_of_the_theme(theme, folders: list[str]) -> None:
+    """Our templates before mkdocs-material's, and behind a campaign's own custom_dir."""
+    at = 1 if theme.custom_dir else 0
+    theme.dirs[at:at] = [folder for folder in folders if folder not in theme.dirs]
+
+
 def _base_path(config) -> str:
     """The path the site is served under: "/" or e.g. "/campaign/"."""
     return urlsplit(config.site_url or "/").path or "/"
@@ -248,9 +259,9 @@ def _page_url(config, src_uri: str) -> str:
     return posixpath.splitext(src_uri)[0] + ".html"
 
 
-def _card(cache, config, headline: str | None) -> bytes:
+def _card(pictures: Path | None, config, headline: str | None) -> bytes:
     inputs = (config.site_name, headline or "")
-    return drawcache.drawn(cache, inputs, ".png", lambda: sharecard.draw(*inputs))
+    return drawcache.drawn(pictures, inputs, ".png", lambda: sharecard.draw(*inputs))
 
 
 def _share_image(page_src_uri: str) -> str:

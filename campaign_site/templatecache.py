@@ -6,69 +6,44 @@ page gets the very same HTML: a story is never itself in the menus (the blog
 makes its index the active entry), and every link in the menus is relative
 to a story's folder in the same way (``../../../../petitions/``).
 
-So ``partials/nav.html`` and ``partials/tabs.html`` in our theme wrap the
-theme's own partials in ``gs_cached``, which keeps the HTML under a key made
-of everything those partials read from the page: the URL of each menu link
-as the page's ``url`` filter writes it, and which entries are active. A page
-that is itself in the menus (or one of the pages of a paginated list in the
-menus) gets the theme's partial rendered as usual, since its entry shows its
-own table of contents. ``partials/search.html`` (the search box) reads
-nothing from the page at all and is rendered once.
-
-The theme's partials are reached under the ``gs-upstream/`` prefix, a loader
-we add in ``on_env`` over the theme folders other than ours, so we wrap them
-without copying them.
+So ``partials/nav.html`` and ``partials/tabs.html`` in ``theme_shortcuts/``
+wrap the theme's own partials in ``gs_cached``, which keeps the HTML under a
+key made of everything those partials read from the page: the URL of each
+menu link as the page's ``url`` filter writes it, and which entries are
+active. A page that is itself in the menus (or one of the pages of a
+paginated list in the menus) gets the theme's partial rendered as usual,
+since its entry shows its own table of contents. ``partials/search.html``
+(the search box) reads nothing from the page at all and is rendered once.
 
 The theme also translates its few dozen interface words (``lang.t``) on every
-page by building its whole table of words for each one; ``partials/language.html``
-in our theme keeps each answer for the rest of the build instead.
+page by building its whole table of words for each one;
+``partials/language.html`` there keeps each answer for the rest of the build
+(``gs_translated``) instead.
 
-``GROUNDSWELL_SITE_SHORTCUTS=off`` renders every page in full (the tests
-compare the two).
+material_internals.py puts those partials in front of the theme's, and only
+on the mkdocs-material versions they were written against.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections import Counter
 
 import jinja2
 
 from . import relurls
 
-THEME_DIR = Path(__file__).resolve().parent / "theme"
-UPSTREAM = "gs-upstream"
-
-
-def enabled() -> bool:
-    return os.environ.get("GROUNDSWELL_SITE_SHORTCUTS", "").lower() not in ("off", "0", "no")
-
-
-def add_upstream_loader(env: jinja2.Environment) -> None:
-    """Let our templates include the theme's own partial as ``gs-upstream/<name>``."""
-    searchpath = getattr(env.loader, "searchpath", None)
-    if not searchpath:
-        return  # not the loader MkDocs makes: our partials then fail loudly, not wrongly
-    upstream = [d for d in searchpath if Path(d).resolve() != THEME_DIR]
-    env.loader = jinja2.ChoiceLoader(
-        [env.loader, jinja2.PrefixLoader({UPSTREAM: jinja2.FileSystemLoader(upstream)})]
-    )
-
 
 class FragmentCache:
-    def __init__(self) -> None:
+    def __init__(self, used: Counter) -> None:
         self._html: dict[tuple, str] = {}
         self._words: dict[str, str] = {}
         self._menus: _Menus | None = None
         self._last: tuple = (None, None)  # (page, key): nav and tabs ask for the same page
-        self.hits = 0
-        self.enabled = enabled()
+        self.used = used
 
     def install(self, env: jinja2.Environment) -> None:
-        add_upstream_loader(env)
         env.globals["gs_cached"] = self.cached
-        if self.enabled:
-            env.globals["gs_translated"] = self.translated
+        env.globals["gs_translated"] = self.translated
 
     def translated(self, key, translate, fallback) -> str:
         """The theme's ``lang.t(key) or fallback.t(key) or key``, once per key and build."""
@@ -77,14 +52,14 @@ class FragmentCache:
         words = self._words.get(key)
         if words is None:
             words = self._words[key] = translate(key) or fallback(key) or key
+        else:
+            self.used["words from cache"] += 1
         return words
 
     @property
     def cached(self):
         @jinja2.pass_context
         def gs_cached(context, name: str, caller, same_on_every_page: bool = False):
-            if not self.enabled:
-                return caller()
             key = () if same_on_every_page else self._key(context)
             if key is None:
                 return caller()
@@ -93,7 +68,7 @@ class FragmentCache:
             if html is None:
                 html = self._html[key] = caller()
             else:
-                self.hits += 1
+                self.used[f"{name} from cache"] += 1
             return html
 
         return gs_cached

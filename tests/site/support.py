@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+from mkdocs.utils.yaml import yaml_load
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CONFIG = ROOT / "mkdocs.yml"
+PLUGIN = "campaign-site"
 
 FIXTURE_CONFIG = """\
 site_name: Fixture campaign
@@ -18,10 +22,7 @@ site_url: http://127.0.0.1:8000/
 docs_dir: content
 theme:
   name: material
-  custom_dir: {root}/campaign_site/theme
   font: false
-hooks:
-  - {root}/campaign_site/hooks.py
 plugins:
 {plugins}
 """
@@ -38,41 +39,90 @@ class Build:
         return self.output.splitlines()
 
 
-def run_build(config: Path, site_dir: Path, *options: str, cache: bool = False) -> Build:
-    """Run build.py; pictures are drawn afresh unless ``cache`` is true."""
-    env = {**os.environ, "GROUNDSWELL_SITE_CACHE": "on" if cache else "off"}
+def run_build(
+    config: Path,
+    site_dir: Path,
+    *options: str,
+    cache: bool = False,
+    quiet: bool = True,
+    material_version: str | None = None,
+    **plugin_options,
+) -> Build:
+    """Run build.py; pictures are drawn afresh unless ``cache`` is true, INFO shown unless ``quiet``.
+
+    ``plugin_options`` change the campaign-site options of a copy of the
+    config; ``material_version`` is the mkdocs-material version the build sees.
+    """
+    if not cache:
+        plugin_options.setdefault("cache_dir", "")
+    if plugin_options:
+        copy = site_dir.with_name(site_dir.name + ".yml")
+        config = with_plugin_options(config, copy, **plugin_options)
+    command = [sys.executable, str(ROOT / "build.py")]
+    if material_version:
+        command[1:1] = ["-c", _build_seeing(material_version)]
     result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "--config",
-            str(config),
-            "--site-dir",
-            str(site_dir),
-            "--quiet",
-            *options,
-        ],
+        [*command, "--config", str(config), "--site-dir", str(site_dir), *options]
+        + (["--quiet"] if quiet else []),
         capture_output=True,
         text=True,
         cwd=config.parent,
-        env=env,
         timeout=300,
     )
     return Build(result.returncode, result.stdout + result.stderr, site_dir)
 
 
-def editor_site(tmp_path: Path, pages: dict[str, str], blog: bool = False) -> Path:
-    """Write mkdocs.yml and content/ with ``pages`` (path -> text); return the config."""
+def _build_seeing(material_version: str) -> str:
+    """Python that runs build.py (its path: the first argument) where mkdocs-material is that version."""
+    return textwrap.dedent(f"""\
+        import runpy, sys
+        from importlib import metadata
+        real = metadata.version
+        metadata.version = lambda name: {material_version!r} if name == "mkdocs-material" else real(name)
+        sys.argv = sys.argv[1:]
+        runpy.run_path(sys.argv[0], run_name="__main__")
+        """)
+
+
+def with_plugin_options(config: Path, copy: Path, **options) -> Path:
+    """Write ``config`` to ``copy`` with the campaign-site plugin's ``options`` changed."""
+    with config.open(encoding="utf-8") as handle:
+        data = yaml_load(handle)
+    here = config.parent
+    data["docs_dir"] = str(here / data.get("docs_dir", "docs"))
+    plugins = data["plugins"]  # each a name, or {name: options}
+    [at] = [i for i, entry in enumerate(plugins) if _name(entry) == PLUGIN]
+    merged = {**(plugins[at][PLUGIN] or {} if isinstance(plugins[at], dict) else {}), **options}
+    if merged.get("cache_dir"):
+        merged["cache_dir"] = str(here / merged["cache_dir"])
+    plugins[at] = {PLUGIN: merged}
+    copy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return copy
+
+
+def _name(plugin_entry) -> str:
+    return plugin_entry if isinstance(plugin_entry, str) else next(iter(plugin_entry))
+
+
+def editor_site(
+    tmp_path: Path, pages: dict[str, str], blog: bool = False, options: dict | None = None
+) -> Path:
+    """Write mkdocs.yml and content/ with ``pages`` (path -> text); return the config.
+
+    ``options`` are the campaign-site plugin's, as an editor would write them.
+    """
     plugins = ["  - search"]
     if blog:
         plugins.append("  - blog:\n      blog_dir: stories")
+    plugins.append(f"  - {PLUGIN}: {json.dumps(options or {})}")
     (tmp_path / "mkdocs.yml").write_text(
-        FIXTURE_CONFIG.format(root=ROOT, plugins="\n".join(plugins)), encoding="utf-8"
+        FIXTURE_CONFIG.format(plugins="\n".join(plugins)), encoding="utf-8"
     )
     for path, text in pages.items():
         target = tmp_path / "content" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text), encoding="utf-8")
     if "index.md" not in pages:
+        (tmp_path / "content").mkdir(exist_ok=True)
         (tmp_path / "content" / "index.md").write_text("# Home\n", encoding="utf-8")
     return tmp_path / "mkdocs.yml"

@@ -146,13 +146,22 @@ def test_a_closed_petition_shows_no_form(tmp_path):
 
 
 def test_an_editor_points_the_form_at_an_api_on_another_host(tmp_path):
-    config = editor_site(tmp_path, {"petitions/wic.md": PETITION.format(slug="wic")})
-    with config.open("a", encoding="utf-8") as handle:
-        handle.write("extra:\n  api_base: https://petitions.example.org/\n")
-    result = run_build(config, tmp_path / "site")
+    pages = {"petitions/wic.md": PETITION.format(slug="wic")}
+    options = {"api_base": "https://petitions.example.org/"}
+    result = build(tmp_path, pages, options=options)
     html = (result.site / "petitions" / "wic" / "index.html").read_text(encoding="utf-8")
     assert 'action="https://petitions.example.org/api/petitions/wic/signatures"' in html
     assert 'data-gs-api="https://petitions.example.org"' in html
+
+
+def test_an_editor_gives_a_plugin_option_the_wrong_type(tmp_path):
+    result = build(tmp_path, {}, options={"shortcuts": "sometimes"})
+    assert result.returncode != 0
+    assert any(
+        "campaign-site" in line and "'shortcuts'" in line and "bool" in line
+        for line in result.lines
+    ), result.output
+    assert not (tmp_path / "site" / "index.html").exists()
 
 
 def test_an_editor_sees_every_mistake_in_one_run(tmp_path):

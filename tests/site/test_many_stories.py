@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from campaign_site.material_internals import SHORTCUTS
+
 from .support import ROOT, run_build
 
 sys.path.insert(0, str(ROOT))
@@ -21,7 +23,21 @@ def many_stories(tmp_path_factory):
     config = generate(STORIES, folder)
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("pagination_per_page: 20", "pagination_per_page: 5"))
+    # Not in the menus, and as deep under stories/ as a story: its menus link like a
+    # story's, but with no entry active, so the menu cache must tell the two apart.
+    kit = folder / "content" / "stories" / "press" / "2026" / "autumn" / "kit.md"
+    kit.parent.mkdir(parents=True)
+    kit.write_text("# Press kit\n\nPhotos and quotes for reporters.\n", encoding="utf-8")
     return config
+
+
+@pytest.fixture(scope="module")
+def fast(many_stories, tmp_path_factory):
+    """Built with the shortcuts, saying which it used."""
+    site = tmp_path_factory.mktemp("fast") / "site"
+    build = run_build(many_stories, site, "--strict", cache=True, quiet=False)
+    assert build.returncode == 0, build.output
+    return build
 
 
 def built_files(site):
@@ -32,23 +48,56 @@ def built_files(site):
     }
 
 
-def test_the_shortcuts_change_no_page(many_stories, tmp_path, monkeypatch):
-    fast = run_build(many_stories, tmp_path / "fast", "--strict", cache=True)
-    assert fast.returncode == 0, fast.output
-    monkeypatch.setenv("GROUNDSWELL_SITE_SHORTCUTS", "off")
-    slow = run_build(many_stories, tmp_path / "slow", "--strict", cache=True)
-    assert slow.returncode == 0, slow.output
-    fast_files, slow_files = built_files(fast.site), built_files(slow.site)
-    assert fast_files.keys() == slow_files.keys()
+def shortcuts_used(build) -> dict[str, int] | str:
+    """What the build reported: each shortcut and how often it was used, or why none was."""
+    [said] = re.findall(r"campaign_site: build shortcuts (.*)", build.output)
+    if not said.startswith("used: "):
+        return said
+    counts = (item.rsplit(" ", 1) for item in said.removeprefix("used: ").split(", "))
+    return {name: int(count) for name, count in counts}
+
+
+def assert_same_pages(fast, other):
+    fast_files, other_files = built_files(fast.site), built_files(other.site)
+    assert fast_files.keys() == other_files.keys()
     assert len([f for f in fast_files if f.startswith("stories/category/")]) > 3
-    different = [name for name in fast_files if fast_files[name] != slow_files[name]]
+    different = [name for name in fast_files if fast_files[name] != other_files[name]]
     assert different == []
 
 
-def test_a_reader_finds_a_story_by_its_summary_not_its_full_text(many_stories, tmp_path):
-    build = run_build(many_stories, tmp_path / "site", cache=True)
-    assert build.returncode == 0, build.output
-    index = json.loads((build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+def test_the_shortcuts_change_no_page(many_stories, fast, tmp_path):
+    used = shortcuts_used(fast)
+    assert list(used) == list(SHORTCUTS)
+    assert all(count > 0 for count in used.values()), used
+    slow = run_build(
+        many_stories, tmp_path / "slow", "--strict", cache=True, quiet=False, shortcuts=False
+    )
+    assert slow.returncode == 0, slow.output
+    assert shortcuts_used(slow) == "off (shortcuts: false)"
+    assert_same_pages(fast, slow)
+
+
+def test_an_untested_mkdocs_material_gets_the_same_pages_without_shortcuts(
+    many_stories, fast, tmp_path
+):
+    untested = run_build(
+        many_stories,
+        tmp_path / "untested",
+        "--strict",
+        cache=True,
+        quiet=False,
+        material_version="9.99.0",
+    )
+    assert untested.returncode == 0, untested.output
+    assert "WARNING: campaign_site: mkdocs-material 9.99.0 is not a version the build" in (
+        untested.output
+    )
+    assert shortcuts_used(untested) == "off (mkdocs-material 9.99.0 is untested)"
+    assert_same_pages(fast, untested)
+
+
+def test_a_reader_finds_a_story_by_its_summary_not_its_full_text(fast):
+    index = json.loads((fast.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = index["docs"]
     stories = [d for d in docs if re.match(r"stories/\d{4}/", d["location"])]
     assert len(stories) == STORIES + 6  # the generated ones and the sample's six

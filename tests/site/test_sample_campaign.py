@@ -189,7 +189,7 @@ petition:
         run_build(config, tmp_path / "from-cache", cache=True),
         run_build(config, tmp_path / "fresh"),
     ]
-    assert len(list((tmp_path / ".cache" / "campaign_site").iterdir())) == 3
+    assert len(list((tmp_path / ".cache" / "campaign_site" / "pictures").iterdir())) == 3
     for picture in ("wic/wic.svg", "wic/share.png", "assets/share.png"):
         drawn, cached, fresh = ((b.site / picture).read_bytes() for b in builds)
         assert drawn == cached == fresh, picture
