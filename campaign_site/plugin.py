@@ -21,9 +21,10 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
+from petition_api.states import STATES
+
 from . import charts, checks, drawcache, feed, material_internals, petitions, sharecard, storysearch
 from .config import CampaignSiteConfig
-from .states import STATES
 
 THEME = str(Path(__file__).resolve().parent / "theme")
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -93,7 +94,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         return nav
 
     def on_env(self, env, /, *, config, files):
-        env.globals["gs_states"] = STATES
+        env.globals["gs_states"] = STATES.items()
         self.shortcuts.on_env(env, config)
         if self.cache is not None and env.bytecode_cache is None:
             # Compiled templates kept between builds (Jinja checks each against its source).

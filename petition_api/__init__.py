@@ -8,11 +8,18 @@ templates. The README's developer section has the map.
 
 from __future__ import annotations
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
+# Imports live in the functions, as in Flask's tutorial app: importing a shared
+# module such as petition_api.states (the campaign site does) stays cheap.
 def create_app(test_config: dict | None = None) -> Flask:
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from . import config, db, errors, migrating, openapi
 
     app = Flask(__name__, instance_relative_config=True)

@@ -136,5 +136,3 @@ def _write_connection() -> Iterator[Connection]:
         connection.execution_options(**{_WRITE: True})
         with connection.begin():
             yield connection
-
-
