@@ -8,6 +8,7 @@ import os
 import signal
 import urllib.error
 import urllib.request
+from http.client import HTTPException
 from pathlib import Path
 
 PETITION = "paid-family-leave"
@@ -26,7 +27,9 @@ def request(port: int, method: str, path: str, body: dict | None = None, timeout
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, HTTPException):
+        # Refused, reset, or cut off mid-answer (IncompleteRead, when the server
+        # is killed between the headers and the body): no complete answer.
         return 0, {}, b""
 
 
