@@ -43,6 +43,12 @@ class ContentError(PluginError):
 
 class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def on_config(self, config):
+        if "api_base" in (config.extra or {}):
+            # Ignoring it would point every form at the site's own host.
+            raise PluginError(
+                f"{config.config_file_path}: extra.api_base: moved to the campaign-site "
+                "plugin's own option: under plugins, `- campaign-site:` then `api_base: ...`"
+            )
         self.content = checks.Content()
         self.site = _site(config)
         self.cache = self._cache_dir(config)

@@ -50,13 +50,19 @@ class Cache:
             value = self.peek(key, _MISSING)
             if value is not _MISSING:
                 return value
+            # The moment is fixed before building: a build that straddles it (a count
+            # folded up to one interval's start) must not be kept into the next.
+            expires = until()
             previous = self._values.get(key, (0.0, None))[1]
-            value = build(previous)
-            if value is not None:
-                self._values[key] = (until(), value)
-            else:  # nothing kept (say, an unknown slug): keep no lock for it either
-                with self._guard:
-                    self._locks.pop(key, None)
+            value = None
+            try:
+                value = build(previous)
+            finally:
+                if value is not None:
+                    self._values[key] = (expires, value)
+                else:  # nothing kept (an unknown slug, a failed build): no lock kept either
+                    with self._guard:
+                        self._locks.pop(key, None)
             return value
 
     def forget(self, *prefix) -> None:

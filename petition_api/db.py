@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -27,6 +28,7 @@ from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event
 from sqlalchemy.orm import Session
 
 _WRITE = "groundswell_write"  # the execution option that makes SQLite begin IMMEDIATE
+_writing: ContextVar[bool] = ContextVar("groundswell_writing", default=False)
 
 
 def normalise_url(url: str) -> str:
@@ -113,21 +115,38 @@ def stream(query: Executable, batch: int = 5000) -> Iterator[Row]:
             result.close()
 
 
+class _WriteSession(Session):
+    """The block decides: it commits when it ends well and rolls back when it fails."""
+
+    def commit(self) -> None:
+        raise RuntimeError("db.writing() commits when its block ends; don't commit inside it")
+
+    def rollback(self) -> None:
+        raise RuntimeError("db.writing() rolls back when its block raises; raise instead")
+
+
 @contextmanager
 def writing() -> Iterator[Session]:
     """A session in one write transaction: committed on success, rolled back on error.
 
     Its `connection()` runs Core statements in the same transaction, without the
-    ORM's unit of work: what the signing path uses.
+    ORM's unit of work: what the signing path uses. Not nested: on SQLite a
+    second writer in the same thread would wait for the first forever.
     """
-    with (
-        _write_connection() as connection,
-        Session(
-            bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
-        ) as session,
-    ):
-        yield session
-        session.flush()
+    if _writing.get():
+        raise RuntimeError("db.writing() inside db.writing(): one write transaction at a time")
+    marker = _writing.set(True)
+    try:
+        with (
+            _write_connection() as connection,
+            _WriteSession(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            ) as session,
+        ):
+            yield session
+            session.flush()
+    finally:
+        _writing.reset(marker)
 
 
 @contextmanager

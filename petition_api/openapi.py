@@ -12,6 +12,8 @@ from flask import Blueprint, Flask, current_app
 from wtforms import BooleanField, Form
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from .models.petitions import SLUG
+
 bp = Blueprint("openapi", __name__)
 
 TEXT = {"type": "string"}
@@ -19,7 +21,7 @@ SLUG = {
     "name": "slug",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,100}$"},
+    "schema": {"type": "string", "pattern": SLUG.pattern},
 }
 TOKEN = {"name": "token", "in": "path", "required": True, "schema": TEXT}
 STAFF = [{"bearer": []}]

@@ -46,7 +46,9 @@ def list_open():
 def show(slug: str):
     # Everyone reloads the counter on a big day: the whole answer is built once
     # per refresh interval per process, and CachedFacts serves it before Flask.
-    body = counts.until_refresh(("facts", slug), lambda: _facts_body(slug))
+    body = None
+    if Petition.could_be(slug):
+        body = counts.until_refresh(("facts", slug), lambda: _facts_body(slug))
     if body is None:
         abort(404, description=f"There is no petition called {slug!r}.")
     return current_app.response_class(
@@ -57,7 +59,7 @@ def show(slug: str):
 def _facts_body(slug: str) -> bytes | None:
     """The JSON of a petition's public facts, or None (not kept: unknown slugs vary)."""
     with db.reading() as session:
-        petition = session.scalar(select(Petition).where(Petition.slug == slug))
+        petition = session.scalar(Petition.named(slug))
     if petition is None:
         return None
     by_state = counts.snapshot(petition.id)

@@ -8,8 +8,7 @@ from flask import Blueprint, abort
 
 from .. import db, openapi
 from ..congress.loading import active_dataset
-from ..exports.routes import attachment, staff_errors, staff_request
-from ..staff import audit
+from ..staff import audit, downloads
 from .archive import archive_name, audited_archive
 from .packets import parse_options
 
@@ -19,14 +18,16 @@ ACTION = "delivery.download"
 
 @bp.get("/api/petitions/<slug>/delivery")
 def download(slug: str):
-    actor, petition, options = staff_request(ACTION, slug, parse_options)
+    actor = downloads.staff_actor(ACTION, slug)
+    petition, options = downloads.petition_and_parameters(ACTION, slug, actor, parse_options)
     with db.reading() as session:
         loaded = active_dataset(session) is not None
     if not loaded:
         audit.record(ACTION, slug, options.as_dict(), actor, "error")
         abort(409, description="No congressional districts are loaded: run `flask congress load`.")
     name = archive_name(petition, datetime.now(UTC))
-    return attachment(audited_archive(petition, options, actor), "application/zip", f"{name}.zip")
+    body = audited_archive(petition, options, actor)
+    return downloads.attachment(body, "application/zip", f"{name}.zip")
 
 
 openapi.describe(
@@ -72,7 +73,7 @@ openapi.describe(
                         "description": "the archive",
                         "content": {"application/zip": {"schema": {"type": "string"}}},
                     },
-                    **staff_errors(**{"409": "no congressional districts loaded"}),
+                    **downloads.refusals(**{"409": "no congressional districts loaded"}),
                 },
             }
         }

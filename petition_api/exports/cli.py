@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from .. import db
 from ..models import Petition
@@ -23,7 +22,7 @@ signatures_cli = AppGroup("signatures", help="Signature exports and synthetic te
 
 def petition_named(slug: str) -> Petition:
     with db.reading() as session:
-        petition = session.scalar(select(Petition).where(Petition.slug == slug))
+        petition = session.scalar(Petition.named(slug))
     if petition is None:
         raise click.ClickException(f"no petition called {slug!r}")
     return petition

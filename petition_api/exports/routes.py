@@ -10,59 +10,26 @@ client goes away (`incomplete`); refused requests get a row too. Filters:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TypeVar
-
-from flask import Blueprint, Response, abort, request, stream_with_context
-from sqlalchemy import select
+from flask import Blueprint, abort
 
 from .. import db, openapi
 from ..models import Petition
-from ..staff import audit
-from .filters import STATUSES, FilterError, Filters, parse_filters
+from ..staff import audit, downloads
+from .filters import STATUSES, Filters, parse_filters
 from .formats import FORMATS, csv_chunks, export_query, json_chunks
 
 bp = Blueprint("exports", __name__)
-P = TypeVar("P")
-
-
-def staff_request(action: str, slug: str, parse: Callable[[dict], P]) -> tuple[str, Petition, P]:
-    """(actor, petition, parsed parameters) for a staff download, or an audited refusal."""
-    requested = {k: v[:40] for k, v in request.args.items()}
-    actor = audit.token_actor(audit.require_staff(action, slug, requested))
-    with db.reading() as session:
-        petition = session.scalar(select(Petition).where(Petition.slug == slug))
-    if petition is None:
-        audit.record(action, slug, requested, actor, "not-found")
-        abort(404, description=f"There is no petition called {slug!r}.")
-    try:
-        parsed = parse(request.args)
-    except FilterError as error:
-        audit.record(action, slug, requested, actor, "bad-request")
-        abort(400, description=str(error))
-    return actor, petition, parsed
-
-
-def attachment(body: Iterator, mimetype: str, filename: str) -> Response:
-    return Response(
-        stream_with_context(body),
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 @bp.get("/api/petitions/<slug>/signatures.<fmt>")
 def export(slug: str, fmt: str):
     action = f"signatures.{fmt}"
-    actor, petition, filters = staff_request(action, slug, parse_filters)
+    actor = downloads.staff_actor(action, slug)
     if fmt not in FORMATS:
         abort(404, description="Exports come as signatures.csv or signatures.json.")
+    petition, filters = downloads.petition_and_parameters(action, slug, actor, parse_filters)
     body = audited_stream(petition, filters, fmt, actor, action)
-    return attachment(body, FORMATS[fmt], f"{petition.slug}-signatures.{fmt}")
+    return downloads.attachment(body, FORMATS[fmt], f"{petition.slug}-signatures.{fmt}")
 
 
 def audited_stream(petition: Petition, filters: Filters, fmt: str, actor: str, action: str):
@@ -97,18 +64,6 @@ _FILTER_PARAMETERS = [
 ]
 
 
-def staff_errors(**more: str) -> dict:
-    """The refusals every staff download may answer with (401 and 403 are audited)."""
-    described = {
-        "400": "a parameter is wrong",
-        "401": "no staff token (audited)",
-        "403": "wrong or revoked token (audited)",
-        "404": "no such petition",
-        **more,
-    }
-    return {code: openapi.error(text) for code, text in described.items()}
-
-
 openapi.describe(
     bp,
     {
@@ -140,7 +95,7 @@ openapi.describe(
                             },
                         },
                     },
-                    **staff_errors(),
+                    **downloads.refusals(),
                 },
             }
         }

@@ -121,7 +121,7 @@ def generate(slug: str, count: int, seed: int | None, status: str):
     rng = random.Random(seed)
     run = secrets.token_hex(4)
     with db.reading() as session:
-        petition = session.scalar(select(Petition).where(Petition.slug == slug))
+        petition = session.scalar(Petition.named(slug))
         if petition is None:
             raise SyntheticError(f"no petition called {slug!r}")
         dataset = session.scalar(select(CongressDataset).where(CongressDataset.active))

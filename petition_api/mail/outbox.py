@@ -77,6 +77,15 @@ def claim(session: Session, limit: int) -> list[int]:
     return sorted(ids)
 
 
+def start_sending(session: Session, row_id: int) -> None:
+    """claimed -> sending, committed before the message is handed over (see above)."""
+    session.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.status == OutboxStatus.CLAIMED)
+        .values(status=OutboxStatus.SENDING)
+    )
+
+
 def finish(row: Outbox, status: OutboxStatus, error: str | None) -> None:
     row.status = status
     row.attempts += 1

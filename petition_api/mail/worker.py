@@ -24,11 +24,13 @@ log = logging.getLogger(__name__)
 
 def deliver(row_id: int, sender) -> OutboxStatus:
     """Send one claimed message; returns its new status."""
-    with db.writing() as session:
+    # Composed before the write, so rendering never holds SQLite's write lock.
+    with db.reading() as session:
         row = session.get(Outbox, row_id)
         signature = session.get(Signature, row.signature_id)
         message = compose(row, signature, session.get(Petition, signature.petition_id))
-        row.status = OutboxStatus.SENDING
+    with db.writing() as session:
+        outbox.start_sending(session, row_id)
     try:
         sender.send(row_id, message)
     except PermanentFailure as error:

@@ -5,7 +5,7 @@ that no code path, process or race can get around them. Alembic's `env.py`
 imports this package, so a table defined anywhere below is one autogenerate sees.
 """
 
-from .base import Base, utcnow
+from .base import Base, hashed, utcnow
 from .congress import CongressDataset, CongressOffice, CongressZcta
 from .mail import Outbox, OutboxStatus
 from .petitions import ConsentWording, Petition, PetitionCount, PetitionVersion
@@ -27,5 +27,6 @@ __all__ = [
     "PetitionVersion",
     "Signature",
     "Status",
+    "hashed",
     "utcnow",
 ]

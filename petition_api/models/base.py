@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -13,6 +14,12 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def hashed(secret: str) -> str:
+    """Only a hash of a secret (a confirmation link, a staff token) is stored: the
+    database alone cannot confirm a signature or act as staff."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class UTCDateTime(TypeDecorator):

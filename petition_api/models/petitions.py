@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, Select, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -20,6 +21,11 @@ class ConsentWording(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     text: Mapped[str] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Every slug the site's schema allows, and no longer than the column: anything
+# else in a URL is no petition, answered without asking the database.
+SLUG = re.compile(r"^[a-z0-9-]{1,100}$")
 
 
 class Petition(Base):
@@ -40,6 +46,14 @@ class Petition(Base):
     listed: Mapped[bool] = mapped_column(default=True)
     updates_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def named(cls, slug: str) -> Select:
+        return select(cls).where(cls.slug == slug)
+
+    @staticmethod
+    def could_be(slug: str) -> bool:
+        return SLUG.fullmatch(slug) is not None
 
     def status(self, now: datetime) -> str:
         if self.opens_at and now < self.opens_at:

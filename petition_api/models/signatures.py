@@ -3,7 +3,7 @@
     submitted ─┬─> pending ──(signer presses the emailed button)──> validated ──> counted
                └─> fraudulent (set aside by the abuse checks)
     a clean submission for the same address replaces a fraudulent row (pending again)
-    staff may invalidate any of them
+    invalidated: set aside by staff (no command sets it yet; duplicates leave it alone)
 
 Each change is a statement built here, so the rules (which status may move to
 which, under which guard) live in one place, the way e-petitions keeps
@@ -15,7 +15,6 @@ them on a session or a connection.
 from __future__ import annotations
 
 import enum
-import hashlib
 from datetime import datetime
 from functools import cache
 
@@ -37,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, EnumText, check_in, utcnow
+from .base import Base, EnumText, check_in, hashed, utcnow
 
 
 class Status(enum.StrEnum):
@@ -100,10 +99,7 @@ class Signature(Base):
 
     # --- submitted ------------------------------------------------------------------
 
-    @staticmethod
-    def token_hash(token: str) -> str:
-        """Only a hash of a confirmation token is stored: the database cannot confirm."""
-        return hashlib.sha256(token.encode()).hexdigest()
+    token_hash = staticmethod(hashed)
 
     @classmethod
     def submitted(cls, person: dict, fraud: str | None, token: str, expires: datetime) -> dict:

@@ -26,7 +26,10 @@ def sync_command(manifest_path):
         raise click.ClickException(str(error)) from None
     with db.writing() as session:
         changes = manifest.sync(session, entries)
-    cache.current().forget("petition")
+    # This process's cache (a server's own expires within seconds on its own).
+    kept = cache.current()
+    kept.forget("petition")
+    kept.forget("facts")
     for what, slugs in changes.items():
         for slug in slugs:
             click.echo(f"{what}: {slug}")

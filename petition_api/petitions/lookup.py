@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import select
 
 from .. import cache, db
 from ..models import Petition, utcnow
@@ -28,6 +27,8 @@ class OpenPetition:
 
 
 def lookup(slug: str) -> OpenPetition | None:
+    if not Petition.could_be(slug):
+        return None
     return cache.current().get(
         ("petition", slug), lambda _: _read(slug), cache.seconds_from_now(LOOKUP_SECONDS)
     )
@@ -35,7 +36,7 @@ def lookup(slug: str) -> OpenPetition | None:
 
 def _read(slug: str) -> OpenPetition | None:
     with db.reading() as session:
-        petition = session.scalar(select(Petition).where(Petition.slug == slug))
+        petition = session.scalar(Petition.named(slug))
     if petition is None:
         return None
     return OpenPetition(

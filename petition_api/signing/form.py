@@ -27,6 +27,7 @@ URL_LIKE = re.compile(
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ZIP = re.compile(r"^\d{5}(-?\d{4})?$")
 DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
+HONEYPOT = "website"  # the field SignatureForm leaves for bots
 CHECKBOX_ON = ("y", "yes", "on", "true", "1")
 CHECKBOX_OFF = (False, "", "n", "no", "off", "false", "0")
 
@@ -103,6 +104,8 @@ class EmailAddress:
     json_schema: ClassVar = {"format": "email"}
 
     def __call__(self, form, field):
+        if field.errors:  # too long already: one message is enough
+            return
         try:
             result = validate_email(field.data, check_deliverability=False)
         except EmailNotValidError as error:
@@ -136,7 +139,9 @@ def attribution_field(name: str) -> StringField:
     return StringField(name, filters=[Attribution(name)], description="attribution; cut to length")
 
 
-class SignatureForm(Form):
+class SignerFields(Form):
+    """What the signer types or ticks."""
+
     first_name = name_field("First name")
     last_name = name_field("Last name")
     email = StringField(
@@ -202,6 +207,12 @@ class SignatureForm(Form):
         false_values=CHECKBOX_OFF,
         description="consent to update emails (opt-in)",
     )
+
+
+class SignatureForm(SignerFields):
+    """Everything a signature carries: the signer's fields, then what the page's script
+    sets (or a bot fills in)."""
+
     # Read by the abuse checks, never stored.
     website = StringField("Website", description="leave empty (a trap for bots)")
     form_token = StringField("Form token", description="from /api/petitions/{slug}/form-token")
@@ -237,6 +248,8 @@ class SignatureForm(Form):
             field.data = normalise_zip(field.data)
 
     def validate_district(self, field):
+        if field.errors:  # not shaped like a district: one message is enough
+            return
         if self.state.data in STATES and not field.data.startswith(self.state.data + "-"):
             raise ValidationError(f"District {field.data} is not in {self.state.data}.")
         geo = geography()
@@ -270,11 +283,24 @@ def normalise_zip(zip_code: str) -> str:
     return digits if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
 
 
+@cache
+def signer_fields() -> frozenset[str]:
+    return frozenset(field.name for field in SignerFields())
+
+
 def to_formdata(payload: dict) -> MultiDict:
-    """A JSON body as the form data WTForms reads: strings, booleans as 'y'."""
+    """A JSON body as the form data WTForms reads: strings, booleans as 'y'.
+
+    Lists and objects are dropped (routes.read_body refuses them in the signer's
+    fields), except in the honeypot, where anything at all is a bot's mark.
+    """
     items = []
     for key, value in payload.items():
-        if value is None or isinstance(value, dict | list):
+        if isinstance(value, dict | list):
+            if key == HONEYPOT and value:
+                items.append((key, "filled"))
+            continue
+        if value is None:
             continue
         if isinstance(value, bool):
             items.append((key, "y" if value else ""))

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from .. import openapi
 from ..petitions.lookup import OpenPetition, open_for_signing
 from . import abuse
-from .form import SignatureForm, to_formdata
+from .form import SignatureForm, signer_fields, to_formdata
 from .recording import record
 
 bp = Blueprint("signing", __name__, template_folder="templates")
@@ -44,9 +44,7 @@ def read_body():
         if not isinstance(payload, dict):
             abort(400, description="The body must be a JSON object of signature fields.")
         wrong = sorted(
-            k
-            for k, v in payload.items()
-            if k in SignatureForm.__dict__ and isinstance(v, dict | list)
+            k for k, v in payload.items() if k in signer_fields() and isinstance(v, dict | list)
         )
         if wrong:
             abort(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from flask import abort, request
@@ -10,18 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..models import ApiToken, utcnow
+from ..models import ApiToken, hashed, utcnow
 
 PREFIX = "gs_"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create(session: Session, name: str) -> str:
     token = PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_hash(token)))
+    session.add(ApiToken(name=name, token_hash=hashed(token)))
     return token
 
 
@@ -50,14 +45,17 @@ def staff_member() -> ApiToken | None:
     token = presented()
     if token is None:
         return None
-    with db.writing() as session:
+    with db.reading() as session:
         found = session.scalar(
             select(ApiToken).where(
-                ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None)
+                ApiToken.token_hash == hashed(token), ApiToken.revoked_at.is_(None)
             )
         )
-        if found is not None:
-            found.last_used_at = utcnow()
+    if found is not None:  # only a real token costs a write
+        with db.writing() as session:
+            session.execute(
+                update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=utcnow())
+            )
     return found
 
 

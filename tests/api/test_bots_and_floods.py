@@ -25,6 +25,24 @@ def test_a_bot_fills_the_honeypot_and_is_quietly_set_aside(app, sign):
     ]
 
 
+def test_a_bot_that_puts_a_list_in_the_honeypot_is_set_aside_too(app, sign):
+    bot = sign(website=["http://cheap-pills.example"])
+
+    assert (bot.status_code, bot.get_json()) == (201, {"status": "pending"})
+    [row] = signatures(app)
+    assert (row.status, row.fraud_reason) == (Status.FRAUDULENT, "honeypot")
+    assert outbox(app) == []
+
+
+def test_attribution_sent_as_a_list_is_dropped_not_refused(app, sign):
+    # The signer cannot fix what the page's script sent, so it never costs a signature.
+    response = sign(utm_source=["newsletter"], variant={"a": 1})
+
+    assert response.status_code == 201
+    [row] = signatures(app)
+    assert (row.status, row.utm_source, row.variant) == (Status.PENDING, None, None)
+
+
 def form_token(client) -> str:
     return client.get(f"/api/petitions/{PETITION}/form-token").get_json()["form_token"]
 

@@ -60,7 +60,6 @@ def add_old_version(app) -> None:
                 first_seen_at=utcnow().replace(year=2025),
             )
         )
-        session.commit()
 
 
 def font_names(data: bytes) -> set[str]:

@@ -154,6 +154,16 @@ def test_an_editor_points_the_form_at_an_api_on_another_host(tmp_path):
     assert 'data-gs-api="https://petitions.example.org"' in html
 
 
+def test_an_editor_keeps_api_base_where_it_used_to_be_and_is_told_where_it_went(tmp_path):
+    config = editor_site(tmp_path, {"petitions/wic.md": PETITION.format(slug="wic")})
+    with open(config, "a", encoding="utf-8") as handle:
+        handle.write("extra:\n  api_base: https://petitions.example.org/\n")
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "extra.api_base: moved to the campaign-site plugin's own option" in result.output
+    assert not (tmp_path / "site" / "petitions").exists()
+
+
 def test_an_editor_gives_a_plugin_option_the_wrong_type(tmp_path):
     result = build(tmp_path, {}, options={"shortcuts": "sometimes"})
     assert result.returncode != 0

@@ -1,0 +1,71 @@
+"""What every staff download shares: the token, the petition, the parameters, refusals
+written to the audit log before they are raised, and the streamed attachment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from flask import Response, abort, request, stream_with_context
+
+from .. import db, openapi
+from ..models import Petition
+from . import audit
+
+P = TypeVar("P")
+
+
+def requested() -> dict[str, str]:
+    """The query parameters as the audit log keeps them (each cut to 40 characters)."""
+    return {k: v[:40] for k, v in request.args.items()}
+
+
+def staff_actor(action: str, slug: str) -> str:
+    """Who is asking (401/403, audited, for anyone without a valid staff token)."""
+    return audit.token_actor(audit.require_staff(action, slug, requested()))
+
+
+def petition_and_parameters(
+    action: str, slug: str, actor: str, parse: Callable[[dict], P]
+) -> tuple[Petition, P]:
+    """The petition and the parsed parameters, or an audited 404 or 400.
+
+    `parse` raises ValueError with a message that says which parameter is wrong.
+    """
+    petition = None
+    if Petition.could_be(slug):
+        with db.reading() as session:
+            petition = session.scalar(Petition.named(slug))
+    if petition is None:
+        audit.record(action, slug, requested(), actor, "not-found")
+        abort(404, description=f"There is no petition called {slug!r}.")
+    try:
+        parsed = parse(request.args)
+    except ValueError as error:
+        audit.record(action, slug, requested(), actor, "bad-request")
+        abort(400, description=str(error))
+    return petition, parsed
+
+
+def attachment(body: Iterator, content_type: str, filename: str) -> Response:
+    return Response(
+        stream_with_context(body),
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def refusals(**more: str) -> dict:
+    """The OpenAPI responses every staff download may refuse with (401 and 403 audited)."""
+    described = {
+        "400": "a parameter is wrong",
+        "401": "no staff token (audited)",
+        "403": "wrong or revoked token (audited)",
+        "404": "no such petition",
+        **more,
+    }
+    return {code: openapi.error(text) for code, text in described.items()}
