@@ -53,9 +53,9 @@ def export_query(petition_id: int, filters: Filters) -> Select:
     for name in CSV_COLUMNS:
         if name == "email_updates":
             columns.append(Signature.updates_consent_id.is_not(None).label(name))
-        elif name in STAMPS:
-            # As the driver gives it (SQLite: text), not parsed into a datetime and
-            # formatted again: that round trip was a third of a 1M-row export.
+        elif name in STAMPS or name == "status":
+            # As the driver gives it (SQLite: text), not parsed into a datetime (or an
+            # enum) and formatted again: that round trip was a third of a 1M-row export.
             columns.append(type_coerce(getattr(Signature, name), String).label(name))
         else:
             columns.append(getattr(Signature, name))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from petition_api import create_app, openapi
+from petition_api import cache, create_app, openapi
 
 from ..conftest import free_port, test_settings
 from .support import SIGN_URL, supporter
@@ -50,6 +50,16 @@ def test_an_unknown_address_is_a_json_404_for_programs_and_a_page_for_browsers(a
     assert client.get("/api/nothing-here").get_json()["error"]["code"] == 404
     page = client.get("/api/nothing-here", headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.mimetype == "text/html" and "Not Found" in page.get_data(as_text=True)
+
+
+def test_an_address_that_cannot_name_a_petition_is_a_404_and_leaves_nothing_behind(app, client):
+    # A NUL byte once reached PostgreSQL (a 500) and left a cache lock per request.
+    for slug in ("%00x", "x%00", "Capitals", "a" * 101, "a.b"):
+        assert client.get(f"/api/petitions/{slug}").status_code == 404
+        assert client.get(f"/api/petitions/{slug}/form-token").status_code == 404
+        assert client.post(f"/api/petitions/{slug}/signatures", json=supporter()).status_code == 404
+    kept = cache.of(app)
+    assert kept._values == {} and kept._locks == {}
 
 
 def test_a_wrong_method_is_a_405(app, client):
