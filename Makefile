@@ -25,7 +25,9 @@ $(STAMP): pyproject.toml
 
 # Builds the site, migrates the development database, loads the petitions the
 # build declared, then serves site and API on one origin with the mail worker
-# writing messages to instance/mail/.
+# writing messages to instance/mail/. Links in mail and redirects follow HOST
+# and PORT unless GROUNDSWELL_SITE_URL says otherwise.
+run: export GROUNDSWELL_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/python build.py
 	$(BIN)/flask db upgrade
@@ -49,7 +51,7 @@ test-deps: $(STAMP)
 
 test: test-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist load
 
 # wrk, the load generator, from Debian's packages.
 bench-deps: $(STAMP)

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import ARTIFACTS, AXE
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize(

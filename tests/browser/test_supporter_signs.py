@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from .conftest import ARTIFACTS
 from .support import fill_in, signature_posts, unique_email, wait_for_form_token
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PETITION = "petitions/paid-family-leave/"
 
