@@ -27,12 +27,9 @@ delivery_cli = AppGroup("delivery", help="Packets of signatures for congressiona
 @delivery_cli.command("export")
 @click.argument("slug")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--status", help="validated (default), pending, or validated,pending")
 @click.option("--state", help="one state's offices only, e.g. NY")
 @click.option("--since", help="signed on or after, YYYY-MM-DD")
 @click.option("--until", help="signed on or before, YYYY-MM-DD")
-@click.option("--include-email", is_flag=True, help="add signers' email addresses")
-@click.option("--include-street", is_flag=True, help="add signers' street addresses")
 def export_command(slug, out_dir, **options):
     """Write the delivery archive for petition SLUG into DIR (audited)."""
     try:

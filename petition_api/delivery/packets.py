@@ -33,7 +33,11 @@ from ..models import Petition, PetitionVersion, Signature
 from ..states import STATES
 from .offices import OfficeInfo, offices_for
 
-DELIVERABLE = ("validated", "pending")
+# What the privacy notice (content/privacy.md) promises: only confirmed signatures
+# are delivered (until they confirm, anyone can sign as anyone), with name, city,
+# state, district and comment; never email or street address.
+DELIVERED_ONLY = "a delivery carries confirmed (validated) signatures only"
+NEVER_DELIVERED = ("include_email", "include_street")
 
 
 class DeliveryError(RuntimeError):
@@ -43,28 +47,25 @@ class DeliveryError(RuntimeError):
 @dataclass(frozen=True)
 class Options:
     filters: Filters = field(default_factory=Filters)
-    include_email: bool = False
-    include_street: bool = False
 
     def as_dict(self) -> dict:
-        found = self.filters.as_dict()
-        if self.include_email:
-            found["include_email"] = True
-        if self.include_street:
-            found["include_street"] = True
-        return found
+        return self.filters.as_dict()
 
 
 def parse_options(args) -> Options:
-    filters = parse_filters(args, allowed=DELIVERABLE)
+    asked = [name for name in NEVER_DELIVERED if args.get(name)]
+    if asked:
+        raise FilterError(
+            f"{', '.join(asked)}: email and street addresses are never delivered "
+            "(the privacy notice promises it)"
+        )
+    status = (args.get("status") or "validated").strip().lower()
+    if status != "validated":
+        raise FilterError(f"status: {DELIVERED_ONLY}")
+    filters = parse_filters(args)
     if filters.district:
         raise FilterError("a delivery covers whole offices: filter by state, not district")
-    return Options(filters, _flag(args, "include_email"), _flag(args, "include_street"))
-
-
-def _flag(args, name: str) -> bool:
-    value = args.get(name)
-    return value is True or str(value or "").lower() in ("1", "true", "yes", "on")
+    return Options(filters)
 
 
 @dataclass
@@ -163,10 +164,6 @@ class Delivery:
             Signature.petition_version,
             Signature.created_at,
         ]
-        if self.options.include_email:
-            columns.append(Signature.email)
-        if self.options.include_street:
-            columns.append(Signature.street)
         query = select(*columns)
         return self.options.filters.apply(query, self.petition.id).order_by(
             Signature.state, Signature.id
@@ -242,13 +239,8 @@ class Delivery:
             packet.csv.unlink(missing_ok=True)
 
     def _render(self, tally: Tally, packet: Packet) -> None:
-        extra = []
-        if self.options.include_email:
-            extra.append("email")
-        if self.options.include_street:
-            extra.append("street")
         header = ["first_name", "last_name", "city", "zip", "district", "comment",
-                  "petition_version", "signed_at", *extra]  # fmt: skip
+                  "petition_version", "signed_at"]  # fmt: skip
         from .pdf import PacketPDF
 
         pdf = PacketPDF(self, tally)
@@ -258,7 +250,7 @@ class Delivery:
         ):
             writer = csv.writer(out)
             writer.writerow(header)
-            table = pdf.start_table(extra, several_versions=len(tally.versions) > 1)
+            table = pdf.start_table(several_versions=len(tally.versions) > 1)
             for values in csv.reader(raw):
                 writer.writerow([inert(v) for v in values])
                 table.row(values)
@@ -336,15 +328,4 @@ class Delivery:
             "  (district_unresolved in summary.csv), never in a House packet that might",
             "  not be theirs.",
         ]
-        asked = [
-            what
-            for what, on in (
-                ("email addresses", self.options.include_email),
-                ("street addresses", self.options.include_street),
-            )
-            if on
-        ]
-        if asked:
-            lines += ["", f"As requested, this archive includes signers' {' and '.join(asked)}."]
-            lines += ["Handle it as personal data: share it only with the offices it names."]
         return "\n".join(lines) + "\n"

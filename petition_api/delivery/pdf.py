@@ -150,15 +150,11 @@ class PacketPDF(FPDF):
             if t.first and t.first.date() == t.last.date()
             else f"between {_day(t.first)} and {_day(t.last)}"
         )
-        confirmed = (
-            " Each one confirmed their signature from their own email address."
-            if d.options.filters.statuses == ("validated",)
-            else ""
-        )
         self.para(
             5.5,
-            f"{t.count:,} of your {people} in {o.area} signed this petition {when}.{confirmed} "
-            "Their names, towns and comments follow.",
+            f"{t.count:,} of your {people} in {o.area} signed this petition {when}. Each one "
+            "confirmed their signature from their own email address. Their names, towns and "
+            "comments follow.",
         )
         self.ln(4)
         versions = [v for v in d.versions if v.version in t.versions]
@@ -192,25 +188,17 @@ class PacketPDF(FPDF):
                 "House district; they appear here and in your state's other senator's packet.",
             )
 
-    def start_table(self, extra: list[str], several_versions: bool) -> FastTable | PublicTable:
+    def start_table(self, several_versions: bool) -> FastTable | PublicTable:
         self.set_auto_page_break(False, margin=18)  # rows break pages themselves
         self.ln(6)
         self.bold(12)
         self.cell(0, 7, "Signers", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         columns = [("Name", 0.26), ("City", 0.17), ("ZIP", 0.09), ("Comment", 0.48)]
-        if "email" in extra:
-            columns = [("Name", 0.2), ("Email", 0.22), ("City", 0.13), ("ZIP", 0.08),
-                       ("Comment", 0.37)]  # fmt: skip
-        if "street" in extra:
-            columns.insert(1, ("Street", 0.18))
-            scale = 1 / sum(w for _, w in columns)
-            columns = [(n, w * scale) for n, w in columns]
         if several_versions:
             columns = [(n, w * 0.95) for n, w in columns] + [("Ver.", 0.05)]
         spec = Columns(
             [name for name, _ in columns],
             [self.epw * share for _, share in columns],
-            extra,
             self.delivery.version_labels,
         )
         return FastTable(self, spec) if self.fast else PublicTable(self, spec)
@@ -239,15 +227,12 @@ class Columns:
 
     names: list[str]
     widths: list[float]
-    extra: list[str]
     labels: dict[str, str]
 
     def texts(self, values: list[str]) -> list[str]:
         """One row of the packet's CSV (see packets.Delivery._render), column by column."""
-        first, last, city, zip_code, _district, comment, version, _signed, *extra = values
+        first, last, city, zip_code, _district, comment, version, _signed = values
         by_name = {"Name": f"{first} {last}", "City": city, "ZIP": zip_code, "Comment": comment}
-        for name, value in zip(self.extra, extra, strict=False):
-            by_name[name.capitalize()] = value
         by_name["Ver."] = self.labels.get(version, "?")
         return [by_name[name] for name in self.names]
 

@@ -36,16 +36,12 @@ openapi.describe(
         "/api/petitions/{slug}/delivery": {
             "get": {
                 "summary": "Staff: the delivery archive (a ZIP of PDF and CSV packets per "
-                "congressional office, summary.csv, README.txt), streamed; audited",
+                "congressional office, summary.csv, README.txt), streamed; audited. Confirmed "
+                "signatures only, never email or street addresses (status=pending, "
+                "include_email and include_street are refused with 400)",
                 "security": openapi.STAFF,
                 "parameters": [
                     {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
-                    {
-                        "name": "status",
-                        "in": "query",
-                        "schema": {"type": "string", "default": "validated"},
-                        "description": "validated (default), pending, or both: validated,pending",
-                    },
                     {"name": "state", "in": "query", "schema": {"type": "string"}},
                     {
                         "name": "since",
@@ -56,16 +52,6 @@ openapi.describe(
                         "name": "until",
                         "in": "query",
                         "schema": {"type": "string", "format": "date"},
-                    },
-                    {
-                        "name": "include_email",
-                        "in": "query",
-                        "schema": {"type": "boolean", "default": False},
-                    },
-                    {
-                        "name": "include_street",
-                        "in": "query",
-                        "schema": {"type": "boolean", "default": False},
                     },
                 ],
                 "responses": {

@@ -13,6 +13,7 @@ from ..conftest import database, prepared_app
 from .support import (
     PETITION,
     add_signatures,
+    audit_rows,
     bearer,
     csv_rows,
     load_congress,
@@ -75,7 +76,9 @@ def test_the_json_export_is_shaped_like_osdi_signatures(app, client, token):
     assert first["custom_fields"]["status"] == "validated"
 
 
-def test_the_packets_leave_out_emails_and_streets_unless_asked(app, client, token):
+def test_the_packets_never_carry_emails_or_streets_as_the_privacy_notice_promises(
+    app, client, token
+):
     add_signatures(app, people())
     url = f"/api/petitions/{PETITION}/delivery?state=NY"
     plain = read_archive(client.get(url, headers=bearer(token)).data)
@@ -85,17 +88,27 @@ def test_the_packets_leave_out_emails_and_streets_unless_asked(app, client, toke
     assert "1 Main St" not in pdf_text(plain["NY/NY-12.pdf"])
     assert "VT/VT-AL.pdf" not in plain  # one state only
 
-    asked = read_archive(
-        client.get(url + "&include_email=1&include_street=1", headers=bearer(token)).data
-    )
-    row = csv_rows(asked["NY/NY-12.csv"])[0]
-    assert (row["email"], row["street"]) == ("signer0@example.org", "1 Main St")
-    text = pdf_text(asked["NY/NY-12.pdf"])
-    assert "signer0@example.org" in text and "1 Main St" in text
-    assert "includes signers' email addresses and street addresses" in asked["README.txt"].decode()
+    for asked in ("&include_email=1", "&include_street=1"):
+        refused = client.get(url + asked, headers=bearer(token))
+        assert refused.status_code == 400
+        assert "never delivered" in refused.get_json()["error"]["message"]
+    assert [r.outcome for r in audit_rows(app)][-2:] == ["bad-request", "bad-request"]
 
 
-def test_a_date_range_and_pending_signatures_on_request(app, client, token):
+def test_unconfirmed_signatures_are_never_delivered(app, client, token, runner):
+    add_signatures(app, people())
+    url = f"/api/petitions/{PETITION}/delivery?state=VT"
+    vermont = read_archive(client.get(url, headers=bearer(token)).data)
+    assert len(csv_rows(vermont["VT/VT-AL.csv"])) == 1  # Signer0003 has not confirmed
+    for status in ("pending", "validated,pending", "all"):
+        refused = client.get(f"{url}&status={status}", headers=bearer(token))
+        assert refused.status_code == 400
+        assert "confirmed (validated) signatures only" in refused.get_json()["error"]["message"]
+    cli = runner.invoke(args=["delivery", "export", PETITION, "--out", "x", "--status", "pending"])
+    assert cli.exit_code != 0 and "No such option" in cli.output
+
+
+def test_a_date_range_limits_the_delivery(app, client, token):
     add_signatures(app, people())
     url = f"/api/petitions/{PETITION}/delivery"
     ranged = read_archive(
@@ -106,10 +119,6 @@ def test_a_date_range_and_pending_signatures_on_request(app, client, token):
         "NY/NY-JR.pdf",
         "NY/NY-SR.pdf",
     ]
-    both = read_archive(
-        client.get(url + "?state=VT&status=validated,pending", headers=bearer(token)).data
-    )
-    assert len(csv_rows(both["VT/VT-AL.csv"])) == 2
 
 
 def test_without_district_data_the_delivery_says_what_to_do(database_url, tmp_path):
