@@ -31,7 +31,16 @@ def _check_origin():
         return current_app.response_class(status=204)
     # A browser always sends Origin on a cross-site POST; other clients (curl,
     # servers) send none and are judged by the same limits as everyone.
-    if request.method == "POST" and origin and origin != "null" and not _is_allowed(origin):
+    if request.method != "POST" or not origin:
+        return None
+    if origin == "null":
+        # A sandboxed frame on any site posts as "null", so the API refuses it. The
+        # confirmation button may send it too: its page has Referrer-Policy no-referrer,
+        # and browsers then post from the API's own page as "null".
+        if request.path.startswith("/api/"):
+            abort(403, description="A page without an origin (Origin: null) may not post here.")
+        return None
+    if not _is_allowed(origin):
         abort(
             403,
             description=f"Origin {origin} may not post here (not in GROUNDSWELL_ALLOWED_ORIGINS).",

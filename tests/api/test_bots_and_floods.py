@@ -179,6 +179,15 @@ def test_a_page_on_another_site_cannot_post_signatures(app, client):
     assert row_count(app, Signature) == 0
 
 
+def test_a_sandboxed_frame_on_any_site_cannot_post_signatures(app, client):
+    # <iframe sandbox> pages post with "Origin: null", whoever's site they sit on.
+    for body in ({"json": supporter()}, {"data": supporter(email_updates="y")}):
+        response = client.post(SIGN_URL, headers={"Origin": "null"}, **body)
+        assert response.status_code == 403
+    assert "Origin: null" in response.get_data(as_text=True)
+    assert row_count(app, Signature) == 0
+
+
 def test_the_campaign_site_may_post_across_origins_and_read_the_answer(app, client):
     origin = "http://localhost:8000"  # in the default allowlist
     preflight = client.options(

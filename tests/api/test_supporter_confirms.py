@@ -120,6 +120,15 @@ def test_pressing_the_button_twice_confirms_once(app, sign, runner, client):
     ]
 
 
+def test_the_button_works_when_the_browser_posts_as_origin_null(app, sign, runner, client):
+    # The confirm page's Referrer-Policy (no-referrer) makes browsers post as "null".
+    sign()
+    send_mail(runner)
+    pressed = client.post(confirm_path(mailbox(app)[0]), headers={"Origin": "null"})
+    assert pressed.status_code == 200
+    assert signatures(app)[0].status == Status.VALIDATED
+
+
 def test_a_guessed_link_confirms_nothing(app, sign, client):
     sign()
     for guess in ["x" * 43, "short", "a" * 200]:
