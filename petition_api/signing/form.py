@@ -65,9 +65,17 @@ def canonical_email(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def plain_text(label: str):
+def plain_text(label: str, lines: str = "one"):
+    """Text a person typed: no control characters, no web address, no formula start.
+
+    A one-line field (a name, a city) refuses line breaks too: a name that carried
+    one could put an attacker's sentence into a greeting in someone else's inbox.
+    """
+
     def check(form, field):
         value = field.data or ""
+        if lines == "one" and CONTROL.search(value):
+            raise ValidationError(f"{label} must be one line, without control characters.")
         if CONTROL.search(value.replace("\n", "")):
             raise ValidationError(f"{label} contains control characters.")
         if URL_LIKE.search(value):
@@ -80,6 +88,13 @@ def plain_text(label: str):
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def paragraphs(value):
+    """Stripped, with a form post's CRLF line breaks (and lone CRs) as plain newlines."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def upper(value):
@@ -195,11 +210,11 @@ class SignerFields(Form):
     )
     comment = TextAreaField(
         "Comment",
-        filters=[strip],
+        filters=[paragraphs],
         validators=[
             Optional(),
             Length(max=1000, message="Comment must be at most 1,000 characters."),
-            plain_text("Comment"),
+            plain_text("Comment", lines="many"),
         ],
     )
     email_updates = BooleanField(

@@ -6,7 +6,7 @@ import pytest
 
 from petition_api.models import Outbox, Signature
 
-from .support import SIGN_URL, row_count, supporter
+from .support import SIGN_URL, row_count, signatures, supporter
 
 BAD_INPUTS = [
     # (field, bad value, words the message must contain)
@@ -19,6 +19,10 @@ BAD_INPUTS = [
     ("first_name", "-Maria", "cannot start with"),
     ("first_name", "@Maria", "cannot start with"),
     ("first_name", "Maria\x00", "control characters"),
+    ("first_name", "Maria\nYour account is locked, reply with your password", "one line"),
+    ("last_name", "Hernandez\r\nBcc: everyone", "one line"),
+    ("city", "New\tYork", "one line"),
+    ("street", "1 Main St\n2 Other St", "one line"),
     ("last_name", "", "enter your last name"),
     ("last_name", "visit www.cheap-pills.example", "web address"),
     ("last_name", "Hernandez https://spam.example", "web address"),
@@ -72,6 +76,15 @@ def test_several_mistakes_are_all_reported_at_once(app, client):
     response = client.post(SIGN_URL, json={"first_name": "Maria", "zip": "123"})
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"last_name", "email", "state", "zip"}
+
+
+def test_a_comment_written_on_several_lines_in_a_form_post_is_kept_as_written(app, client):
+    # Browsers send a textarea's line breaks as CRLF; JSON from the script sends LF.
+    comment = "My daughter needed WIC.\r\n\r\nPlease fund it."
+    response = client.post(SIGN_URL, data=supporter(comment=comment, email_updates="y"))
+    assert response.status_code == 303
+    [row] = signatures(app)
+    assert row.comment == "My daughter needed WIC.\n\nPlease fund it."
 
 
 def test_names_from_everywhere_are_welcome(app, client):
