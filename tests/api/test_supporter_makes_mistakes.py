@@ -124,3 +124,11 @@ def test_a_form_post_with_mistakes_shows_each_error_next_to_its_field_and_keeps_
     assert 'value="Maria"' in page and 'value="350 Fifth Avenue"' in page
     assert 'aria-invalid="true"' in page
     assert row_count(app, Signature) == 0
+
+
+def test_a_body_nested_thousands_deep_is_refused_plainly(app, client):
+    for body in ("[" * 15_000, '{"a":' * 3_000):  # both within the 16 KB body limit
+        response = client.post(SIGN_URL, data=body, content_type="application/json")
+        assert response.status_code == 400
+        assert "JSON object" in response.get_json()["error"]["message"]
+    assert row_count(app, Signature) == 0
