@@ -144,6 +144,12 @@ SETTINGS = [
     Setting("SMTP_USERNAME", "", "SMTP login (empty: no login)"),
     Setting("SMTP_PASSWORD", "", "SMTP password"),
     Setting(
+        "SMTP_CA_FILE",
+        "",
+        "PEM file of certificate authorities to trust for the SMTP server, besides the "
+        "system's (a private CA); the server's certificate is always verified",
+    ),
+    Setting(
         "SMTP_TIMEOUT", "30", "seconds before an SMTP conversation is abandoned and retried", float
     ),
     Setting("MAIL_MAX_ATTEMPTS", "8", "delivery attempts before a message is marked failed", int),
