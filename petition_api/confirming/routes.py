@@ -40,12 +40,15 @@ def show(token: str):
 
 @bp.post("/confirm/<token>")
 def confirm(token: str):
-    with db.writing() as session:
+    # Read first: a guessed or used link never takes the write lock (on SQLite,
+    # the one every signer needs).
+    with db.reading() as session:
         signature, petition = find(session, token)
-        if signature is not None and signature.confirmable(utcnow()):
+    if signature is not None and signature.confirmable(utcnow()):
+        with db.writing() as session:
             if session.execute(Signature.validate(signature.id, utcnow())).rowcount:
                 outbox.enqueue(session, outbox.THANKS, signature.id)
-            session.refresh(signature)
+            signature = session.get(Signature, signature.id)
     return page(signature, petition, token, pressed=True)
 
 

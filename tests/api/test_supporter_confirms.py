@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -199,3 +200,17 @@ def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_not(smtp_app, smt
     [row] = outbox(smtp_app)
     assert (row.status, row.attempts, row.payload) == ("failed", 2, None)
     assert inbox.messages == []
+
+
+def test_a_guessed_link_is_answered_while_signers_hold_the_write_lock(tmp_path):
+    # SQLite has one writer: a link that confirms nothing must not queue for it.
+    app = prepared_app(f"sqlite:///{tmp_path / 'locked.db'}", tmp_path)
+    writer = sqlite3.connect(tmp_path / "locked.db", timeout=0)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        response = app.test_client().post("/confirm/" + "x" * 43)
+    finally:
+        writer.rollback()
+        writer.close()
+    assert response.status_code == 404
+    app.extensions["engine"].dispose()
