@@ -40,6 +40,16 @@ DELIVERED_ONLY = "a delivery carries confirmed (validated) signatures only"
 NEVER_DELIVERED = ("include_email", "include_street")
 
 
+def version_label(index: int) -> str:
+    """A, B, ... Z, AA, AB, ...: unique however often the wording changed."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
 class DeliveryError(RuntimeError):
     """Delivery cannot start (no district data loaded); the message says what to do."""
 
@@ -137,11 +147,10 @@ class Delivery:
                     .order_by(PetitionVersion.first_seen_at, PetitionVersion.id)
                 )
             )
-        self.version_labels = {
-            v.version: chr(ord("A") + i % 26) for i, v in enumerate(self.versions)
-        }
-        if petition.version not in self.version_labels:
-            self.version_labels[petition.version] = chr(ord("A") + len(self.versions) % 26)
+        known = [v.version for v in self.versions]
+        if petition.version not in known:
+            known.append(petition.version)
+        self.version_labels = {version: version_label(i) for i, version in enumerate(known)}
         self.packets: list[Packet] = []
         self.signers = 0
         self.unresolved = 0

@@ -52,7 +52,11 @@ def recover(session: Session) -> dict[str, int]:
     unknown = session.execute(
         update(Outbox)
         .where(Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < stale)
-        .values(status=OutboxStatus.UNKNOWN, last_error="worker stopped while sending; not retried")
+        .values(
+            status=OutboxStatus.UNKNOWN,
+            last_error="worker stopped while sending; not retried",
+            payload=None,  # never resent, so its link leaves the database too
+        )
     ).rowcount
     return {"requeued": requeued, "unknown": unknown}
 

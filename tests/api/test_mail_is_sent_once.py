@@ -43,6 +43,7 @@ def test_a_worker_that_died_while_sending_never_sends_that_message_again(app, si
     [row] = outbox(app)
     assert row.status == "unknown"
     assert "not retried" in row.last_error
+    assert row.payload is None  # its confirmation link is not kept in plain text
     status = runner.invoke(args=["mail", "status"])
     assert "unknown\t1" in status.output
 

@@ -266,3 +266,39 @@ def test_a_packet_lists_each_version_of_the_ask_its_signers_saw(app, client, tok
     table = " ".join(" ".join(pages).split())
     assert "Signer0000 Springfield 05401 A" in table
     assert "Signer0001 Springfield 05401 B" in table
+
+
+def test_a_petition_reworded_more_than_26_times_keeps_every_version_label_unique(
+    app, client, token
+):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from petition_api.models import Petition, PetitionVersion, utcnow
+
+    with database(app) as session:
+        petition = session.scalar(select(Petition).where(Petition.slug == PETITION))
+        for n in range(27):
+            session.add(
+                PetitionVersion(
+                    petition_id=petition.id,
+                    version=f"old{n:013d}",
+                    title=f"Wording number {n}",
+                    ask=f"We ask Congress, version {n}.",
+                    first_seen_at=utcnow().replace(year=2025) + timedelta(days=n),
+                )
+            )
+    add_signatures(
+        app,
+        [
+            {"state": "VT", "zip": "05401", "petition_version": "old0000000000000"},
+            {"state": "VT", "zip": "05401", "petition_version": "old0000000000026"},
+        ],
+    )
+    files = read_archive(
+        client.get(f"/api/petitions/{PETITION}/delivery", headers=bearer(token)).data
+    )
+    cover = " ".join(pdf_pages(files["VT/VT-AL.pdf"])[0].split())
+    assert "Version A (1 signers): Wording number 0" in cover
+    assert "Version AA (1 signers): Wording number 26" in cover  # not A again
