@@ -878,6 +878,31 @@ def page_weight(site: Path, page: Path) -> tuple[int, int, dict[str, int]]:
     return total, compressed, kinds
 
 
+def bench_worst_body(args) -> dict:
+    """CPU of the costliest bodies, in one process, beside a typical one (bench/worst_body.py)."""
+    n = "20" if args.quick else "200"
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "worst_body.py"), n],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("GROUNDSWELL_")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    worst = max(figures["worst_accepted_ms"], figures["worst_refused_ms"])
+    log(f"sign.worst_body: {figures}")
+    return {
+        "name": "sign.worst_body",
+        "unit": "ms CPU",
+        "median": worst,
+        "min": worst,
+        "max": worst,
+        "ratio": round(worst / figures["typical_ms"], 2),
+        **figures,
+    }
+
+
 def bench_weight(workdir: Path, wanted: list[str]) -> list[dict]:
     site = workdir / "site-sample" / "built"
     if not site.exists():
@@ -1065,6 +1090,7 @@ TARGETS = {
     "export.delivery.1m": ("< 300 s, RSS < 300 MB", 300, 300),
     "build.1000": ("< 10 s, RSS < 300 MB", 10, 300),
     "build.5000": ("< 60 s, RSS < 300 MB", 60, 300),
+    "sign.worst_body": ("< 5 ms of CPU per request", 5, float("inf")),
 }
 
 
@@ -1091,6 +1117,7 @@ ALL = [
     "confirm.sqlite",
     "count.sqlite",
     "sign.postgresql",
+    "sign.worst_body",
     "export.csv.1m",
     "export.delivery.1m",
     "build.sample",
@@ -1144,6 +1171,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 with postgres_schema() as url:
                     results.append(bench_sign("sign.postgresql", url, workdir, args))
+        if "sign.worst_body" in wanted:
+            results.append(bench_worst_body(args))
         # The fuzz cases are a count the issue sets (10,000): run before the
         # steps that are bounded by what is left of the budget.
         if "fuzz" in wanted:

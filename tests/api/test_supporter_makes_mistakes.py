@@ -132,3 +132,13 @@ def test_a_body_nested_thousands_deep_is_refused_plainly(app, client):
         assert response.status_code == 400
         assert "JSON object" in response.get_json()["error"]["message"]
     assert row_count(app, Signature) == 0
+
+
+def test_a_comment_far_too_long_gets_its_length_error_and_no_more_work(app, client):
+    # 14 KB of `a-a-a-` once cost a second of CPU in the web-address check after
+    # the length check had already failed.
+    response = client.post(SIGN_URL, json=supporter(comment="a-" * 7_000))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "comment": ["Comment must be at most 1,000 characters."]
+    }
