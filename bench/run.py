@@ -999,25 +999,6 @@ def write_results(results: list[dict], checks: list[dict], started: float, args)
     (BENCH / "results.json").write_text(json.dumps(document, indent=2) + "\n")
     (BENCH / "results.md").write_text(markdown(document))
     log("wrote bench/results.json and bench/results.md")
-    if not (args.only or args.quick):
-        update_readme(markdown(document))
-
-
-README_TABLE = ("<!-- bench:table:begin -->", "<!-- bench:table:end -->")
-
-
-def update_readme(table: str) -> None:
-    """Put the latest table into the README's benchmark section, if it has one."""
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    begin, end = README_TABLE
-    if begin not in text or end not in text:
-        return
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    body = table.replace("# Benchmark results\n\n", "", 1)
-    readme.write_text(f"{head}{begin}\n{body}{end}{tail}")
-    log("updated the README's benchmark table")
 
 
 def _fmt(value) -> str:
