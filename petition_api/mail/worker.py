@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+import time
 from collections import Counter
 
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
 from .. import db
 from ..models import Outbox, OutboxStatus, Petition, Signature
@@ -20,6 +22,7 @@ from .compose import compose
 from .transports import PermanentFailure, transport
 
 log = logging.getLogger(__name__)
+RECOVER_SECONDS = 60.0
 
 
 def deliver(row_id: int, sender) -> OutboxStatus:
@@ -62,15 +65,32 @@ def send_batch(sender) -> Counter[str]:
 
 
 def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> Counter[str]:
-    """Deliver until stopped (or, with `once`, until nothing is due)."""
+    """Deliver until stopped (or, with `once`, until nothing is due).
+
+    The worker never exits on its own: a database that is busy (SQLite while
+    signatures pour in) or away is waited out, and rows stranded by a worker
+    that died are recovered every RECOVER_SECONDS, not only at start, so a
+    worker that crashes and restarts quickly strands nothing.
+    """
     stop = stop or threading.Event()
     sender = transport(current_app.config)
     totals: Counter[str] = Counter()
-    with db.writing() as session:
-        outbox.recover(session)
+    recovered_at = float("-inf")
     try:
         while not stop.is_set():
-            sent = send_batch(sender)
+            try:
+                if time.monotonic() - recovered_at >= RECOVER_SECONDS:
+                    with db.writing() as session:
+                        outbox.recover(session)
+                    recovered_at = time.monotonic()
+                sent = send_batch(sender)
+            except DBAPIError as error:
+                log.warning(
+                    "outbox: database busy or unreachable (%s); trying again",
+                    type(error.orig).__name__,
+                )
+                stop.wait(poll_seconds)
+                continue
             totals.update(sent)
             if not sent:
                 if once:
