@@ -124,7 +124,8 @@ SETTINGS = [
     Setting(
         "DUPLICATE_NOTICE_CAP",
         "3",
-        '"you already signed" emails sent at most this often per signature',
+        '"you already signed" emails sent at most this often per signature '
+        "(an expired link is always renewed)",
         int,
     ),
     Setting(

@@ -60,7 +60,10 @@ def page(signature, petition, token: str, pressed: bool):
         return render_template(f"confirm/{state}.html", petition=petition), 200, NO_STORE
     if signature.confirm_expires_at <= utcnow():
         return render_template("confirm/expired.html", petition=petition), 410, NO_STORE
-    return render_template("confirm/ask.html", petition=petition, token=token), 200, NO_STORE
+    page_html = render_template(
+        "confirm/ask.html", petition=petition, signature=signature, token=token
+    )
+    return page_html, 200, NO_STORE
 
 
 _responses = {

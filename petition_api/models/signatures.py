@@ -2,7 +2,7 @@
 
     submitted ─┬─> pending ──(signer presses the emailed button)──> validated ──> counted
                └─> fraudulent (set aside by the abuse checks)
-    a clean submission for the same address replaces a fraudulent row (pending again)
+    a clean submission for the same address replaces a pending or fraudulent row's words
     invalidated: set aside by staff (no command sets it yet; duplicates leave it alone)
 
 Each change is a statement built here, so the rules (which status may move to
@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Update,
+    and_,
     or_,
     select,
     text,
@@ -49,6 +50,11 @@ class Status(enum.StrEnum):
 # What a personal column holds, for the exports (`info` is SQLAlchemy's per-column
 # dictionary): FREE_TEXT is typed by the signer, so a spreadsheet must not run it.
 FREE_TEXT = {"free_text": True}
+
+
+def _replacing(submitted: dict) -> dict:
+    """What a later submission changes in a row: everything but which petition and when."""
+    return {k: v for k, v in submitted.items() if k not in ("petition_id", "created_at")}
 
 
 class Signature(Base):
@@ -127,18 +133,23 @@ class Signature(Base):
     # --- signed again ---------------------------------------------------------------
 
     @classmethod
-    def take_duplicate_notice(cls, petition_id: int, email_canonical: str, cap: int) -> Update:
-        """Take one "you signed already" notice from the cap, returning (id, status).
+    def take_duplicate_notice(
+        cls, petition_id: int, email_canonical: str, cap: int, now: datetime
+    ) -> Update:
+        """Take one "you signed already" notice, returning (id, status).
 
-        In one statement, so the cap stays exact when duplicates arrive at once;
-        nothing is returned once the cap is used, or for an invalidated signature.
+        In one statement, so the cap stays exact when duplicates arrive at once.
+        Nothing is returned once the cap is used (nobody can flood an inbox), nor
+        for an invalidated signature; but a pending signature whose link has
+        expired always gets a notice, so nobody is locked out of signing.
         """
+        expired = and_(cls.status == Status.PENDING, cls.confirm_expires_at <= now)
         return (
             update(cls)
             .where(
                 cls.petition_id == petition_id,
                 cls.email_canonical == email_canonical,
-                cls.duplicate_notices < cap,
+                or_(cls.duplicate_notices < cap, expired),
                 cls.status != Status.INVALIDATED,
             )
             .values(duplicate_notices=cls.duplicate_notices + 1)
@@ -146,23 +157,44 @@ class Signature(Base):
         )
 
     @classmethod
-    def renew_link(cls, signature_id: int, token_hash: str, expires: datetime) -> Update:
-        """A pending signature gets a fresh link (the first may be lost or expired)."""
+    def renew_pending(cls, signature_id: int, submitted: dict) -> Update:
+        """A pending signature takes the newest submission's words and a fresh link.
+
+        Someone may have signed first with this person's address and their own words;
+        what the address's owner confirms is what they submitted last (and the
+        confirmation page shows it before the button).
+        """
         return (
             update(cls)
             .where(cls.id == signature_id, cls.status == Status.PENDING)
-            .values(confirm_token_hash=token_hash, confirm_expires_at=expires)
+            .values(**_replacing(submitted))
+        )
+
+    @classmethod
+    def reword_pending(cls, petition_id: int, email_canonical: str, submitted: dict) -> Update:
+        """Past the notice cap a pending signature still takes the newest words, but
+        keeps its link: no new message goes out, so the one already sent must work."""
+        words = _replacing(submitted)
+        for kept in ("confirm_token_hash", "confirm_expires_at"):
+            words.pop(kept)
+        return (
+            update(cls)
+            .where(
+                cls.petition_id == petition_id,
+                cls.email_canonical == email_canonical,
+                cls.status == Status.PENDING,
+            )
+            .values(**words)
         )
 
     @classmethod
     def replace_fraudulent(cls, signature_id: int, submitted: dict) -> Update:
         """A bot may have used this person's address first: their own clean submission
         replaces that row, and confirming still proves the address."""
-        values = {k: v for k, v in submitted.items() if k not in ("petition_id", "created_at")}
         return (
             update(cls)
             .where(cls.id == signature_id, cls.status == Status.FRAUDULENT)
-            .values(**values)
+            .values(**_replacing(submitted))
         )
 
     # --- confirmed ------------------------------------------------------------------

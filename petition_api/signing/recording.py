@@ -58,21 +58,21 @@ def answer_duplicate(
     connection: Connection, petition: OpenPetition, submitted: dict, token: str
 ) -> None:
     """Someone signs again with an address that has signed: tell the address, not the submitter."""
+    canonical = submitted["email_canonical"]
     cap = current_app.config["DUPLICATE_NOTICE_CAP"]
     existing = connection.execute(
-        Signature.take_duplicate_notice(petition.id, submitted["email_canonical"], cap)
+        Signature.take_duplicate_notice(petition.id, canonical, cap, utcnow())
     ).first()
     if existing is None:
-        return  # capped, or invalidated by staff: nothing more to say
+        # Capped, or invalidated by staff: no message. A pending signature still
+        # takes the newest words, confirmed through the link already sent.
+        connection.execute(Signature.reword_pending(petition.id, canonical, submitted))
+        return
     if existing.status == Status.VALIDATED:
         kind, payload = outbox.ALREADY_SIGNED, None
     elif existing.status == Status.PENDING:
         kind, payload = outbox.CONFIRM_AGAIN, {"token": token}
-        connection.execute(
-            Signature.renew_link(
-                existing.id, submitted["confirm_token_hash"], submitted["confirm_expires_at"]
-            )
-        )
+        connection.execute(Signature.renew_pending(existing.id, submitted))
     else:
         kind, payload = outbox.CONFIRM, {"token": token}
         connection.execute(Signature.replace_fraudulent(existing.id, submitted))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
-from petition_api.models import Status
+from petition_api.models import Signature, Status, utcnow
 from petition_api.signing.form import canonical_email
 
-from ..conftest import environment_for, prepared_app, start_gunicorn, test_settings
+from ..conftest import database, environment_for, prepared_app, start_gunicorn, test_settings
 from .support import (
     PETITION,
     confirm_path,
@@ -29,7 +31,64 @@ def test_a_supporter_signs_twice_with_the_same_email_and_gets_the_same_answer(ap
 
     assert (first.status_code, first.get_json()) == (second.status_code, second.get_json())
     [signature] = signatures(app)
-    assert signature.first_name == "Maria"  # the first signature stands
+    assert signature.first_name == "Mary"  # not confirmed yet: the newest words stand
+
+
+def test_once_confirmed_the_confirmed_words_stand(app, sign, runner, client):
+    sign()
+    send_mail(runner)
+    client.post(confirm_path(mailbox(app)[0]))
+    sign(first_name="Impostor", comment="Words the signer never wrote.")
+    [signature] = signatures(app)
+    assert (signature.first_name, signature.status) == ("Maria", Status.VALIDATED)
+
+
+def test_a_victim_never_confirms_the_words_of_someone_who_used_their_address_first(
+    app, sign, runner, client
+):
+    sign(first_name="Mallory", last_name="Spoof", city="Albany", comment="I oppose this!")
+    sign()  # Maria herself, days later
+    send_mail(runner)
+    link = confirm_path(mailbox(app)[-1])
+
+    page = client.get(link).get_data(as_text=True)
+    assert "Maria Hernandez" in page and "My daughter needed WIC" in page
+    assert "Mallory" not in page and "I oppose this" not in page
+    assert page.index("Maria Hernandez") < page.index("Confirm my signature")
+    client.post(link)
+    [signature] = signatures(app)
+    assert (signature.first_name, signature.comment, signature.status) == (
+        "Maria",
+        "My daughter needed WIC when she was born.",
+        Status.VALIDATED,
+    )
+
+
+def test_past_the_notice_cap_the_newest_words_are_still_what_gets_confirmed(
+    app, sign, runner, client
+):
+    cap = app.config["DUPLICATE_NOTICE_CAP"]
+    sign(first_name="Maria")
+    for _ in range(cap):
+        sign(first_name="Mallory")  # every notice used up, with someone else's words
+    sign()  # Maria again: no new email, but her words replace Mallory's
+    send_mail(runner)
+    assert len(mailbox(app)) == 1 + cap
+    page = client.get(confirm_path(mailbox(app)[-1])).get_data(as_text=True)
+    assert "Maria Hernandez" in page and "Mallory" not in page
+
+
+def test_an_expired_link_can_always_be_renewed_even_past_the_notice_cap(app, sign, runner):
+    cap = app.config["DUPLICATE_NOTICE_CAP"]
+    for _ in range(cap + 1):
+        sign()
+    with database(app) as session:
+        session.execute(update(Signature).values(confirm_expires_at=utcnow() - timedelta(days=1)))
+    sign()
+    send_mail(runner)
+    assert len(mailbox(app)) == 2 + cap
+    assert app.test_client().post(confirm_path(mailbox(app)[-1])).status_code == 200
+    assert signatures(app)[0].status == Status.VALIDATED
 
 
 @pytest.mark.parametrize(
