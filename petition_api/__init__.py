@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import config, db, errors, migrating, openapi
+    from . import config, db, errors, headers, migrating, openapi
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.load())
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     migrating.init_app(app)
     app.register_blueprint(openapi.bp)
     _add_features(app)

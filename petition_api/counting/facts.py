@@ -110,6 +110,7 @@ class CachedFacts:
                         ("Content-Type", "application/json"),
                         ("Content-Length", str(len(body))),
                         ("Cache-Control", self.max_age),
+                        ("X-Content-Type-Options", "nosniff"),
                     ],
                 )
                 return [body]

@@ -1,0 +1,32 @@
+"""Headers on every answer: pages the API renders cannot be framed or sniffed.
+
+The API's own pages (the confirmation page, the no-JavaScript error page,
+error pages) carry a Content-Security-Policy that allows nothing but their
+inline style and forms posting back here, and no other site may frame them,
+so a confirmation button cannot be clickjacked. HSTS in production, where the
+API is served over HTTPS.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def init_app(app: Flask) -> None:
+    production = app.config["ENV"] == "production"
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # The development server's copy of the built site has its own scripts.
+        if response.mimetype == "text/html" and request.endpoint != "site_file":
+            response.headers["Content-Security-Policy"] = PAGE_POLICY
+        if production:
+            response.headers["Strict-Transport-Security"] = HSTS
+        return response
