@@ -11,7 +11,7 @@ import threading
 
 from werkzeug.serving import run_simple
 
-from . import create_app
+from . import create_app, logs
 from .mail import worker as mail_worker
 
 
@@ -22,6 +22,7 @@ def main() -> None:
     args = parser.parse_args()
 
     app = create_app()
+    logs.redact_logger("werkzeug")  # its request lines would carry confirmation links
     stop = threading.Event()
 
     def work():

@@ -9,6 +9,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from .logs import redact
+
 log = logging.getLogger(__name__)
 
 DATABASE_RETRY_AFTER = "30"
@@ -63,7 +65,12 @@ def _database_error(error: DBAPIError):
 
 def _unexpected(error: Exception):
     # The engine hides SQL parameters, so the traceback carries no signer data.
+    # The path is redacted: a confirmation link in a log would confirm for anyone.
     log.error(
-        "unexpected %s on %s %s", type(error).__name__, request.method, request.path, exc_info=error
+        "unexpected %s on %s %s",
+        type(error).__name__,
+        request.method,
+        redact(request.path),
+        exc_info=error,
     )
     return respond(InternalServerError("Something went wrong on our side. Please try again."))
