@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import config, db, errors, headers, migrating, openapi
+    from . import config, db, errors, headers, migrating, openapi, ratelimits
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.load())
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrating.init_app(app)
     app.register_blueprint(openapi.bp)
     _add_features(app)
+    ratelimits.init_app(app)  # after the origin check, so a preflight is never counted
     if app.config["SITE_DIR"]:
         from . import site
 

@@ -104,6 +104,12 @@ SETTINGS = [
     ),
     Setting("LIMIT_IP_HARD", "300 per 10 minutes", "signatures from one IP beyond this get 429"),
     Setting(
+        "LIMIT_IP_OTHER",
+        "120 per minute",
+        "form tokens, confirmation presses and staff downloads from one address beyond this "
+        "get 429 (an IPv6 address counts by its /64, as for every limit)",
+    ),
+    Setting(
         "LIMIT_PETITION",
         "6000 per minute",
         "signatures to one petition beyond this get 429 (flood brake)",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .. import db, openapi
 from ..mail import outbox
 from ..models import Petition, Signature, Status, utcnow
+from ..ratelimits import per_address
 
 bp = Blueprint("confirming", __name__, template_folder="templates")
 
@@ -32,6 +33,7 @@ def find(session: Session, token: str) -> tuple[Signature | None, Petition | Non
 
 
 @bp.get("/confirm/<token>")
+@per_address
 def show(token: str):
     with db.reading() as session:
         signature, petition = find(session, token)
@@ -39,6 +41,7 @@ def show(token: str):
 
 
 @bp.post("/confirm/<token>")
+@per_address
 def confirm(token: str):
     # Read first: a guessed or used link never takes the write lock (on SQLite,
     # the one every signer needs).

@@ -8,6 +8,7 @@ from flask import Blueprint, abort
 
 from .. import db, openapi
 from ..congress.loading import active_dataset
+from ..ratelimits import per_address
 from ..staff import audit, downloads
 from .archive import archive_name, audited_archive
 from .packets import parse_options
@@ -17,6 +18,7 @@ ACTION = "delivery.download"
 
 
 @bp.get("/api/petitions/<slug>/delivery")
+@per_address
 def download(slug: str):
     actor = downloads.staff_actor(ACTION, slug)
     petition, options = downloads.petition_and_parameters(ACTION, slug, actor, parse_options)

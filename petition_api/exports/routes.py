@@ -14,6 +14,7 @@ from flask import Blueprint, abort
 
 from .. import db, openapi
 from ..models import Petition
+from ..ratelimits import per_address
 from ..staff import audit, downloads
 from .filters import STATUSES, Filters, parse_filters
 from .formats import FORMATS, csv_chunks, export_query, json_chunks
@@ -22,6 +23,7 @@ bp = Blueprint("exports", __name__)
 
 
 @bp.get("/api/petitions/<slug>/signatures.<fmt>")
+@per_address
 def export(slug: str, fmt: str):
     action = f"signatures.{fmt}"
     actor = downloads.staff_actor(action, slug)

@@ -2,12 +2,11 @@
 
 from flask import Flask
 
-from . import abuse, origins
+from . import origins
 from .routes import bp
 
 
 def init_app(app: Flask) -> None:
-    # Origins first: their hook runs before the rate limiter's, so a preflight is never counted.
+    # Before the rate limiter's hook (create_app adds it last): a preflight is never counted.
     origins.init_app(app)
-    abuse.init_app(app)
     app.register_blueprint(bp)

@@ -7,16 +7,13 @@ bots learn nothing and staff can review what was set aside.
 
 from __future__ import annotations
 
-import math
 import time
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter, RateLimitExceeded
+from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from limits import parse
-from werkzeug.exceptions import TooManyRequests
 
-from ..errors import respond
+from ..ratelimits import client_network, limiter
 
 # Reasons a signature is set aside, stored in signatures.fraud_reason.
 HONEYPOT = "honeypot"
@@ -24,43 +21,6 @@ TOO_FAST = "too_fast"
 STALE_TOKEN = "stale_token"  # noqa: S105 - a reason, not a secret
 BAD_TOKEN = "bad_token"  # noqa: S105
 OVER_IP_LIMIT = "over_ip_limit"
-
-
-def client_ip() -> str:
-    """The signer's address: ProxyFix has already applied X-Forwarded-For from trusted proxies."""
-    return request.remote_addr or "unknown"
-
-
-limiter = Limiter(
-    key_func=client_ip,
-    # Only a 429 says when to come back (Retry-After); successful answers
-    # carry no rate-limit headers.
-    headers_enabled=False,
-    # A rate-limit store that is down must not stop people signing.
-    swallow_errors=True,
-)
-
-
-def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["RATELIMIT_PREFIX"])
-    limiter.init_app(app)
-    app.register_error_handler(RateLimitExceeded, _too_many)
-
-
-def _too_many(error: RateLimitExceeded):
-    current = limiter.current_limit
-    wait = 60
-    if current:
-        # reset_at is rounded to whole seconds: never promise more than one window.
-        wait = min(max(1, math.ceil(current.reset_at - time.time())), current.limit.get_expiry())
-    return respond(
-        TooManyRequests(
-            "Too many signatures from your network or to this petition right now. "
-            f"Please try again in {wait} seconds.",
-            retry_after=wait,
-        )
-    )
 
 
 def ip_hard_limit() -> str:
@@ -116,7 +76,7 @@ def judge(form, slug: str) -> str | None:
         return verdict
     soft = parse(current_app.config["LIMIT_IP_SOFT"])
     try:
-        within = limiter.limiter.hit(soft, "soft-ip", client_ip())
+        within = limiter.limiter.hit(soft, "soft-ip", client_network())
     except Exception:
         current_app.logger.warning("rate-limit store unreachable; soft limit not applied")
         within = True

@@ -18,7 +18,7 @@ from .. import db
 from ..mail import outbox
 from ..models import Outbox, Signature, Status, utcnow
 from ..petitions.lookup import OpenPetition
-from .abuse import client_ip
+from ..ratelimits import client_ip
 from .form import SignatureForm, canonical_email
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from .. import openapi
 from ..petitions.lookup import OpenPetition, open_for_signing
+from ..ratelimits import client_network, limiter, per_address
 from . import abuse
 from .form import SignatureForm, signer_fields, to_formdata
 from .recording import record
@@ -17,8 +18,8 @@ JSON_ACCEPTED = {"status": "pending"}
 
 
 @bp.post("/api/petitions/<slug>/signatures")
-@abuse.limiter.limit(abuse.ip_hard_limit, key_func=abuse.client_ip, scope="sign-ip")
-@abuse.limiter.limit(abuse.petition_limit, key_func=abuse.petition_key, scope="sign-petition")
+@limiter.limit(abuse.ip_hard_limit, key_func=client_network, scope="sign-ip")
+@limiter.limit(abuse.petition_limit, key_func=abuse.petition_key, scope="sign-petition")
 def sign(slug: str):
     petition = open_for_signing(slug)
     is_json, form_data = read_body()
@@ -32,6 +33,7 @@ def sign(slug: str):
 
 
 @bp.get("/api/petitions/<slug>/form-token")
+@per_address
 def form_token(slug: str):
     petition = open_for_signing(slug)
     return {"form_token": abuse.issue_form_token(petition.slug)}, 200, {"Cache-Control": "no-store"}

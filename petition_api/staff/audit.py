@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import getpass
 
-from flask import has_request_context, request
+from flask import has_request_context
 from sqlalchemy import update
 from werkzeug.exceptions import HTTPException
 
 from .. import db
 from ..models import ApiToken, AuditEntry
+from ..ratelimits import client_ip
 from . import tokens
 
 OUTCOME_FOR_CODE = {401: "unauthenticated", 403: "forbidden", 404: "not-found"}
@@ -42,8 +43,7 @@ def record(
     rows: int | None = None,
 ) -> int:
     """Write one audit row in a transaction of its own; returns its id."""
-    # The address ProxyFix settled on, as the rate limits see it.
-    ip = (request.remote_addr or "unknown")[:45] if has_request_context() else None
+    ip = client_ip()[:45] if has_request_context() else None
     with db.writing() as session:
         entry = AuditEntry(
             actor=actor[:120],

@@ -142,6 +142,44 @@ def test_one_address_beyond_the_hard_limit_is_told_when_to_come_back(strict_app)
     assert row_count(strict_app, Signature) == 5
 
 
+def test_one_ipv6_household_counts_as_one_address_however_it_rotates(strict_app):
+    # A /64 is one subscriber; every address in it is theirs to use.
+    client = strict_app.test_client()
+    codes = [
+        client.post(
+            SIGN_URL,
+            json=supporter(email=f"v6-{i}@example.org"),
+            environ_base={"REMOTE_ADDR": f"2001:db8:1234:5678::{i + 1:x}"},
+        ).status_code
+        for i in range(6)
+    ]
+    assert codes == [201] * 5 + [429]
+    other = client.post(
+        SIGN_URL,
+        json=supporter(email="neighbour@example.org"),
+        environ_base={"REMOTE_ADDR": "2001:db8:1234:9999::1"},
+    )
+    assert other.status_code == 201  # the next /64 is someone else
+    assert signatures(strict_app, email="v6-0@example.org")[0].ip == "2001:db8:1234:5678::1"
+
+
+def test_form_tokens_confirmation_presses_and_staff_downloads_are_limited_per_address(
+    database_url, tmp_path
+):
+    app = prepared_app(database_url, tmp_path, LIMIT_IP_OTHER="4 per minute")
+    client = app.test_client()
+    answers = [
+        client.get(f"/api/petitions/{PETITION}/form-token").status_code,
+        client.post("/confirm/" + "x" * 43).status_code,
+        client.get(f"/api/petitions/{PETITION}/signatures.csv").status_code,
+        client.get(f"/api/petitions/{PETITION}/delivery").status_code,
+        client.get(f"/api/petitions/{PETITION}/form-token").status_code,
+    ]
+    assert answers == [200, 404, 401, 401, 429]  # one budget for all of them
+    assert int(client.get("/confirm/" + "x" * 43).headers["Retry-After"]) >= 1
+    app.extensions["engine"].dispose()
+
+
 def test_another_address_is_not_slowed_by_the_first(strict_app):
     client = strict_app.test_client()
     for i in range(6):

@@ -18,7 +18,7 @@ from ..conftest import IN_CI, ROOT
 
 API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
-                  "migrating", "models", "openapi", "states"}  # fmt: skip
+                  "migrating", "models", "openapi", "ratelimits", "states"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "petitions", "congress", "delivery",
             "exports", "staff"}  # fmt: skip
 # Development helpers that assemble the app (like create_app) and may import anything.
