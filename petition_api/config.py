@@ -100,7 +100,7 @@ SETTINGS = [
     Setting(
         "LIMIT_IP_SOFT",
         "60 per 10 minutes",
-        "signatures from one IP beyond this are accepted but quietly marked fraudulent",
+        "signatures from one address beyond this are flagged for review (still confirmed by email)",
     ),
     Setting("LIMIT_IP_HARD", "300 per 10 minutes", "signatures from one IP beyond this get 429"),
     Setting(

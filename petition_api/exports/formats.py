@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "utm_content",
     "variant",
     "page",
+    "flag",
 )
 
 
@@ -53,6 +54,8 @@ def export_query(petition_id: int, filters: Filters) -> Select:
     for name in CSV_COLUMNS:
         if name == "email_updates":
             columns.append(Signature.updates_consent_id.is_not(None).label(name))
+        elif name == "flag":  # why the abuse checks set it aside or flagged it for review
+            columns.append(Signature.fraud_reason.label(name))
         elif name in STAMPS or name == "status":
             # As the driver gives it (SQLite: text), not parsed into a datetime (or an
             # enum) and formatted again: that round trip was a third of a 1M-row export.
@@ -147,6 +150,7 @@ def osdi_signature(m, petition_slug: str) -> dict:
         },
         "custom_fields": {
             "status": m["status"],
+            "flag": m["flag"],
             "validated_date": _iso(m["validated_at"]) or None,
             "petition": petition_slug,
             "petition_version": m["petition_version"],

@@ -1,6 +1,7 @@
 """A signature, and every change of its status.
 
-    submitted ─┬─> pending ──(signer presses the emailed button)──> validated ──> counted
+    submitted ─┬─> pending (maybe flagged for review) ──(signer presses the emailed
+               │     button)──> validated ──> counted
                └─> fraudulent (set aside by the abuse checks)
     a clean submission for the same address replaces a pending or fraudulent row's words
     invalidated: set aside by staff (no command sets it yet; duplicates leave it alone)
@@ -108,13 +109,19 @@ class Signature(Base):
     token_hash = staticmethod(hashed)
 
     @classmethod
-    def submitted(cls, person: dict, fraud: str | None, token: str, expires: datetime) -> dict:
-        """The row for a new submission: pending with a link, or set aside without one."""
+    def submitted(
+        cls, person: dict, set_aside: bool, reason: str | None, token: str, expires: datetime
+    ) -> dict:
+        """The row for a new submission: pending with a link, or set aside without one.
+
+        A pending row may carry a reason too: a flag for staff to review (say, many
+        signatures from one network), while its signer can still confirm.
+        """
         return {
             **person,
-            "status": Status.FRAUDULENT if fraud else Status.PENDING,
-            "fraud_reason": fraud,
-            "confirm_token_hash": None if fraud else cls.token_hash(token),
+            "status": Status.FRAUDULENT if set_aside else Status.PENDING,
+            "fraud_reason": reason,
+            "confirm_token_hash": None if set_aside else cls.token_hash(token),
             "confirm_expires_at": expires,
         }
 

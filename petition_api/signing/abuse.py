@@ -1,8 +1,13 @@
 """Telling people from bots without making people prove it.
 
 Nothing here ever tells a submitter they were caught: a suspicious signature
-gets the same answer as any other and is quietly stored as `fraudulent`, so
-bots learn nothing and staff can review what was set aside.
+gets the same answer as any other, so bots learn nothing. What only a bot
+does (the honeypot, a form faster than a person, a forged or stale token) is
+stored as `fraudulent` and gets no email. Many signatures from one network
+past the soft limit may be a campus or a carrier's shared address: those are
+stored `pending`, flagged `over_ip_limit` for staff to review, and still get
+their confirmation email, so no real signer is told to check their inbox for
+a message that never comes.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ TOO_FAST = "too_fast"
 STALE_TOKEN = "stale_token"  # noqa: S105 - a reason, not a secret
 BAD_TOKEN = "bad_token"  # noqa: S105
 OVER_IP_LIMIT = "over_ip_limit"
+# Verdicts that are a flag for review, not a reason to set a signature aside.
+FLAG_ONLY = frozenset({OVER_IP_LIMIT})
 
 
 def ip_hard_limit() -> str:

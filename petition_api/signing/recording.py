@@ -19,12 +19,15 @@ from ..mail import outbox
 from ..models import Outbox, Signature, Status, utcnow
 from ..petitions.lookup import OpenPetition
 from ..ratelimits import client_ip
+from .abuse import FLAG_ONLY
 from .form import SignatureForm, canonical_email
 
 
-def record(petition: OpenPetition, form: SignatureForm, fraud: str | None) -> None:
+def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> None:
+    """Store a checked signature; `verdict` is the abuse checks' (abuse.judge)."""
     token = secrets.token_urlsafe(32)
-    submitted = submission(petition, form, fraud, token)
+    set_aside = verdict is not None and verdict not in FLAG_ONLY
+    submitted = submission(petition, form, set_aside, verdict, token)
     with db.writing() as session:
         # Prepared Core statements on the transaction's connection: building an
         # INSERT per request and the ORM's unit of work cost more CPU than the
@@ -33,14 +36,16 @@ def record(petition: OpenPetition, form: SignatureForm, fraud: str | None) -> No
         insert_unless_signed = Signature.insert_unless_signed(connection.dialect.name)
         new_id = connection.execute(insert_unless_signed, submitted).scalar()
         if new_id is not None:
-            if fraud is None:
+            if not set_aside:
                 payload = {"token": token}
                 connection.execute(_outbox_insert(), _mail(outbox.CONFIRM, new_id, payload))
-        elif fraud is None:
+        elif not set_aside:
             answer_duplicate(connection, petition, submitted, token)
 
 
-def submission(petition: OpenPetition, form: SignatureForm, fraud: str | None, token: str) -> dict:
+def submission(
+    petition: OpenPetition, form: SignatureForm, set_aside: bool, reason: str | None, token: str
+) -> dict:
     now = utcnow()
     person = form.stored() | {
         "petition_id": petition.id,
@@ -51,7 +56,7 @@ def submission(petition: OpenPetition, form: SignatureForm, fraud: str | None, t
         "created_at": now,
     }
     expires = now + timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"])
-    return Signature.submitted(person, fraud, token, expires)
+    return Signature.submitted(person, set_aside, reason, token, expires)
 
 
 def answer_duplicate(
