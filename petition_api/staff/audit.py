@@ -10,6 +10,7 @@ filters and the client IP; never a signer's data.
 from __future__ import annotations
 
 import getpass
+import re
 
 from flask import has_request_context
 from sqlalchemy import update
@@ -34,6 +35,27 @@ def token_actor(token: ApiToken) -> str:
     return f"token:{token.id}:{token.name}"[:120]
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MOST_FILTERS = 12
+
+
+def printable(text: str, limit: int) -> str:
+    """At most `limit` characters, control characters shown as \\xNN: what anyone sends
+    (a slug, a query parameter) reaches a staff terminal as text, never as commands."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)[:limit]
+
+
+def recorded_filters(filters: dict | None) -> dict | None:
+    """The first MOST_FILTERS parameters, names and values cut to 40 characters each."""
+    if not filters:
+        return None
+    kept = list(filters.items())[:MOST_FILTERS]
+    return {
+        printable(str(k), 40): v if isinstance(v, bool | int | list) else printable(str(v), 40)
+        for k, v in kept
+    }
+
+
 def record(
     action: str,
     target: str | None,
@@ -46,10 +68,10 @@ def record(
     ip = client_ip()[:45] if has_request_context() else None
     with db.writing() as session:
         entry = AuditEntry(
-            actor=actor[:120],
-            action=action[:64],
-            target=target[:200] if target else None,
-            filters=filters or None,
+            actor=printable(actor, 120),
+            action=printable(action, 64),
+            target=printable(target, 200) if target else None,
+            filters=recorded_filters(filters),
             rows=rows,
             outcome=outcome[:16],
             ip=ip,

@@ -11,8 +11,14 @@ from sqlalchemy import select
 from .. import db
 from ..models import AuditEntry
 from . import tokens
+from .audit import printable
 
 tokens_cli = AppGroup("tokens", help="Staff API tokens.")
+
+
+def shown(text: str) -> str:
+    """Rows written before audit.printable existed may hold raw control characters."""
+    return printable(text, 1000)
 
 
 @tokens_cli.command("create")
@@ -66,9 +72,9 @@ def list_command(limit, action, as_json):
             click.echo(json.dumps(line))
         else:
             click.echo(
-                f"{e.id}\t{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t"
-                f"{e.outcome}\t{'' if e.rows is None else e.rows}\t"
-                f"{json.dumps(e.filters) if e.filters else ''}\t{e.ip or ''}"
+                f"{e.id}\t{e.at:%Y-%m-%d %H:%M:%S}\t{shown(e.actor)}\t{shown(e.action)}\t"
+                f"{shown(e.target or '')}\t{shown(e.outcome)}\t{'' if e.rows is None else e.rows}\t"
+                f"{json.dumps(e.filters) if e.filters else ''}\t{shown(e.ip or '')}"
             )
     if not entries:
         click.echo("no audit entries")

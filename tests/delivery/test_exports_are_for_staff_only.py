@@ -40,6 +40,20 @@ def test_a_stranger_without_a_token_is_turned_away_and_recorded(app, client, act
     assert entry.ip == "127.0.0.1"
 
 
+def test_a_strangers_query_is_recorded_cut_short_and_harmless_to_a_staff_terminal(
+    app, client, runner
+):
+    query = "&".join(f"k{i}{'x' * 200}=\x1b[31mred{'y' * 500}" for i in range(50))
+    client.get(f"/api/petitions/{PETITION}%0a%1b[2J/signatures.csv?{query}")
+    (entry,) = audit_rows(app)
+    assert len(entry.filters) <= 12
+    assert all(len(k) <= 40 and len(v) <= 40 for k, v in entry.filters.items())
+    text = json.dumps(entry.filters) + entry.target
+    assert "\x1b" not in text and "\n" not in text
+    listing = runner.invoke(args=["audit", "list"]).output
+    assert "\x1b" not in listing and "\\x1b" in listing
+
+
 @pytest.mark.parametrize(("action", "url"), EXPORTS)
 def test_a_wrong_or_revoked_token_is_forbidden_and_recorded(app, client, runner, action, url):
     assert client.get(url, headers=bearer("gs_not-a-real-token")).status_code == 403
