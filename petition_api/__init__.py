@@ -59,6 +59,7 @@ def _add_features(app: Flask) -> None:
         delivery,
         exports,
         mail,
+        moderation,
         petitions,
         signing,
         staff,
@@ -73,6 +74,7 @@ def _add_features(app: Flask) -> None:
         petitions,
         delivery,
         exports,
+        moderation,
         staff,
     ):
         feature.init_app(app)

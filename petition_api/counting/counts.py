@@ -55,11 +55,13 @@ def fold_new_confirmations(
     """Add confirmed-but-uncounted signatures to the counts; returns how many."""
     states = session.scalars(Signature.count_new(petition_id, confirmed_before)).all()
     for state, added in Counter(states).items():
-        _add(session, petition_id, state or UNKNOWN_STATE, added)
+        adjust(session, petition_id, state, added)
     return len(states)
 
 
-def _add(session: Session, petition_id: int, state: str, added: int) -> None:
+def adjust(session: Session, petition_id: int, state: str | None, added: int) -> None:
+    """Add (or, negative, take off) counted signatures in one state."""
+    state = state or UNKNOWN_STATE
     changed = session.execute(
         update(PetitionCount)
         .where(PetitionCount.petition_id == petition_id, PetitionCount.state == state)

@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Update,
     and_,
+    case,
     or_,
     select,
     text,
@@ -225,6 +226,33 @@ class Signature(Base):
                 cls.confirm_expires_at > now,
             )
             .values(status=Status.VALIDATED, validated_at=now)
+        )
+
+    # --- invalidated by staff, and restored ---------------------------------------
+
+    @classmethod
+    def invalidate(cls, ids: list[int]) -> Update:
+        """Any status -> invalidated: out of the counts (the caller takes counted ones
+        off), out of deliveries, and no more mail for it."""
+        return (
+            update(cls)
+            .where(cls.id.in_(ids), cls.status != Status.INVALIDATED)
+            .values(status=Status.INVALIDATED, counted=False)
+        )
+
+    @classmethod
+    def restore(cls, ids: list[int]) -> Update:
+        """invalidated -> what it was: validated if its signer confirmed, set aside if the
+        abuse checks had, else pending. Counted again at the next refresh."""
+        was = case(
+            (cls.validated_at.is_not(None), Status.VALIDATED.value),
+            (cls.confirm_token_hash.is_(None), Status.FRAUDULENT.value),
+            else_=Status.PENDING.value,
+        )
+        return (
+            update(cls)
+            .where(cls.id.in_(ids), cls.status == Status.INVALIDATED)
+            .values(status=was, counted=False)
         )
 
     # --- counted --------------------------------------------------------------------
