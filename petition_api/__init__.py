@@ -61,6 +61,7 @@ def _add_features(app: Flask) -> None:
         mail,
         moderation,
         petitions,
+        retention,
         signing,
         staff,
     )
@@ -75,6 +76,7 @@ def _add_features(app: Flask) -> None:
         delivery,
         exports,
         moderation,
+        retention,
         staff,
     ):
         feature.init_app(app)

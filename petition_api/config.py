@@ -140,6 +140,24 @@ SETTINGS = [
         "how often public counts are refreshed from newly confirmed signatures",
         float,
     ),
+    Setting(
+        "RETAIN_UNCONFIRMED_DAYS",
+        "30",
+        "unconfirmed signatures (and their mail) are deleted this many days after signing",
+        int,
+    ),
+    Setting(
+        "RETAIN_IP_DAYS",
+        "30",
+        "a signature's IP address is dropped this many days after signing",
+        int,
+    ),
+    Setting(
+        "ANONYMISE_AFTER_CLOSE_DAYS",
+        "730",
+        "days after a petition closes that its signatures keep only state, district and dates",
+        int,
+    ),
     Setting("MAIL_BACKEND", "file", "`file` (writes .eml files to MAIL_DIR) or `smtp`"),
     Setting("MAIL_DIR", "instance/mail", "where the file backend writes one .eml per message"),
     Setting(

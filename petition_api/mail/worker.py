@@ -16,13 +16,15 @@ from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
 from .. import db
-from ..models import Outbox, OutboxStatus, Petition, Signature
+from ..models import Outbox, OutboxStatus, Petition, Signature, utcnow
+from ..retention import keeping as retention
 from . import outbox
 from .compose import compose
 from .transports import PermanentFailure, transport
 
 log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
+RETENTION_SECONDS = 86_400.0  # the privacy notice's schedule, kept once a day
 
 
 def deliver(row_id: int, sender) -> OutboxStatus:
@@ -67,7 +69,8 @@ def send_batch(sender) -> Counter[str]:
 def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> Counter[str]:
     """Deliver until stopped (or, with `once`, until nothing is due).
 
-    The worker never exits on its own: a database that is busy (SQLite while
+    It also keeps the privacy notice's schedule (retention/keeping.py) once a
+    day. The worker never exits on its own: a database that is busy (SQLite while
     signatures pour in) or away is waited out, and rows stranded by a worker
     that died are recovered every RECOVER_SECONDS, not only at start, so a
     worker that crashes and restarts quickly strands nothing.
@@ -75,7 +78,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
     stop = stop or threading.Event()
     sender = transport(current_app.config)
     totals: Counter[str] = Counter()
-    recovered_at = float("-inf")
+    recovered_at = kept_at = float("-inf")
     try:
         while not stop.is_set():
             try:
@@ -83,6 +86,10 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
                     with db.writing() as session:
                         outbox.recover(session)
                     recovered_at = time.monotonic()
+                if not once and time.monotonic() - kept_at >= RETENTION_SECONDS:
+                    with db.writing() as session:
+                        log.info("retention: %s", retention.run(session, utcnow()))
+                    kept_at = time.monotonic()
                 sent = send_batch(sender)
             except DBAPIError as error:
                 log.warning(

@@ -1,0 +1,122 @@
+"""What the privacy notice says about keeping data is what `flask retention run` does.
+
+Tests move the clock with `--now`, the way the mail worker's daily run moves with time.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from petition_api.mail import worker
+from petition_api.models import Petition, PetitionCount, Signature, Status, utcnow
+
+from ..conftest import ROOT, database
+from .support import PETITION, SIGN_URL, outbox, signatures, supporter
+
+PRIVACY = (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
+WORDS = {30: "30 days", 730: "two years"}
+
+
+def at(moment: datetime) -> list[str]:
+    return ["retention", "run", "--now", moment.strftime("%Y-%m-%dT%H:%M:%S")]
+
+
+def test_the_privacy_notice_and_the_settings_say_the_same(app):
+    keeping = PRIVACY.split("## How long we keep it", 1)[1].split("##", 1)[0]
+    assert re.search(r"Unconfirmed signatures: deleted 30 days", keeping)
+    assert "IP addresses: dropped 30 days after you signed" in keeping
+    assert "two years\n  after it closes" in keeping
+    config = app.config
+    assert (config["RETAIN_UNCONFIRMED_DAYS"], config["RETAIN_IP_DAYS"]) == (30, 30)
+    assert config["ANONYMISE_AFTER_CLOSE_DAYS"] == 730
+
+
+def test_an_unconfirmed_signature_is_deleted_30_days_after_signing(app, client, runner):
+    client.post(SIGN_URL, json=supporter(email="never@example.org"))
+    client.post(SIGN_URL, json=supporter(email="bot@example.org", website="x"))  # set aside
+    signed = signatures(app)[0].created_at
+
+    day_29 = runner.invoke(args=at(signed + timedelta(days=29)))
+    assert "0 unconfirmed signatures deleted" in day_29.output
+    day_31 = runner.invoke(args=at(signed + timedelta(days=31)))
+    assert "2 unconfirmed signatures deleted" in day_31.output
+    assert signatures(app) == [] and outbox(app) == []
+    assert "never@example.org" not in day_31.output  # numbers, never names
+    again = runner.invoke(args=at(signed + timedelta(days=31)))
+    assert "0 unconfirmed signatures deleted, 0 IP addresses dropped, 0 signatures" in again.output
+
+
+def test_ip_addresses_are_dropped_after_30_days_and_confirmed_signatures_stay(app, client, runner):
+    client.post(SIGN_URL, json=supporter(), environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    with database(app) as session:
+        session.execute(update(Signature).values(status=Status.VALIDATED, validated_at=utcnow()))
+    signed = signatures(app)[0].created_at
+    result = runner.invoke(args=at(signed + timedelta(days=31)))
+    assert "1 IP addresses dropped" in result.output
+    [kept] = signatures(app)
+    assert (kept.ip, kept.status, kept.first_name) == (None, Status.VALIDATED, "Maria")
+
+
+def test_two_years_after_a_petition_closes_only_counts_by_state_and_district_remain(
+    app, client, runner
+):
+    for i, (state, zip_code) in enumerate([("NY", "10118"), ("NY", "10118"), ("VT", "05401")]):
+        client.post(SIGN_URL, json=supporter(email=f"s{i}@example.org", state=state, zip=zip_code))
+    closes = datetime(2027, 1, 31, tzinfo=UTC)
+    with database(app) as session:
+        session.execute(update(Signature).values(status=Status.VALIDATED, validated_at=utcnow()))
+        session.execute(update(Petition).where(Petition.slug == PETITION).values(closes_at=closes))
+    runner.invoke(args=["petitions", "recount"])
+    before = client.get(f"/api/petitions/{PETITION}").get_json()["by_state"]
+    districts = sorted((s.state, s.district) for s in signatures(app))
+
+    early = runner.invoke(args=at(closes + timedelta(days=729)))
+    assert "0 signatures anonymised" in early.output
+    late = runner.invoke(args=at(closes + timedelta(days=731)))
+    assert "3 signatures anonymised" in late.output
+
+    rows = signatures(app)
+    assert {(s.first_name, s.email, s.zip, s.comment, s.street, s.city) for s in rows} == {
+        ("", "", "", None, None, None)
+    }
+    assert sorted((s.state, s.district) for s in rows) == districts
+    runner.invoke(args=["petitions", "recount"])
+    assert (
+        client.get(f"/api/petitions/{PETITION}").get_json()["by_state"]
+        == before
+        == {
+            "NY": 2,
+            "VT": 1,
+        }
+    )
+    with database(app) as session:
+        assert sum(session.scalars(select(PetitionCount.validated))) == 3
+
+
+def test_the_running_mail_worker_keeps_the_schedule_by_itself(app, client, caplog):
+    client.post(SIGN_URL, json=supporter(email="long-ago@example.org", website="x"))
+    with database(app) as session:  # set aside 40 days ago: due for deletion
+        session.execute(update(Signature).values(created_at=utcnow() - timedelta(days=40)))
+    stop = threading.Event()
+
+    def work():
+        with app.app_context():
+            worker.run(once=False, poll_seconds=0.05, stop=stop)
+
+    caplog.set_level(logging.INFO, logger="petition_api.mail.worker")
+    running = threading.Thread(target=work, daemon=True)
+    running.start()
+    deadline = time.monotonic() + 20
+    while signatures(app) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    running.join(10)
+    assert signatures(app) == []
+    assert "retention: 1 unconfirmed signatures deleted" in caplog.text
+    assert "long-ago" not in caplog.text
