@@ -107,6 +107,7 @@ def commit() -> str:
 
 def settings_for(database_url: str, workdir: Path, **overrides) -> dict[str, str]:
     settings = {
+        "ENV": "development",  # gunicorn refuses to serve without being told
         "DATABASE_URL": database_url,
         "MAIL_BACKEND": "file",
         "MAIL_DIR": str(workdir / "mail"),

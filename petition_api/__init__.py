@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import config, db, errors, headers, migrating, openapi, ratelimits
 
+    if not test_config:
+        config.check_served()
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(config.load())
     if test_config:

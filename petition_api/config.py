@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the refused default, by design
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 # Filesystems on which SQLite's locking is unreliable, so a database there can
 # be corrupted by two writers (https://www.sqlite.org/howtocorrupt.html, 2.1).
@@ -217,6 +219,22 @@ def check_production(config) -> None:
             "GROUNDSWELL_ALLOWED_ORIGINS is empty: set it to the campaign site's origin, "
             "e.g. https://campaign.example.org"
         )
+    problems += _not_public(config)
+    if config["MAIL_BACKEND"] != "smtp":
+        problems.append(
+            "GROUNDSWELL_MAIL_BACKEND is not smtp: confirmation emails would only be written to "
+            "files; set smtp and GROUNDSWELL_SMTP_HOST"
+        )
+    elif config["SMTP_SECURITY"] not in ("starttls", "tls"):
+        problems.append(
+            "GROUNDSWELL_SMTP_SECURITY is none: confirmation links and the SMTP password would "
+            "cross the network in clear; set starttls or tls"
+        )
+    if config["RATELIMIT_STORAGE_URL"].startswith("memory://"):
+        problems.append(
+            "GROUNDSWELL_RATELIMIT_STORAGE_URL is memory://: each worker would count on its own, "
+            "so every limit is multiplied by the workers; set redis://host:6379/0"
+        )
     sqlite_path = sqlite_file(config["DATABASE_URL"])
     if sqlite_path is not None and filesystem_type(sqlite_path) in NETWORK_FILESYSTEMS:
         problems.append(
@@ -226,6 +244,31 @@ def check_production(config) -> None:
         )
     if problems:
         raise ConfigError("refusing to start in production:\n- " + "\n- ".join(problems))
+
+
+def _not_public(config) -> list[str]:
+    """Addresses that cannot be the public campaign: http://, or this machine."""
+    named = [("GROUNDSWELL_SITE_URL", config["SITE_URL"])]
+    named += [("GROUNDSWELL_ALLOWED_ORIGINS", o) for o in sorted(allowed_origins(config))]
+    return [
+        f"{setting} has {url}: the public site is served over https from a public name"
+        for setting, url in named
+        if not url.startswith("https://") or urlsplit(url).hostname in LOCAL_HOSTS
+    ]
+
+
+def check_served(environ: dict[str, str] | None = None) -> None:
+    """Under gunicorn, GROUNDSWELL_ENV must be said: a production server left in
+    development mode would run with every development default."""
+    environ = os.environ if environ is None else environ
+    if (
+        environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+        and "GROUNDSWELL_ENV" not in environ
+    ):
+        raise ConfigError(
+            "refusing to start: served by gunicorn without GROUNDSWELL_ENV; set "
+            "GROUNDSWELL_ENV=production (or development, to say you mean it)"
+        )
 
 
 def sqlite_file(url: str) -> Path | None:

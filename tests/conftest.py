@@ -88,6 +88,7 @@ def database_url(request, tmp_path):
 
 def test_settings(database_url: str, tmp_path: Path, **overrides) -> dict:
     settings = {
+        "ENV": "development",  # said out loud: a server under gunicorn must be told
         "DATABASE_URL": database_url,
         "MAIL_BACKEND": "file",
         "MAIL_DIR": str(tmp_path / "mail"),

@@ -20,6 +20,10 @@ def production(**environ) -> dict:
         "GROUNDSWELL_SECRET_KEY": STRONG_KEY,
         "GROUNDSWELL_ALLOWED_ORIGINS": "https://campaign.example.org",
         "GROUNDSWELL_DATABASE_URL": "postgresql://groundswell@db/groundswell",
+        "GROUNDSWELL_SITE_URL": "https://campaign.example.org",
+        "GROUNDSWELL_MAIL_BACKEND": "smtp",
+        "GROUNDSWELL_SMTP_HOST": "smtp.example.org",
+        "GROUNDSWELL_RATELIMIT_STORAGE_URL": "redis://cache:6379/0",
     }
     values.update(environ)
     return config.load(values)
@@ -27,6 +31,31 @@ def production(**environ) -> dict:
 
 def test_a_well_configured_production_deployment_starts():
     config.check_production(production())
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "words"),
+    [
+        ("GROUNDSWELL_SITE_URL", "http://campaign.example.org", "https"),
+        ("GROUNDSWELL_SITE_URL", "https://localhost:8443", "https"),
+        ("GROUNDSWELL_ALLOWED_ORIGINS", "https://ok.example.org,http://127.0.0.1:8000", "https"),
+        ("GROUNDSWELL_MAIL_BACKEND", "file", "MAIL_BACKEND is not smtp"),
+        ("GROUNDSWELL_SMTP_SECURITY", "none", "SMTP_SECURITY is none"),
+        ("GROUNDSWELL_RATELIMIT_STORAGE_URL", "memory://", "each worker would count on its own"),
+    ],
+)
+def test_production_refuses_what_is_only_safe_on_a_laptop(setting, value, words):
+    with pytest.raises(config.ConfigError, match=words) as refused:
+        config.check_production(production(**{setting: value}))
+    assert setting in str(refused.value)
+
+
+def test_gunicorn_refuses_to_serve_without_being_told_which_environment():
+    served = {"SERVER_SOFTWARE": "gunicorn/23.0.0"}
+    with pytest.raises(config.ConfigError, match="served by gunicorn without GROUNDSWELL_ENV"):
+        config.check_served(served)
+    config.check_served({**served, "GROUNDSWELL_ENV": "development"})
+    config.check_served({})  # flask run, the development server, a script
 
 
 def test_production_refuses_the_default_secret_key_and_says_what_to_set():

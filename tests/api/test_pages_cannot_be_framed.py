@@ -47,7 +47,10 @@ def test_production_tells_browsers_to_use_https_only(tmp_path):
             tmp_path,
             ENV="production",
             SECRET_KEY="s" * 48,
+            SITE_URL="https://campaign.example.org",
             ALLOWED_ORIGINS="https://campaign.example.org",
+            MAIL_BACKEND="smtp",
+            RATELIMIT_STORAGE_URL="redis://cache:6379/0",
         )
     )
     answer = production.test_client().get("/api/openapi.json")
