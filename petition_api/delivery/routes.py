@@ -20,7 +20,7 @@ ACTION = "delivery.download"
 @bp.get("/api/petitions/<slug>/delivery")
 @per_address
 def download(slug: str):
-    actor = downloads.staff_actor(ACTION, slug)
+    actor = downloads.staff_actor("deliver", ACTION, slug)
     petition, options = downloads.petition_and_parameters(ACTION, slug, actor, parse_options)
     with db.reading() as session:
         loaded = active_dataset(session) is not None

@@ -26,7 +26,7 @@ bp = Blueprint("exports", __name__)
 @per_address
 def export(slug: str, fmt: str):
     action = f"signatures.{fmt}"
-    actor = downloads.staff_actor(action, slug)
+    actor = downloads.staff_actor("export", action, slug)
     if fmt not in FORMATS:
         abort(404, description="Exports come as signatures.csv or signatures.json.")
     petition, filters = downloads.petition_and_parameters(action, slug, actor, parse_filters)

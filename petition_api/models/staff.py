@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 
+# What a staff token may do; each staff endpoint asks for one.
+SCOPES = ("export", "deliver")
+
 
 class ApiToken(Base):
     """Staff bearer tokens; only a hash is stored, the token is shown once."""
@@ -18,9 +21,15 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Space-separated, from SCOPES.
+    scopes: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+    def may(self, scope: str) -> bool:
+        return scope in self.scopes.split()
 
 
 class AuditEntry(Base):

@@ -91,10 +91,10 @@ def finish(entry_id: int, outcome: str, rows: int | None) -> None:
         )
 
 
-def require_staff(action: str, target: str | None, filters: dict) -> ApiToken:
+def require_staff(scope: str, action: str, target: str | None, filters: dict) -> ApiToken:
     """tokens.require_staff, with the refusal written to the audit log before it is raised."""
     try:
-        return tokens.require_staff()
+        return tokens.require_staff(scope)
     except HTTPException as error:
         actor = "anonymous" if tokens.presented() is None else "invalid-token"
         record(action, target, filters, actor, OUTCOME_FOR_CODE.get(error.code, "refused"))

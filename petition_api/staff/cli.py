@@ -9,24 +9,36 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import db
-from ..models import AuditEntry
-from . import tokens
-from .audit import printable
+from ..models import AuditEntry, utcnow
+from ..models.staff import SCOPES
+from . import audit, tokens
 
 tokens_cli = AppGroup("tokens", help="Staff API tokens.")
 
 
 def shown(text: str) -> str:
     """Rows written before audit.printable existed may hold raw control characters."""
-    return printable(text, 1000)
+    return audit.printable(text, 1000)
 
 
 @tokens_cli.command("create")
 @click.argument("name")
-def tokens_create(name):
-    """Create a staff token named NAME; it is shown once, only its hash is kept."""
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(SCOPES),
+    help="what it may do (repeat for several): export signatures, deliver packets",
+)
+@click.option(
+    "--days", default=tokens.DEFAULT_DAYS, show_default=True, help="days until it expires"
+)
+def tokens_create(name, scopes, days):
+    """Create a staff token named NAME; it is shown once, only its hash is kept (audited)."""
     with db.writing() as session:
-        token = tokens.create(session, name)
+        token = tokens.create(session, name, list(scopes), days)
+    audit.record("token.create", name, {"scopes": list(scopes), "days": days}, audit.cli_actor())
     click.echo(token)
 
 
@@ -35,19 +47,24 @@ def tokens_list():
     """Staff tokens (never the tokens themselves)."""
     with db.reading() as session:
         rows = tokens.listing(session)
+    now = utcnow()
     for row in rows:
-        state = "revoked" if row.revoked_at else "active"
+        state = "revoked" if row.revoked_at else "expired" if row.expires_at <= now else "active"
         used = row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "never"
-        click.echo(f"{row.id}\t{row.name}\t{state}\tlast used {used}")
+        click.echo(
+            f"{row.id}\t{row.name}\t{state}\t{row.scopes}\t"
+            f"expires {row.expires_at:%Y-%m-%d}\tlast used {used}"
+        )
 
 
 @tokens_cli.command("revoke")
 @click.argument("token_id", type=int)
 def tokens_revoke(token_id):
-    """Revoke the token with id TOKEN_ID."""
+    """Revoke the token with id TOKEN_ID (audited)."""
     with db.writing() as session:
         if not tokens.revoke(session, token_id):
             raise click.ClickException(f"no active token with id {token_id}")
+    audit.record("token.revoke", str(token_id), None, audit.cli_actor())
     click.echo(f"revoked {token_id}")
 
 

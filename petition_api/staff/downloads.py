@@ -20,9 +20,9 @@ def requested() -> dict[str, str]:
     return dict(request.args.items())
 
 
-def staff_actor(action: str, slug: str) -> str:
-    """Who is asking (401/403, audited, for anyone without a valid staff token)."""
-    return audit.token_actor(audit.require_staff(action, slug, requested()))
+def staff_actor(scope: str, action: str, slug: str) -> str:
+    """Who is asking (401/403, audited, for anyone without a live token for `scope`)."""
+    return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
 
 
 def petition_and_parameters(

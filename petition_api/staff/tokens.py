@@ -1,8 +1,10 @@
-"""Staff bearer tokens: shown once, stored as a hash, revocable."""
+"""Staff bearer tokens: shown once, stored as a hash, limited to what they are for
+(their scopes), expiring, revocable."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from flask import abort, request
 from sqlalchemy import select, update
@@ -10,13 +12,25 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..models import ApiToken, hashed, utcnow
+from ..models.staff import SCOPES
 
 PREFIX = "gs_"
+DEFAULT_DAYS = 90
 
 
-def create(session: Session, name: str) -> str:
+def create(session: Session, name: str, scopes: list[str], days: int = DEFAULT_DAYS) -> str:
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be one or more of {', '.join(SCOPES)}")
     token = PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=hashed(token)))
+    session.add(
+        ApiToken(
+            name=name,
+            token_hash=hashed(token),
+            scopes=" ".join(s for s in SCOPES if s in scopes),
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
     return token
 
 
@@ -51,7 +65,7 @@ def staff_member() -> ApiToken | None:
                 ApiToken.token_hash == hashed(token), ApiToken.revoked_at.is_(None)
             )
         )
-    if found is not None:  # only a real token costs a write
+    if found is not None and found.expires_at > utcnow():  # only a live token costs a write
         with db.writing() as session:
             session.execute(
                 update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=utcnow())
@@ -59,8 +73,8 @@ def staff_member() -> ApiToken | None:
     return found
 
 
-def require_staff() -> ApiToken:
-    """401 without a token, 403 with one that is wrong or revoked."""
+def require_staff(scope: str) -> ApiToken:
+    """401 without a token; 403 with one that is wrong, revoked, expired, or not for this."""
     if presented() is None:
         abort(
             401,
@@ -69,4 +83,8 @@ def require_staff() -> ApiToken:
     member = staff_member()
     if member is None:
         abort(403, description="This token is not valid or has been revoked.")
+    if member.expires_at <= utcnow():
+        abort(403, description="This token has expired: ask for a new one (`flask tokens create`).")
+    if not member.may(scope):
+        abort(403, description=f"This token may not {scope}: it may {member.scopes or 'nothing'}.")
     return member

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from petition_api import db
-from petition_api.models import ApiToken
+from petition_api.models import ApiToken, utcnow
 
 from ..conftest import database
 
@@ -25,7 +25,7 @@ def test_a_write_inside_a_write_fails_at_once_instead_of_waiting_on_itself(app):
 
 def test_a_block_that_fails_leaves_nothing_behind(app):
     with app.app_context(), pytest.raises(ValueError, match="halfway"), db.writing() as session:
-        session.add(ApiToken(name="half-made", token_hash="0" * 64))
+        session.add(ApiToken(name="half-made", token_hash="0" * 64, expires_at=utcnow()))
         session.flush()
         raise ValueError("halfway")
     with database(app) as session:
@@ -38,6 +38,6 @@ def test_code_inside_a_block_cannot_commit_or_roll_back_on_its_own(app):
             session.commit()
         with pytest.raises(RuntimeError, match="rolls back when its block raises"):
             session.rollback()
-        session.add(ApiToken(name="kept", token_hash="1" * 64))
+        session.add(ApiToken(name="kept", token_hash="1" * 64, expires_at=utcnow()))
     with database(app) as session:
         assert [t.name for t in session.scalars(select(ApiToken))] == ["kept"]

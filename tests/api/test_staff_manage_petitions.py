@@ -75,7 +75,7 @@ def test_a_missing_manifest_says_to_build_the_site_first(app, runner, tmp_path):
 
 
 def test_a_staff_token_is_shown_once_and_stored_only_as_a_hash(app, runner):
-    result = runner.invoke(args=["tokens", "create", "delivery team"])
+    result = runner.invoke(args=["tokens", "create", "delivery team", "--scope", "deliver"])
     token = result.output.strip()
     assert token.startswith("gs_") and len(token) > 40
     with database(app) as session:

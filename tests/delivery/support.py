@@ -32,7 +32,7 @@ def load_congress(app, districts: Path = ZCCD, legislators: Path = LEGISLATORS) 
 
 def staff_token(app, name: str = "Dana at the campaign office") -> str:
     with database(app) as session:
-        token = tokens.create(session, name)
+        token = tokens.create(session, name, ["export", "deliver"])
     return token
 
 

@@ -63,10 +63,58 @@ def test_a_wrong_or_revoked_token_is_forbidden_and_recorded(app, client, runner,
     entries = audit_rows(app)
     assert [(e.actor, e.action, e.outcome) for e in entries] == [
         ("invalid-token", action, "forbidden"),
+        ("cli:root", "token.revoke", "ok"),
         ("invalid-token", action, "forbidden"),
     ]
     # The token itself is never written down.
     assert all(token not in json.dumps([e.actor, e.filters, e.target]) for e in entries)
+
+
+def test_an_expired_token_and_a_token_for_something_else_are_refused_and_recorded(
+    app, client, runner
+):
+    from sqlalchemy import update
+
+    from petition_api.models import ApiToken, utcnow
+    from petition_api.staff import tokens
+
+    from ..conftest import database
+
+    with database(app) as session:
+        exporter = tokens.create(session, "Exports only", ["export"])
+        old = tokens.create(session, "Last year's", ["export", "deliver"], days=1)
+        session.flush()
+        session.execute(
+            update(ApiToken).where(ApiToken.name == "Last year's").values(expires_at=utcnow())
+        )
+    delivery = f"/api/petitions/{PETITION}/delivery"
+    refused = client.get(delivery, headers=bearer(exporter))
+    assert (
+        refused.status_code == 403 and "may not deliver" in refused.get_json()["error"]["message"]
+    )
+    exported = client.get(f"/api/petitions/{PETITION}/signatures.csv", headers=bearer(exporter))
+    assert exported.status_code == 200 and exported.data.startswith(b"id,status")
+    expired = client.get(delivery, headers=bearer(old))
+    assert expired.status_code == 403 and "expired" in expired.get_json()["error"]["message"]
+    outcomes = [(e.action, e.outcome) for e in audit_rows(app)]
+    assert outcomes[0] == ("delivery.download", "forbidden")
+    assert outcomes[-1] == ("delivery.download", "forbidden")
+
+
+def test_making_and_revoking_tokens_is_recorded_and_listed_with_scopes_and_expiry(app, runner):
+    made = runner.invoke(
+        args=["tokens", "create", "Press desk", "--scope", "export", "--days", "7"]
+    )
+    assert made.exit_code == 0, made.output
+    listing = runner.invoke(args=["tokens", "list"]).output
+    assert "Press desk\tactive\texport\texpires " in listing
+    assert runner.invoke(args=["tokens", "create", "Nobody"]).exit_code != 0  # a scope is required
+    runner.invoke(args=["tokens", "revoke", "1"])
+    recorded = [(e.action, e.target, e.filters) for e in audit_rows(app)]
+    assert recorded == [
+        ("token.create", "Press desk", {"scopes": ["export"], "days": 7}),
+        ("token.revoke", "1", None),
+    ]
 
 
 def test_a_staff_members_exports_are_recorded_with_filters_and_row_counts(
