@@ -7,12 +7,13 @@ cannot confirm on someone's behalf.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import db, openapi
 from ..mail import outbox
-from ..models import Petition, Signature, Status, utcnow
+from ..models import ConsentWording, Petition, Signature, Status, utcnow
 from ..ratelimits import per_address
 
 bp = Blueprint("confirming", __name__, template_folder="templates")
@@ -49,13 +50,20 @@ def confirm(token: str):
         signature, petition = find(session, token)
     if signature is not None and signature.confirmable(utcnow()):
         with db.writing() as session:
-            if session.execute(Signature.validate(signature.id, utcnow())).rowcount:
+            # Read again under the write lock: the words may have changed since the page.
+            signature = session.scalar(
+                select(Signature).where(Signature.id == signature.id).with_for_update()
+            )
+            shown = request.form.get("shown")  # absent from a bare POST (curl)
+            if shown is not None and shown != signature.words():
+                return page(signature, petition, token, pressed=False, changed=True)
+            if session.execute(Signature.validate(signature.id, token, utcnow())).rowcount:
                 outbox.enqueue(session, outbox.THANKS, signature.id)
-            signature = session.get(Signature, signature.id)
+            session.refresh(signature)
     return page(signature, petition, token, pressed=True)
 
 
-def page(signature, petition, token: str, pressed: bool):
+def page(signature, petition, token: str, pressed: bool, changed: bool = False):
     if signature is None or signature.status in (Status.FRAUDULENT, Status.INVALIDATED):
         return render_template("confirm/unknown.html"), 404, NO_STORE
     if signature.status == Status.VALIDATED:
@@ -64,9 +72,23 @@ def page(signature, petition, token: str, pressed: bool):
     if signature.confirm_expires_at <= utcnow():
         return render_template("confirm/expired.html", petition=petition), 410, NO_STORE
     page_html = render_template(
-        "confirm/ask.html", petition=petition, signature=signature, token=token
+        "confirm/ask.html",
+        petition=petition,
+        signature=signature,
+        token=token,
+        changed=changed,
+        consent=_consent_text(signature),
     )
     return page_html, 200, NO_STORE
+
+
+def _consent_text(signature: Signature | None) -> str | None:
+    if signature is None or signature.updates_consent_id is None:
+        return None
+    with db.reading() as session:
+        return session.scalar(
+            select(ConsentWording.text).where(ConsentWording.id == signature.updates_consent_id)
+        )
 
 
 _responses = {

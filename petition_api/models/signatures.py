@@ -16,6 +16,7 @@ them on a session or a connection.
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 from functools import cache
 
@@ -215,18 +216,27 @@ class Signature(Base):
         return self.status == Status.PENDING and self.confirm_expires_at > now
 
     @classmethod
-    def validate(cls, signature_id: int, now: datetime) -> Update:
-        """pending -> validated. The status guard makes a double press (two tabs)
-        confirm once: the statement's rowcount says whether this press did it."""
+    def validate(cls, signature_id: int, token: str, now: datetime) -> Update:
+        """pending -> validated, through the link that is still current. The status
+        guard makes a double press (two tabs) confirm once: the statement's rowcount
+        says whether this press did it."""
         return (
             update(cls)
             .where(
                 cls.id == signature_id,
+                cls.confirm_token_hash == cls.token_hash(token),
                 cls.status == Status.PENDING,
                 cls.confirm_expires_at > now,
             )
             .values(status=Status.VALIDATED, validated_at=now)
         )
+
+    def words(self) -> str:
+        """A digest of everything the confirmation page shows: pressing the button
+        confirms these words, not ones that replaced them since the page was shown."""
+        shown = [self.first_name, self.last_name, self.street, self.city, self.state,
+                 self.zip, self.district, self.comment, self.updates_consent_id]  # fmt: skip
+        return hashed(json.dumps(shown))
 
     # --- invalidated by staff, and restored ---------------------------------------
 

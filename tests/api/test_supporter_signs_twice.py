@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -210,3 +211,31 @@ def test_fifty_simultaneous_submissions_of_one_email_leave_exactly_one_signature
     # The other 49 were answered by "already signed" notices, capped.
     assert len(outbox(app)) == 1 + app.config["DUPLICATE_NOTICE_CAP"]
     app.extensions["engine"].dispose()
+
+
+def test_words_changed_while_the_confirmation_page_was_open_are_not_confirmed(
+    app, sign, runner, client
+):
+    cap = app.config["DUPLICATE_NOTICE_CAP"]
+    sign()
+    for _ in range(cap):
+        sign()  # the notices are used up: the link in hand stays the one that works
+    send_mail(runner)
+    link = confirm_path(mailbox(app)[-1])
+    page = client.get(link).get_data(as_text=True)
+    shown = re.search(r'name="shown" value="([0-9a-f]{64})"', page).group(1)
+    assert "Email updates</dt><dd>Yes" in page and "Congressional district" in page
+
+    sign(first_name="Mallory", comment="Words Maria never wrote.")  # while she reads
+    pressed = client.post(link, data={"shown": shown})
+    assert pressed.status_code == 200
+    text = pressed.get_data(as_text=True)
+    assert "Nothing was confirmed" in text and "Mallory" in text
+    assert signatures(app)[0].status == Status.PENDING
+
+    sign()  # Maria signs again: her words are back, and this time she confirms them
+    again = client.get(link).get_data(as_text=True)
+    shown = re.search(r'name="shown" value="([0-9a-f]{64})"', again).group(1)
+    client.post(link, data={"shown": shown})
+    [signature] = signatures(app)
+    assert (signature.status, signature.first_name) == (Status.VALIDATED, "Maria")
