@@ -81,12 +81,19 @@ def claim(session: Session, limit: int) -> list[int]:
     return sorted(ids)
 
 
-def start_sending(session: Session, row_id: int) -> None:
-    """claimed -> sending, committed before the message is handed over (see above)."""
-    session.execute(
-        update(Outbox)
-        .where(Outbox.id == row_id, Outbox.status == OutboxStatus.CLAIMED)
-        .values(status=OutboxStatus.SENDING)
+def start_sending(session: Session, row_id: int) -> bool:
+    """claimed -> sending, committed before the message is handed over (see above).
+
+    False when the row is no longer this worker's claim (another worker's recovery
+    took it back while a slow batch ran): then it must not be sent from here.
+    The claim is stamped again, so recovery measures from the moment sending began.
+    """
+    return bool(
+        session.execute(
+            update(Outbox)
+            .where(Outbox.id == row_id, Outbox.status == OutboxStatus.CLAIMED)
+            .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
+        ).rowcount
     )
 
 

@@ -35,7 +35,8 @@ def deliver(row_id: int, sender) -> OutboxStatus:
         signature = session.get(Signature, row.signature_id)
         message = compose(row, signature, session.get(Petition, signature.petition_id))
     with db.writing() as session:
-        outbox.start_sending(session, row_id)
+        if not outbox.start_sending(session, row_id):
+            return session.get(Outbox, row_id).status
     try:
         sender.send(row_id, message)
     except PermanentFailure as error:
@@ -49,6 +50,8 @@ def _outcome(row_id: int, status: OutboxStatus | None, error: str | None) -> Out
     """Record how sending went; a status of None means "try again later"."""
     with db.writing() as session:
         row = session.get(Outbox, row_id)
+        if row.status != OutboxStatus.SENDING:
+            return row.status  # recovered as unknown meanwhile: leave it so
         if status is not None:
             outbox.finish(row, status, error)
         else:

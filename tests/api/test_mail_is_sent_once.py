@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from petition_api.mail import outbox as outbox_rows
+from petition_api.mail import worker
+from petition_api.mail.transports import transport
 from petition_api.models import Outbox, utcnow
 
 from ..conftest import database
@@ -61,3 +64,14 @@ def test_a_message_due_later_waits(app, sign, runner):
     set_outbox(app, next_attempt_at=utcnow() + timedelta(minutes=5))
     send_mail(runner)
     assert mailbox(app) == []
+
+
+def test_a_message_another_worker_took_back_is_not_sent_by_the_slow_first_one(app, sign):
+    sign()
+    with database(app) as session:
+        [claimed] = outbox_rows.claim(session, 10)
+    with database(app) as session:  # the other worker's recovery, during a slow batch
+        session.execute(update(Outbox).values(status="queued", claimed_at=None))
+    with app.app_context():
+        status = worker.deliver(claimed, transport(app.config))
+    assert status == "queued" and mailbox(app) == []
