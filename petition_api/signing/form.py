@@ -7,6 +7,7 @@ checked, and the OpenAPI schema is read from it (openapi.form_schema).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from typing import ClassVar
 
@@ -83,7 +84,7 @@ def plain_text(label: str, lines: str = "one"):
 
     def check(form, field):
         value = field.data or ""
-        if lines == "one" and CONTROL.search(value):
+        if lines == "one" and (CONTROL.search(value) or _invisible(value)):
             raise ValidationError(f"{label} must be one line, without control characters.")
         if CONTROL.search(value.replace("\n", "")):
             raise ValidationError(f"{label} contains control characters.")
@@ -93,6 +94,19 @@ def plain_text(label: str, lines: str = "one"):
             raise ValidationError(f"{label} cannot start with = + - or @.")
 
     return check
+
+
+# Unicode's own line breaks and format characters (U+2028, U+0085, the direction
+# overrides that reverse text on screen): a name has no use for them. The zero-width
+# joiners stay: Persian and Indic names are written with them.
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def _invisible(value: str) -> bool:
+    return not value.isascii() and any(
+        unicodedata.category(c) in INVISIBLE and c not in JOINERS for c in value
+    )
 
 
 def strip(value):

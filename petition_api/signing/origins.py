@@ -34,10 +34,11 @@ def _check_origin():
     if request.method != "POST" or not origin:
         return None
     if origin == "null":
-        # A sandboxed frame on any site posts as "null", so the API refuses it. The
-        # confirmation button may send it too: its page has Referrer-Policy no-referrer,
-        # and browsers then post from the API's own page as "null".
-        if request.path.startswith("/api/"):
+        # A sandboxed frame on any site posts as "null", so the API refuses it. Pages
+        # with Referrer-Policy no-referrer post as "null" too, even to their own
+        # origin: the browser's Sec-Fetch-Site says when that is all it is.
+        same_origin = request.headers.get("Sec-Fetch-Site") == "same-origin"
+        if request.path.startswith("/api/") and not same_origin:
             abort(403, description="A page without an origin (Origin: null) may not post here.")
         return None
     if not _is_allowed(origin):

@@ -230,6 +230,17 @@ def test_a_sandboxed_frame_on_any_site_cannot_post_signatures(app, client):
     assert row_count(app, Signature) == 0
 
 
+def test_a_page_of_our_own_that_sends_no_referrer_may_still_post(app, client):
+    # Browsers post as "Origin: null" from a page with Referrer-Policy no-referrer,
+    # and say Sec-Fetch-Site: same-origin when that is all it is.
+    response = client.post(
+        SIGN_URL,
+        json=supporter(),
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 201
+
+
 def test_the_campaign_site_may_post_across_origins_and_read_the_answer(app, client):
     origin = "http://localhost:8000"  # in the default allowlist
     preflight = client.options(

@@ -14,6 +14,10 @@ def assert_locked_down(response):
     assert "frame-ancestors 'none'" in policy
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Its links must not tell the campaign site (or anyone) the page's secret address.
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    # A form post may land on the campaign site's thank-you page, and nowhere else.
+    assert "form-action 'self' http://127.0.0.1:8000;" in policy
 
 
 def test_the_confirmation_page_cannot_be_framed_by_another_site(app, sign, runner, client):

@@ -22,6 +22,8 @@ BAD_INPUTS = [
     ("first_name", "Maria\nYour account is locked, reply with your password", "one line"),
     ("last_name", "Hernandez\r\nBcc: everyone", "one line"),
     ("city", "New\tYork", "one line"),
+    ("first_name", "Maria\u2028Dear customer, your account", "one line"),
+    ("last_name", "Hernandez\u202egnp.exe", "one line"),
     ("street", "1 Main St\n2 Other St", "one line"),
     ("last_name", "", "enter your last name"),
     ("last_name", "visit www.cheap-pills.example", "web address"),
@@ -95,6 +97,7 @@ def test_names_from_everywhere_are_welcome(app, client):
             ("Siobhán", "O'Brien-Ó Súilleabháin"),
             ("Mary-Jane", "St. John"),
             ("Nguyễn", "Văn A"),
+            ("\u0645\u0647\u0631\u200c\u0646\u0627\u0632", "Rahimi"),  # Mehrnaz, with a ZWNJ
         ]
     ):
         response = client.post(
