@@ -44,8 +44,8 @@ def _apply(action: str, verb: str, change, selection: Selection, yes: bool, reas
     if not yes and not click.confirm("Go ahead?", default=False):
         click.echo("nothing changed")
         return
-    with db.writing() as session:
-        done = change(session, rows)
+    with db.writing() as session:  # as the selection is now, not as previewed
+        done = change(session, selection)
     counts.forget_cached()
     audit.record(
         action, selection.petition, selection.described() | {"reason": reason}, audit.cli_actor(),

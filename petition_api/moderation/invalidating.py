@@ -61,8 +61,10 @@ def preview(session: Session, selection: Selection, restoring: bool = False) -> 
     return session.execute(selection.query(statuses)).all()
 
 
-def invalidate(session: Session, rows: list) -> int:
-    """Invalidate the previewed rows; counted ones come off the counts at once."""
+def invalidate(session: Session, selection: Selection) -> int:
+    """Invalidate the selection as it is now (the preview may be minutes old): counted
+    ones come off the counts at once. Run inside one write transaction."""
+    rows = session.execute(selection.query(NOT_INVALIDATED).with_for_update()).all()
     session.execute(Signature.invalidate([r.id for r in rows]))
     counted = Counter((r.petition_id, r.state) for r in rows if r.counted)
     for (petition_id, state), n in counted.items():
@@ -70,7 +72,8 @@ def invalidate(session: Session, rows: list) -> int:
     return len(rows)
 
 
-def restore(session: Session, rows: list) -> int:
+def restore(session: Session, selection: Selection) -> int:
     """Put them back as they were; confirmed ones are counted at the next refresh."""
+    rows = session.execute(selection.query([Status.INVALIDATED]).with_for_update()).all()
     session.execute(Signature.restore([r.id for r in rows]))
     return len(rows)
