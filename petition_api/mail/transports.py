@@ -43,7 +43,9 @@ class SMTPTransport:
         c = self.config
         # Verified, as a browser would: the messages carry confirmation links and
         # the login carries the SMTP password, so nobody on the path may read them.
-        context = ssl.create_default_context(cafile=c["SMTP_CA_FILE"] or None)
+        context = ssl.create_default_context()
+        if c["SMTP_CA_FILE"]:  # a private CA, trusted besides the system's
+            context.load_verify_locations(cafile=c["SMTP_CA_FILE"])
         if c["SMTP_SECURITY"] == "tls":
             connection = smtplib.SMTP_SSL(
                 c["SMTP_HOST"], c["SMTP_PORT"], timeout=c["SMTP_TIMEOUT"], context=context

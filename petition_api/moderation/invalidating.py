@@ -43,9 +43,9 @@ class Selection:
         if self.email:
             query = query.where(Signature.email_canonical == canonical_email(self.email))
         if self.zip:
-            query = query.where(Signature.zip.startswith(self.zip[:5]))
+            query = query.where(Signature.zip.startswith(self.zip[:5], autoescape=True))
         if self.ip_prefix:
-            query = query.where(Signature.ip.startswith(self.ip_prefix))
+            query = query.where(Signature.ip.startswith(self.ip_prefix, autoescape=True))
         if self.petition:
             query = query.join(Petition, Petition.id == Signature.petition_id).where(
                 Petition.slug == self.petition
