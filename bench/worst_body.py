@@ -19,19 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.profile_sign import BODY  # noqa: E402
 from tests.conftest import prepared_app  # noqa: E402
 
 UNLIMITED = "1000000000 per minute"
-TYPICAL = {
-    "first_name": "Bench",
-    "last_name": "Signer",
-    "street": "350 Fifth Avenue",
-    "city": "New York",
-    "state": "NY",
-    "zip": "10118",
-    "comment": "Synthetic benchmark signature.",
-    "email_updates": True,
-}
+TYPICAL = BODY  # the signature profile_sign.py measures
 WORST_ACCEPTED = {
     **TYPICAL,
     "first_name": "a-" * 50,

@@ -104,6 +104,16 @@ def test_settings(database_url: str, tmp_path: Path, **overrides) -> dict:
 
 test_settings.__test__ = False  # a helper, not a test
 
+# What a production deployment must set beyond the database (config.check_production).
+PRODUCTION = {
+    "ENV": "production",
+    "SECRET_KEY": "k" * 48,
+    "SITE_URL": "https://campaign.example.org",
+    "ALLOWED_ORIGINS": "https://campaign.example.org",
+    "MAIL_BACKEND": "smtp",
+    "RATELIMIT_STORAGE_URL": "redis://cache:6379/0",
+}
+
 
 @contextmanager
 def database(app):

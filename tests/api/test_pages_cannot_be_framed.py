@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from petition_api import create_app
 
-from ..conftest import test_settings
+from ..conftest import PRODUCTION, test_settings
 from .support import SIGN_URL, confirm_path, mailbox, send_mail, supporter
 
 
@@ -45,18 +45,7 @@ def test_json_answers_are_never_sniffed_as_something_else(app, client):
 
 
 def test_production_tells_browsers_to_use_https_only(tmp_path):
-    production = create_app(
-        test_settings(
-            f"sqlite:///{tmp_path / 'p.db'}",
-            tmp_path,
-            ENV="production",
-            SECRET_KEY="s" * 48,
-            SITE_URL="https://campaign.example.org",
-            ALLOWED_ORIGINS="https://campaign.example.org",
-            MAIL_BACKEND="smtp",
-            RATELIMIT_STORAGE_URL="redis://cache:6379/0",
-        )
-    )
+    production = create_app(test_settings(f"sqlite:///{tmp_path / 'p.db'}", tmp_path, **PRODUCTION))
     answer = production.test_client().get("/api/openapi.json")
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     development = create_app(test_settings(f"sqlite:///{tmp_path / 'd.db'}", tmp_path))

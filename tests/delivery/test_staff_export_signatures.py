@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from petition_api.models import Signature
 
-from ..conftest import database, prepared_app
+from ..conftest import PRODUCTION, database, prepared_app
 from .support import (
     PETITION,
     add_signatures,
@@ -148,16 +148,7 @@ def test_synthetic_signatures_cover_every_office_and_never_in_production(databas
     assert all(e.endswith("@example.invalid") for e in domains)
     app.extensions["engine"].dispose()
 
-    production = prepared_app(
-        database_url,
-        tmp_path,
-        ENV="production",
-        SECRET_KEY="x" * 40,
-        SITE_URL="https://campaign.example.org",
-        ALLOWED_ORIGINS="https://campaign.example.org",
-        MAIL_BACKEND="smtp",
-        RATELIMIT_STORAGE_URL="redis://cache:6379/0",
-    )
+    production = prepared_app(database_url, tmp_path, **PRODUCTION)
     refused = production.test_cli_runner().invoke(
         args=["signatures", "synthesize", "10", "--petition", PETITION]
     )
