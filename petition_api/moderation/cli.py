@@ -17,6 +17,7 @@ _choose = [
     click.option("--ip-prefix", help="every signature from addresses starting so, e.g. 203.0.113."),
     click.option("--petition", help="only this petition's (its slug)"),
     click.option("--yes", is_flag=True, help="do not ask before changing anything"),
+    click.option("--reason", required=True, help="why, for the audit log"),
 ]
 
 
@@ -57,7 +58,6 @@ def _apply(action: str, verb: str, change, selection: Selection, yes: bool, reas
 @click.command("invalidate")
 @with_appcontext
 @choosing
-@click.option("--reason", required=True, help="why, for the audit log")
 def invalidate_command(ids, email, zip_code, ip_prefix, petition, yes, reason):
     """Take signatures out of the counts and deliveries (audited; `restore` undoes it)."""
     selection = _selection(ids, email, zip_code, ip_prefix, petition)
@@ -67,7 +67,6 @@ def invalidate_command(ids, email, zip_code, ip_prefix, petition, yes, reason):
 @click.command("restore")
 @with_appcontext
 @choosing
-@click.option("--reason", required=True, help="why, for the audit log")
 def restore_command(ids, email, zip_code, ip_prefix, petition, yes, reason):
     """Put invalidated signatures back as they were (audited)."""
     selection = _selection(ids, email, zip_code, ip_prefix, petition)
