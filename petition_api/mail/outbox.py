@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Insert, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Outbox, OutboxStatus, utcnow
@@ -39,6 +40,17 @@ MAX_BACKOFF = timedelta(hours=6)
 
 def enqueue(session: Session, kind: str, signature_id: int, payload: dict | None = None) -> None:
     session.add(Outbox(kind=kind, signature_id=signature_id, payload=payload))
+
+
+@cache
+def insert_statement() -> Insert:
+    """enqueue as one prepared INSERT, for paths that run thousands of times a second
+    (execute it with `message(...)`; the model's defaults apply)."""
+    return insert(Outbox.__table__)
+
+
+def message(kind: str, signature_id: int, payload: dict | None = None) -> dict:
+    return {"kind": kind, "signature_id": signature_id, "payload": payload}
 
 
 def recover(session: Session) -> dict[str, int]:

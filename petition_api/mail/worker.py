@@ -1,5 +1,8 @@
 """The worker that empties the outbox: `flask mail send`, and a thread under `make run`.
 
+It also answers second signatures from one address (signed_again.py), which
+requests only queue, and keeps the privacy notice's schedule once a day.
+
 Each step is its own short write transaction (claim; mark sending; record the
 outcome), and nothing is held open while a mail server is being talked to.
 """
@@ -18,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from .. import db
 from ..models import Outbox, OutboxStatus, Petition, Signature, utcnow
 from ..retention import keeping as retention
-from . import outbox
+from . import outbox, signed_again
 from .compose import compose
 from .transports import PermanentFailure, transport
 
@@ -63,6 +66,15 @@ def _outcome(row_id: int, status: OutboxStatus | None, error: str | None) -> Out
         return row.status
 
 
+def answer_signed_again() -> int:
+    """Answer queued second signatures (signed_again.py) before sending what they queue."""
+    config = current_app.config
+    with db.writing() as session:
+        return signed_again.answer(
+            session, config["MAIL_BATCH"], config["DUPLICATE_NOTICE_CAP"], utcnow()
+        )
+
+
 def send_batch(sender) -> Counter[str]:
     with db.writing() as session:
         claimed = outbox.claim(session, current_app.config["MAIL_BATCH"])
@@ -93,6 +105,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
                     with db.writing() as session:
                         log.info("retention: %s", retention.run(session, utcnow()))
                     kept_at = time.monotonic()
+                answered = answer_signed_again()
                 sent = send_batch(sender)
             except DBAPIError as error:
                 log.warning(
@@ -102,7 +115,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
                 stop.wait(poll_seconds)
                 continue
             totals.update(sent)
-            if not sent:
+            if not sent and not answered:
                 if once:
                     break
                 sender.close()  # don't hold an idle SMTP connection open

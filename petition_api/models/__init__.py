@@ -7,7 +7,7 @@ imports this package, so a table defined anywhere below is one autogenerate sees
 
 from .base import Base, hashed, utcnow
 from .congress import CongressDataset, CongressOffice, CongressZcta
-from .mail import Outbox, OutboxStatus
+from .mail import Outbox, OutboxStatus, SignedAgain
 from .petitions import ConsentWording, Petition, PetitionCount, PetitionVersion
 from .signatures import Signature, Status
 from .staff import ApiToken, AuditEntry
@@ -26,6 +26,7 @@ __all__ = [
     "PetitionCount",
     "PetitionVersion",
     "Signature",
+    "SignedAgain",
     "Status",
     "hashed",
     "utcnow",

@@ -43,3 +43,21 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class SignedAgain(Base):
+    """A submission for an address that had signed, waiting for the worker to answer it.
+
+    The request only queues it, exactly as a first signature queues its
+    confirmation, so both answers cost the same and their timing cannot tell
+    anyone whether an address has signed (mail/signed_again.py does the rest).
+    """
+
+    __tablename__ = "signed_again"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
+    email_canonical: Mapped[str] = mapped_column(String(254))
+    # The submitted row's values and its confirmation token: deleted once answered.
+    submission: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

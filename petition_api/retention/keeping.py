@@ -1,7 +1,8 @@
 """What the privacy notice promises about keeping data, done: `flask retention run`.
 
 - unconfirmed signatures (pending, or set aside) are deleted RETAIN_UNCONFIRMED_DAYS
-  after they were made, with their mail;
+  after they were made, with their mail, and so are second submissions the
+  mail worker never answered (mail/signed_again.py);
 - a signature's IP address is dropped RETAIN_IP_DAYS after signing, when reviews of
   abuse (flask signatures invalidate --ip-prefix) no longer need it;
 - ANONYMISE_AFTER_CLOSE_DAYS after a petition closes its signatures lose name, email,
@@ -21,7 +22,7 @@ from flask import current_app
 from sqlalchemy import String, cast, delete, literal, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Outbox, Petition, Signature, Status
+from ..models import Outbox, Petition, Signature, SignedAgain, Status
 
 ANONYMOUS = {
     "first_name": "",
@@ -46,21 +47,25 @@ class Report:
     unconfirmed_deleted: int = 0
     addresses_dropped: int = 0
     anonymised: int = 0
+    unanswered_deleted: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.unconfirmed_deleted} unconfirmed signatures deleted, "
             f"{self.addresses_dropped} IP addresses dropped, "
-            f"{self.anonymised} signatures anonymised"
+            f"{self.anonymised} signatures anonymised, "
+            f"{self.unanswered_deleted} unanswered second submissions deleted"
         )
 
 
 def run(session: Session, now: datetime) -> Report:
     config = current_app.config
+    unconfirmed_before = now - timedelta(days=config["RETAIN_UNCONFIRMED_DAYS"])
     return Report(
-        delete_unconfirmed(session, now - timedelta(days=config["RETAIN_UNCONFIRMED_DAYS"])),
+        delete_unconfirmed(session, unconfirmed_before),
         drop_addresses(session, now - timedelta(days=config["RETAIN_IP_DAYS"])),
         anonymise_closed(session, now - timedelta(days=config["ANONYMISE_AFTER_CLOSE_DAYS"])),
+        delete_unanswered(session, unconfirmed_before),
     )
 
 
@@ -71,6 +76,11 @@ def delete_unconfirmed(session: Session, made_before: datetime) -> int:
     )
     session.execute(delete(Outbox).where(Outbox.signature_id.in_(unconfirmed)))
     return session.execute(delete(Signature).where(Signature.id.in_(unconfirmed))).rowcount
+
+
+def delete_unanswered(session: Session, made_before: datetime) -> int:
+    """Second submissions the mail worker never answered (it was stopped all along)."""
+    return session.execute(delete(SignedAgain).where(SignedAgain.created_at < made_before)).rowcount
 
 
 def drop_addresses(session: Session, made_before: datetime) -> int:

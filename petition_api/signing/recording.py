@@ -1,22 +1,20 @@
-"""Storing a checked signature once per person, and what a second one sets off.
+"""Storing a checked signature once per person; a second one is queued for the worker.
 
 New, duplicate and suspicious submissions all leave the same trace for the
-submitter (none), so nobody can learn whether an email address has signed;
-only the address's owner hears about it, by email.
+submitter (none, in the same time), so nobody can learn whether an email
+address has signed; only the address's owner hears about it, by email.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
-from sqlalchemy import Connection, Insert, insert
 
 from .. import db
-from ..mail import outbox
-from ..models import Outbox, Signature, Status, utcnow
+from ..mail import outbox, signed_again
+from ..models import Signature, utcnow
 from ..petitions.lookup import OpenPetition
 from ..ratelimits import client_ip
 from .abuse import FLAG_ONLY
@@ -24,7 +22,12 @@ from .form import SignatureForm, canonical_email
 
 
 def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> None:
-    """Store a checked signature; `verdict` is the abuse checks' (abuse.judge)."""
+    """Store a checked signature; `verdict` is the abuse checks' (abuse.judge).
+
+    A first signature and a second one from the same address cost the same two
+    statements here: the second is only queued, and the mail worker answers it
+    (mail/signed_again.py), so timing cannot tell whether an address has signed.
+    """
     token = secrets.token_urlsafe(32)
     set_aside = verdict is not None and verdict not in FLAG_ONLY
     submitted = submission(petition, form, set_aside, verdict, token)
@@ -35,12 +38,13 @@ def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> 
         connection = session.connection()
         insert_unless_signed = Signature.insert_unless_signed(connection.dialect.name)
         new_id = connection.execute(insert_unless_signed, submitted).scalar()
+        if set_aside:
+            return  # a bot's submission: no mail, and it never displaces a signature
         if new_id is not None:
-            if not set_aside:
-                payload = {"token": token}
-                connection.execute(_outbox_insert(), _mail(outbox.CONFIRM, new_id, payload))
-        elif not set_aside:
-            answer_duplicate(connection, petition, submitted, token)
+            mail = outbox.message(outbox.CONFIRM, new_id, {"token": token})
+            connection.execute(outbox.insert_statement(), mail)
+        else:
+            signed_again.queue(connection, submitted, token)
 
 
 def submission(
@@ -57,38 +61,3 @@ def submission(
     }
     expires = now + timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"])
     return Signature.submitted(person, set_aside, reason, token, expires)
-
-
-def answer_duplicate(
-    connection: Connection, petition: OpenPetition, submitted: dict, token: str
-) -> None:
-    """Someone signs again with an address that has signed: tell the address, not the submitter."""
-    canonical = submitted["email_canonical"]
-    cap = current_app.config["DUPLICATE_NOTICE_CAP"]
-    existing = connection.execute(
-        Signature.take_duplicate_notice(petition.id, canonical, cap, utcnow())
-    ).first()
-    if existing is None:
-        # Capped, or invalidated by staff: no message. A pending signature still
-        # takes the newest words, confirmed through the link already sent.
-        connection.execute(Signature.reword_pending(petition.id, canonical, submitted))
-        return
-    if existing.status == Status.VALIDATED:
-        kind, payload = outbox.ALREADY_SIGNED, None
-    elif existing.status == Status.PENDING:
-        kind, payload = outbox.CONFIRM_AGAIN, {"token": token}
-        connection.execute(Signature.renew_pending(existing.id, submitted))
-    else:
-        kind, payload = outbox.CONFIRM, {"token": token}
-        connection.execute(Signature.replace_fraudulent(existing.id, submitted))
-    connection.execute(_outbox_insert(), _mail(kind, existing.id, payload))
-
-
-def _mail(kind: str, signature_id: int, payload: dict | None) -> dict:
-    return {"kind": kind, "signature_id": signature_id, "payload": payload}
-
-
-@cache
-def _outbox_insert() -> Insert:
-    """outbox.enqueue as one prepared INSERT (the model's defaults apply)."""
-    return insert(Outbox.__table__)

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from petition_api.mail import worker
-from petition_api.models import Petition, PetitionCount, Signature, Status, utcnow
+from petition_api.models import Petition, PetitionCount, Signature, SignedAgain, Status, utcnow
 
 from ..conftest import ROOT, database
-from .support import PETITION, SIGN_URL, outbox, signatures, supporter
+from .support import PETITION, SIGN_URL, outbox, row_count, signatures, supporter
 
 PRIVACY = (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
 WORDS = {30: "30 days", 730: "two years"}
@@ -40,16 +40,19 @@ def test_the_privacy_notice_and_the_settings_say_the_same(app):
 def test_an_unconfirmed_signature_is_deleted_30_days_after_signing(app, client, runner):
     client.post(SIGN_URL, json=supporter(email="never@example.org"))
     client.post(SIGN_URL, json=supporter(email="bot@example.org", website="x"))  # set aside
+    client.post(SIGN_URL, json=supporter(email="never@example.org"))  # no worker answers it
     signed = signatures(app)[0].created_at
 
     day_29 = runner.invoke(args=at(signed + timedelta(days=29)))
     assert "0 unconfirmed signatures deleted" in day_29.output
     day_31 = runner.invoke(args=at(signed + timedelta(days=31)))
     assert "2 unconfirmed signatures deleted" in day_31.output
-    assert signatures(app) == [] and outbox(app) == []
+    assert "1 unanswered second submissions deleted" in day_31.output
+    assert signatures(app) == [] and outbox(app) == [] and row_count(app, SignedAgain) == 0
     assert "never@example.org" not in day_31.output  # numbers, never names
     again = runner.invoke(args=at(signed + timedelta(days=31)))
     assert "0 unconfirmed signatures deleted, 0 IP addresses dropped, 0 signatures" in again.output
+    assert "0 unanswered" in again.output
 
 
 def test_ip_addresses_are_dropped_after_30_days_and_confirmed_signatures_stay(app, client, runner):

@@ -1,0 +1,36 @@
+"""a queue for submissions from addresses that had signed
+
+Answering them moves from the request to the mail worker, so that a first
+signature and a second one cost the request the same (issue 9).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-02
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "signed_again",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("petition_id", sa.Integer(), nullable=False),
+        sa.Column("email_canonical", sa.String(length=254), nullable=False),
+        sa.Column("submission", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["petition_id"], ["petitions.id"], name=op.f("fk_signed_again_petition_id_petitions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signed_again")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("signed_again")
