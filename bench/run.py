@@ -879,6 +879,26 @@ def page_weight(site: Path, page: Path) -> tuple[int, int, dict[str, int]]:
     return total, compressed, kinds
 
 
+def bench_sign_timing(workdir: Path, args) -> dict:
+    """New address or one that has signed: do the answers take the same time?"""
+    from bench.sign_timing import measure
+
+    settings = settings_for(f"sqlite:///{workdir / 'timing.db'}", workdir)
+    prepare_database(settings)
+    with Server(settings) as server:
+        figures = measure(server.url(""), 100 if args.quick else 1500)
+    log(f"sign.timing: {figures}")
+    return {
+        "name": "sign.timing",
+        "unit": "AUC",
+        "median": figures["auc"],
+        "min": figures["auc"],
+        "max": figures["auc"],
+        "p50_ms": figures["new_p50_ms"],
+        **{k: v for k, v in figures.items() if k not in ("auc", "new_p50_ms")},
+    }
+
+
 def bench_worst_body(args) -> dict:
     """CPU of the costliest bodies, in one process, beside a typical one (bench/worst_body.py)."""
     n = "20" if args.quick else "200"
@@ -1073,6 +1093,8 @@ TARGETS = {
     "build.1000": ("< 10 s, RSS < 300 MB", 10, 300),
     "build.5000": ("< 60 s, RSS < 300 MB", 60, 300),
     "sign.worst_body": ("< 5 ms of CPU per request", 5, float("inf")),
+    # 0.5: one request's time says nothing about whether its address had signed.
+    "sign.timing": ("AUC within 0.5 +/- 0.05", 0.45, 0.55),
 }
 
 
@@ -1088,6 +1110,8 @@ def target(r: dict) -> tuple[str, bool | None]:
         if r["name"] == "count.sqlite":
             met = met and r.get("backward_steps") == 0
         return text, met
+    if r["unit"] == "AUC":
+        return text, a <= r["median"] <= b
     return text, r["median"] < a and r.get("rss_mb", 0) < b
 
 
@@ -1100,6 +1124,7 @@ ALL = [
     "count.sqlite",
     "sign.postgresql",
     "sign.worst_body",
+    "sign.timing",
     "export.csv.1m",
     "export.delivery.1m",
     "build.sample",
@@ -1155,6 +1180,8 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(bench_sign("sign.postgresql", url, workdir, args))
         if "sign.worst_body" in wanted:
             results.append(bench_worst_body(args))
+        if "sign.timing" in wanted:
+            results.append(bench_sign_timing(workdir, args))
         # The fuzz cases are a count the issue sets (10,000): run before the
         # steps that are bounded by what is left of the budget.
         if "fuzz" in wanted:
