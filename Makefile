@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Public reference data (ZIP to district, members of Congress), never committed:
@@ -13,15 +13,29 @@ CONGRESS_DATA ?= ../shared/data
 
 export FLASK_APP := petition_api
 
-.PHONY: run test bench bench-deps lint venv site test-deps clean
+.PHONY: run test bench bench-deps lint lock venv site test-deps clean
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package, pip and the build tools included, comes from requirements.lock at
+# the version and with the hashes recorded there; a file that differs is refused.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+# After changing a range in pyproject.toml: `make lock` pins what it needs and keeps
+# every other pin; `make lock UPGRADE=1` takes the newest releases the ranges allow.
+# pip-tools runs from its own venv, so it never enters the lock.
+LOCK_TOOLS := .lock-tools
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOLS) && \
+	  $(LOCK_TOOLS)/bin/python -m pip install --quiet 'pip-tools>=7.5,<7.6')
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --quiet \
+	  $(if $(UPGRADE),--upgrade) --generate-hashes --allow-unsafe --strip-extras \
+	  --extra dev --extra bench --build-deps-for editable \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # Builds the site, migrates the development database, loads the petitions the
 # build declared, then serves site and API on one origin with the mail worker
