@@ -11,14 +11,37 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote
 
 from gunicorn import glogging
 
 SECRET_PATH = re.compile(r"(/(?:confirm|unsubscribe)/)[^\s/?#\"']+")
+WORD = re.compile(r"\S*%\S*")
 
 
 def redact(text: str) -> str:
-    return SECRET_PATH.sub(r"\1[redacted]", text)
+    """Cut the secret out of every path that leads to one, percent-encoded or not.
+
+    The server decodes a path before routing it, so `/confirm%2F<token>` and
+    `/%63onfirm/<token>` reach the confirmation page as well: a word that
+    decodes to a secret path is cut whole (never logged decoded, which would let
+    a `%0A` write a line of its own).
+    """
+    text = SECRET_PATH.sub(r"\1[redacted]", text)
+    if "%" in text:
+        text = WORD.sub(lambda m: "[redacted]" if _leads_to_secret(m.group()) else m.group(), text)
+    return text
+
+
+def _leads_to_secret(word: str) -> bool:
+    for _ in range(3):  # a proxy may decode once more than we do
+        decoded = unquote(word)
+        if SECRET_PATH.search(decoded):
+            return True
+        if decoded == word:
+            return False
+        word = decoded
+    return False
 
 
 class RedactingFilter(logging.Filter):

@@ -14,14 +14,11 @@ import re
 
 from flask import has_request_context
 from sqlalchemy import update
-from werkzeug.exceptions import HTTPException
 
 from .. import db
 from ..models import ApiToken, AuditEntry
 from ..ratelimits import client_ip
 from . import tokens
-
-OUTCOME_FOR_CODE = {401: "unauthenticated", 403: "forbidden", 404: "not-found"}
 
 
 def cli_actor() -> str:
@@ -92,10 +89,17 @@ def finish(entry_id: int, outcome: str, rows: int | None) -> None:
 
 
 def require_staff(scope: str, action: str, target: str | None, filters: dict) -> ApiToken:
-    """tokens.require_staff, with the refusal written to the audit log before it is raised."""
+    """tokens.require_staff, with the refusal written to the audit log before it is raised.
+
+    An expired token, or one for something else, is named (staff can see whose
+    it was); a token nobody issued or one revoked is `invalid-token`.
+    """
     try:
         return tokens.require_staff(scope)
-    except HTTPException as error:
-        actor = "anonymous" if tokens.presented() is None else "invalid-token"
-        record(action, target, filters, actor, OUTCOME_FOR_CODE.get(error.code, "refused"))
+    except tokens.Refused as refused:
+        if refused.token is not None:
+            actor = token_actor(refused.token)
+        else:
+            actor = "anonymous" if refused.code == 401 else "invalid-token"
+        record(action, target, filters, actor, refused.outcome)
         raise

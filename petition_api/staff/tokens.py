@@ -6,9 +6,10 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import abort, request
+from flask import request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from .. import db
 from ..models import ApiToken, hashed, utcnow
@@ -73,18 +74,29 @@ def staff_member() -> ApiToken | None:
     return found
 
 
+class Refused(HTTPException):
+    """401 or 403 for a staff route, saying why in a word the audit log keeps."""
+
+    def __init__(self, code: int, description: str, outcome: str, token: ApiToken | None = None):
+        super().__init__(description=description)
+        self.code, self.outcome, self.token = code, outcome, token
+
+
 def require_staff(scope: str) -> ApiToken:
     """401 without a token; 403 with one that is wrong, revoked, expired, or not for this."""
     if presented() is None:
-        abort(
+        raise Refused(
             401,
-            description="Staff only: send `Authorization: Bearer <token>` (`flask tokens create`).",
+            "Staff only: send `Authorization: Bearer <token>` (`flask tokens create`).",
+            "unauthenticated",
         )
     member = staff_member()
     if member is None:
-        abort(403, description="This token is not valid or has been revoked.")
+        raise Refused(403, "This token is not valid or has been revoked.", "forbidden")
     if member.expires_at <= utcnow():
-        abort(403, description="This token has expired: ask for a new one (`flask tokens create`).")
+        message = "This token has expired: ask for a new one (`flask tokens create`)."
+        raise Refused(403, message, "expired-token", member)
     if not member.may(scope):
-        abort(403, description=f"This token may not {scope}: it may {member.scopes or 'nothing'}.")
+        message = f"This token may not {scope}: it may {member.scopes or 'nothing'}."
+        raise Refused(403, message, "wrong-scope", member)
     return member

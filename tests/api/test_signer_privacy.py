@@ -12,6 +12,8 @@ import urllib.request
 
 import pytest
 
+from petition_api.logs import redact
+
 from ..conftest import ROOT, environment_for, free_port, test_settings, wait_for_port
 from .support import PETITION, confirm_path, mailbox, send_mail, supporter
 
@@ -77,6 +79,12 @@ def test_a_confirmation_link_never_reaches_an_error_log(app, client, caplog):
     assert TOKEN not in caplog.text
 
 
+def test_an_encoded_link_is_cut_whole_and_never_decoded_into_the_log():
+    line = f'"GET /%63onfirm/{TOKEN}%0AFAKE HTTP/1.1" 404 and /confirm%2F{TOKEN}'
+    assert redact(line) == '"GET [redacted] HTTP/1.1" 404 and [redacted]'
+    assert redact("GET /static/100%25.css") == "GET /static/100%25.css"
+
+
 @pytest.mark.slow
 def test_a_confirmation_link_never_reaches_a_servers_request_log(app, tmp_path):
     """The development server's request lines and gunicorn's access log, for real."""
@@ -100,12 +108,14 @@ def test_a_confirmation_link_never_reaches_a_servers_request_log(app, tmp_path):
             )  # fmt: skip
             try:
                 wait_for_port(port, server)
-                for method in ("GET", "POST"):
-                    request = urllib.request.Request(
-                        f"http://127.0.0.1:{port}/confirm/{TOKEN}", method=method, data=b""
-                    )
-                    with contextlib.suppress(urllib.error.HTTPError):
-                        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+                # Encoded paths reach the confirmation page too: the server decodes them.
+                for path in ("/confirm/", "/confirm%2F", "/%63onfirm/", "/confirm%252F"):
+                    for method in ("GET", "POST"):
+                        request = urllib.request.Request(
+                            f"http://127.0.0.1:{port}{path}{TOKEN}", method=method, data=b""
+                        )
+                        with contextlib.suppress(urllib.error.HTTPError):
+                            urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
             finally:
                 server.terminate()
                 server.wait(timeout=10)
