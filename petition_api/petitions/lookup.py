@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import abort
 
 from .. import cache, db
-from ..models import Petition, utcnow
+from ..models import ConsentWording, Petition, utcnow
 
 LOOKUP_SECONDS = 10.0
 
@@ -23,6 +23,7 @@ class OpenPetition:
     thanks_page: str | None
     page: str
     updates_consent_id: int | None
+    updates_consent_text: str | None  # what the form's box says, word for word
     status: str
 
 
@@ -37,6 +38,7 @@ def lookup(slug: str) -> OpenPetition | None:
 def _read(slug: str) -> OpenPetition | None:
     with db.reading() as session:
         petition = session.scalar(Petition.named(slug))
+        consent = petition and session.get(ConsentWording, petition.updates_consent_id)
     if petition is None:
         return None
     return OpenPetition(
@@ -47,6 +49,7 @@ def _read(slug: str) -> OpenPetition | None:
         petition.thanks_page,
         petition.page,
         petition.updates_consent_id,
+        consent.text if consent else None,
         petition.status(utcnow()),
     )
 
