@@ -102,8 +102,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
                         outbox.recover(session)
                     recovered_at = time.monotonic()
                 if not once and time.monotonic() - kept_at >= RETENTION_SECONDS:
-                    with db.writing() as session:
-                        log.info("retention: %s", retention.run(session, utcnow()))
+                    log.info("retention: %s", retention.run(utcnow()))
                     kept_at = time.monotonic()
                 answered = answer_signed_again()
                 sent = send_batch(sender)

@@ -100,7 +100,9 @@ def sync(session: Session, entries: list[dict]) -> dict[str, list[str]]:
         select(Petition.slug).where(Petition.listed, Petition.slug.not_in(seen or {""}))
     ).all()
     if stale:
-        session.execute(update(Petition).where(Petition.slug.in_(stale)).values(listed=False))
+        # synced_at marks the day it closed: retention counts its two years from it.
+        unlisted = {"listed": False, "synced_at": utcnow()}
+        session.execute(update(Petition).where(Petition.slug.in_(stale)).values(**unlisted))
         changes["unlisted"] = list(stale)
     return changes
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
-from .. import cache, db
+from .. import cache
 from ..models import utcnow
 from .keeping import run
 
@@ -23,7 +23,6 @@ retention_cli = AppGroup("retention", help="Delete and anonymise as the privacy 
 def run_command(now: datetime | None):
     """Delete old unconfirmed signatures, drop old IP addresses, anonymise closed petitions."""
     moment = now.replace(tzinfo=utcnow().tzinfo) if now else utcnow()
-    with db.writing() as session:
-        report = run(session, moment)
+    report = run(moment)
     cache.current().forget("facts")
     click.echo(str(report))

@@ -1,28 +1,36 @@
 """What the privacy notice promises about keeping data, done: `flask retention run`.
 
-- unconfirmed signatures (pending, or set aside) are deleted RETAIN_UNCONFIRMED_DAYS
+- unconfirmed signatures (pending, set aside by the abuse checks, or invalidated
+  by staff before anyone confirmed them) are deleted RETAIN_UNCONFIRMED_DAYS
   after they were made, with their mail, and so are second submissions the
   mail worker never answered (mail/signed_again.py);
 - a signature's IP address is dropped RETAIN_IP_DAYS after signing, when reviews of
   abuse (flask signatures invalidate --ip-prefix) no longer need it;
-- ANONYMISE_AFTER_CLOSE_DAYS after a petition closes its signatures lose name, email,
-  address, ZIP, comment and attribution; state, district, status and dates stay,
-  so the counts by state and district stay exact.
+- ANONYMISE_AFTER_CLOSE_DAYS after a petition closes (its closing date, or the
+  day the site stopped listing it, whichever came first) its signatures lose
+  name, email, address, ZIP, comment and attribution; state, district, status
+  and dates stay, so the counts by state and district stay exact.
 
-Idempotent (a second run finds nothing to do) and safe beside signing: each step
-is one statement. It reports numbers, never names.
+Idempotent (a second run finds nothing to do) and safe beside signing: it works
+in batches of BATCH rows, each its own short write transaction, so on SQLite
+signatures keep coming in while two years of a large petition are anonymised.
+It reports numbers, never names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, cast, delete, literal, select, update
+from sqlalchemy import Select, String, and_, cast, delete, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import db
 from ..models import Outbox, Petition, Signature, SignedAgain, Status
+
+BATCH = 2_000
 
 ANONYMOUS = {
     "first_name": "",
@@ -58,51 +66,77 @@ class Report:
         )
 
 
-def run(session: Session, now: datetime) -> Report:
+def run(now: datetime) -> Report:
     config = current_app.config
     unconfirmed_before = now - timedelta(days=config["RETAIN_UNCONFIRMED_DAYS"])
+    closed_before = now - timedelta(days=config["ANONYMISE_AFTER_CLOSE_DAYS"])
     return Report(
-        delete_unconfirmed(session, unconfirmed_before),
-        drop_addresses(session, now - timedelta(days=config["RETAIN_IP_DAYS"])),
-        anonymise_closed(session, now - timedelta(days=config["ANONYMISE_AFTER_CLOSE_DAYS"])),
-        delete_unanswered(session, unconfirmed_before),
+        in_batches(unconfirmed(unconfirmed_before), delete_unconfirmed),
+        in_batches(with_address(now - timedelta(days=config["RETAIN_IP_DAYS"])), drop_addresses),
+        in_batches(named_after_closing(closed_before), anonymise),
+        in_batches(unanswered(unconfirmed_before), delete_unanswered),
     )
 
 
-def delete_unconfirmed(session: Session, made_before: datetime) -> int:
-    unconfirmed = select(Signature.id).where(
+def in_batches(chosen: Select, act: Callable[[Session, list[int]], int]) -> int:
+    """Apply `act` to the ids `chosen` selects, BATCH at a time, one transaction each."""
+    done = 0
+    while True:
+        with db.writing() as session:
+            ids = list(session.scalars(chosen.limit(BATCH)))
+            if ids:
+                done += act(session, ids)
+        if len(ids) < BATCH:
+            return done
+
+
+def unconfirmed(made_before: datetime) -> Select:
+    never_confirmed = or_(
         Signature.status.in_([Status.PENDING, Status.FRAUDULENT]),
-        Signature.created_at < made_before,
+        and_(Signature.status == Status.INVALIDATED, Signature.validated_at.is_(None)),
     )
-    session.execute(delete(Outbox).where(Outbox.signature_id.in_(unconfirmed)))
-    return session.execute(delete(Signature).where(Signature.id.in_(unconfirmed))).rowcount
+    return select(Signature.id).where(never_confirmed, Signature.created_at < made_before)
 
 
-def delete_unanswered(session: Session, made_before: datetime) -> int:
-    """Second submissions the mail worker never answered (it was stopped all along)."""
-    return session.execute(delete(SignedAgain).where(SignedAgain.created_at < made_before)).rowcount
+def delete_unconfirmed(session: Session, ids: list[int]) -> int:
+    session.execute(delete(Outbox).where(Outbox.signature_id.in_(ids)))
+    return session.execute(delete(Signature).where(Signature.id.in_(ids))).rowcount
 
 
-def drop_addresses(session: Session, made_before: datetime) -> int:
-    return session.execute(
-        update(Signature)
-        .where(Signature.ip.is_not(None), Signature.created_at < made_before)
-        .values(ip=None)
-    ).rowcount
+def with_address(made_before: datetime) -> Select:
+    return select(Signature.id).where(Signature.ip.is_not(None), Signature.created_at < made_before)
 
 
-def anonymise_closed(session: Session, closed_before: datetime) -> int:
-    closed = select(Petition.id).where(Petition.closes_at < closed_before)
-    named = (
-        select(Signature.id)
-        .where(Signature.petition_id.in_(closed), Signature.email != "")
-        .scalar_subquery()
+def drop_addresses(session: Session, ids: list[int]) -> int:
+    return session.execute(update(Signature).where(Signature.id.in_(ids)).values(ip=None)).rowcount
+
+
+def named_after_closing(closed_before: datetime) -> Select:
+    # An unlisted petition closed the day a sync stopped listing it (its synced_at).
+    closed = select(Petition.id).where(
+        or_(
+            Petition.closes_at < closed_before,
+            and_(Petition.listed.is_(False), Petition.synced_at < closed_before),
+        )
     )
+    return select(Signature.id).where(Signature.petition_id.in_(closed), Signature.email != "")
+
+
+def anonymise(session: Session, ids: list[int]) -> int:
     # The address goes; each row keeps a placeholder unique per petition (the
     # constraint on petition and canonical email), made from its own id.
     placeholder = literal("anonymised-") + cast(Signature.id, String)
     return session.execute(
         update(Signature)
-        .where(Signature.id.in_(named))
+        .where(Signature.id.in_(ids))
         .values(email="", email_canonical=placeholder, **ANONYMOUS)
     ).rowcount
+
+
+def unanswered(made_before: datetime) -> Select:
+    """Second submissions the mail worker never answered (it was stopped all along)."""
+    return select(SignedAgain.id).where(SignedAgain.created_at < made_before)
+
+
+def delete_unanswered(session: Session, ids: list[int]) -> int:
+    return session.execute(delete(SignedAgain).where(SignedAgain.id.in_(ids))).rowcount

@@ -5,6 +5,7 @@ Tests move the clock with `--now`, the way the mail worker's daily run moves wit
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -15,8 +16,9 @@ from sqlalchemy import select, update
 
 from petition_api.mail import worker
 from petition_api.models import Petition, PetitionCount, Signature, SignedAgain, Status, utcnow
+from petition_api.retention import keeping
 
-from ..conftest import ROOT, database
+from ..conftest import MANIFEST, ROOT, database
 from .support import PETITION, SIGN_URL, outbox, row_count, signatures, supporter
 
 PRIVACY = (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
@@ -64,6 +66,53 @@ def test_ip_addresses_are_dropped_after_30_days_and_confirmed_signatures_stay(ap
     assert "1 IP addresses dropped" in result.output
     [kept] = signatures(app)
     assert (kept.ip, kept.status, kept.first_name) == (None, Status.VALIDATED, "Maria")
+
+
+def test_a_signature_staff_invalidated_before_anyone_confirmed_it_goes_like_any_unconfirmed_one(
+    app, client, runner
+):
+    client.post(SIGN_URL, json=supporter(email="confirmed@example.org"))
+    client.post(SIGN_URL, json=supporter(email="never-confirmed@example.org"))
+    with database(app) as session:
+        session.execute(
+            update(Signature)
+            .where(Signature.email == "confirmed@example.org")
+            .values(validated_at=utcnow())
+        )
+        session.execute(update(Signature).values(status=Status.INVALIDATED))
+    signed = signatures(app)[0].created_at
+    result = runner.invoke(args=at(signed + timedelta(days=31)))
+    assert "1 unconfirmed signatures deleted" in result.output
+    [kept] = signatures(app)  # confirmed once: kept, so staff can restore it
+    assert (kept.email, kept.status) == ("confirmed@example.org", Status.INVALIDATED)
+
+
+def test_a_petition_the_site_stops_listing_is_anonymised_two_years_after_that_day(
+    app, client, runner, tmp_path
+):
+    client.post(SIGN_URL, json=supporter())
+    with database(app) as session:
+        session.execute(update(Signature).values(status=Status.VALIDATED, validated_at=utcnow()))
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    manifest["petitions"] = [p for p in manifest["petitions"] if p["slug"] != PETITION]
+    (tmp_path / "petitions.json").write_text(json.dumps(manifest), encoding="utf-8")
+    unlisted = runner.invoke(args=["petitions", "sync", str(tmp_path / "petitions.json")])
+    assert unlisted.exit_code == 0, unlisted.output
+    day = utcnow()
+
+    assert "0 signatures anonymised" in runner.invoke(args=at(day + timedelta(days=729))).output
+    assert "1 signatures anonymised" in runner.invoke(args=at(day + timedelta(days=731))).output
+    assert signatures(app)[0].email == ""
+
+
+def test_a_large_run_goes_in_short_batches_and_misses_nothing(app, client, runner, monkeypatch):
+    monkeypatch.setattr(keeping, "BATCH", 2)
+    for i in range(5):
+        client.post(SIGN_URL, json=supporter(email=f"s{i}@example.org"))
+    signed = signatures(app)[0].created_at
+    result = runner.invoke(args=at(signed + timedelta(days=31)))
+    assert "5 unconfirmed signatures deleted, 0 IP addresses dropped" in result.output
+    assert signatures(app) == [] and outbox(app) == []
 
 
 def test_two_years_after_a_petition_closes_only_counts_by_state_and_district_remain(

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from html import escape
-from pathlib import Path
 
 import pytest
 
 from petition_api.models import Outbox, Signature
 
+from ..conftest import MANIFEST
 from .support import PETITION, SIGN_URL, row_count, signatures, supporter
 
-MANIFEST = json.loads((Path(__file__).parent / "manifest.json").read_text(encoding="utf-8"))
 BAD_INPUTS = [
     # (field, bad value, words the message must contain)
     ("first_name", "", "enter your first name"),
@@ -137,9 +136,8 @@ def test_a_form_post_with_mistakes_shows_each_error_next_to_its_field_and_keeps_
 def test_the_form_shown_again_asks_for_updates_in_the_words_the_petition_recorded(app, client):
     """Ticking the box on the error page records the petition's consent wording, so
     that is what the box must say, word for word, not words of our own."""
-    wording = next(
-        p["email_updates_consent"] for p in MANIFEST["petitions"] if p["slug"] == PETITION
-    )
+    petitions = json.loads(MANIFEST.read_text(encoding="utf-8"))["petitions"]
+    wording = next(p["email_updates_consent"] for p in petitions if p["slug"] == PETITION)
     page = client.post(SIGN_URL, data=supporter(zip="1234", email_updates="y")).get_data(True)
     box = page[page.index('name="email_updates"') : page.index("</label>", page.index("updates"))]
     assert box.endswith(f"> {escape(wording)}") and " checked" in box
