@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..models import OutboxStatus
-from . import outbox, worker
+from . import outbox, signed_again, worker
 
 mail_cli = AppGroup("mail", help="The outbox and its sending worker.")
 
@@ -47,8 +47,10 @@ def latest_command():
 
 @mail_cli.command("status")
 def status_command():
-    """How many messages are in each state."""
+    """How many messages are in each state, and second signatures not yet answered."""
     with db.reading() as session:
         counts = outbox.status_counts(session)
+        waiting = signed_again.waiting(session)
     for status in OutboxStatus:
         click.echo(f"{status}\t{counts.get(status, 0)}")
+    click.echo(f"signed again, to answer\t{waiting}")

@@ -93,6 +93,12 @@ def _answer(connection: Connection, submitted: dict, token: str, cap: int, now: 
     connection.execute(outbox.insert_statement(), outbox.message(kind, existing.id, payload))
 
 
+def waiting(session: Session) -> int:
+    """How many wait to be answered (`flask mail status`): a number that keeps growing
+    means no worker is running."""
+    return session.scalar(select(func.count()).select_from(SignedAgain))
+
+
 @cache
 def _queue_insert() -> Insert:
     return insert(SignedAgain.__table__)

@@ -283,6 +283,16 @@ def test_signing_again_costs_the_request_what_a_first_signature_costs(app, sign)
     assert len(first) == len(again)
 
 
+def test_second_signatures_wait_for_the_worker_and_staff_can_see_how_many(app, sign, runner):
+    sign()
+    sign()
+    sign()
+    assert "signed again, to answer\t2" in runner.invoke(args=["mail", "status"]).output
+    send_mail(runner)
+    assert "signed again, to answer\t0" in runner.invoke(args=["mail", "status"]).output
+    assert [m.kind for m in outbox(app)] == ["confirm", "confirm_again", "confirm_again"]
+
+
 def test_a_second_submission_is_kept_even_if_the_first_is_deleted_before_its_answer(
     app, sign, runner, client
 ):
