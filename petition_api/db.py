@@ -150,6 +150,14 @@ def writing() -> Iterator[Session]:
 
 
 @contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A part of a writing() block that may fail on its own: if it raises, its
+    statements are undone (ROLLBACK TO SAVEPOINT) and the rest of the block stands."""
+    with session.begin_nested():
+        yield
+
+
+@contextmanager
 def _write_connection() -> Iterator[Connection]:
     with engine().connect() as connection:
         connection.execution_options(**{_WRITE: True})

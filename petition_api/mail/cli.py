@@ -50,7 +50,8 @@ def status_command():
     """How many messages are in each state, and second signatures not yet answered."""
     with db.reading() as session:
         counts = outbox.status_counts(session)
-        waiting = signed_again.waiting(session)
+        to_answer, failed = signed_again.waiting(session)
     for status in OutboxStatus:
         click.echo(f"{status}\t{counts.get(status, 0)}")
-    click.echo(f"signed again, to answer\t{waiting}")
+    click.echo(f"signed again, to answer\t{to_answer}")
+    click.echo(f"signed again, could not be answered\t{failed}")

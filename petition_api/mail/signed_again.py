@@ -18,18 +18,24 @@ the order the submissions came:
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Insert, delete, func, insert, select
+from sqlalchemy import Connection, Insert, delete, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from .. import db
 from ..models import Signature, SignedAgain, Status
 from . import outbox
+
+log = logging.getLogger(__name__)
 
 # One answerer at a time on PostgreSQL (a transaction-scoped advisory lock), so
 # submissions are answered in the order they came even with several workers.
 ANSWERING_LOCK = 0x5349474E4544  # "SIGNED"
+MAX_ATTEMPTS = 5
 _DATES = ("created_at", "confirm_expires_at")
 
 
@@ -48,26 +54,49 @@ def queue(connection: Connection, submitted: dict, token: str) -> None:
 
 
 def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
-    """Answer up to `limit` queued submissions, oldest first; returns how many."""
+    """Answer up to `limit` queued submissions, oldest first; returns how many were taken.
+
+    Each is answered under a savepoint: one that fails (say, a row queued by an
+    older release that this one cannot read) is undone alone, counted, and left
+    after MAX_ATTEMPTS for staff to see, while the rest are answered.
+    """
     if session.bind.dialect.name == "postgresql" and not session.scalar(
         select(func.pg_try_advisory_xact_lock(ANSWERING_LOCK))
     ):
         return 0  # another worker is answering; its turn ends with its transaction
     rows = session.execute(
-        select(SignedAgain.id, SignedAgain.submission).order_by(SignedAgain.id).limit(limit)
+        select(SignedAgain.id, SignedAgain.submission)
+        .where(SignedAgain.attempts < MAX_ATTEMPTS)
+        .order_by(SignedAgain.id)
+        .limit(limit)
     ).all()
-    connection = session.connection()
+    answered = []
     for row in rows:
-        submitted = {
-            k: datetime.fromisoformat(v) if k in _DATES else v for k, v in row.submission.items()
-        }
-        _answer(connection, submitted, submitted.pop("token"), cap, now)
+        try:
+            with db.savepoint(session):
+                _answer(session.connection(), _decoded(row.submission), cap, now)
+        except OperationalError:
+            raise  # the database is busy or away: the worker waits and tries the batch again
+        except Exception as error:  # this row only; never its content in the log
+            log.warning("signed_again %s could not be answered: %s", row.id, type(error).__name__)
+            session.execute(
+                update(SignedAgain)
+                .where(SignedAgain.id == row.id)
+                .values(attempts=SignedAgain.attempts + 1, last_error=type(error).__name__)
+            )
+        else:
+            answered.append(row.id)
     # By id, not "up to the last id": on PostgreSQL a lower id can commit later.
-    session.execute(delete(SignedAgain).where(SignedAgain.id.in_([row.id for row in rows])))
+    session.execute(delete(SignedAgain).where(SignedAgain.id.in_(answered)))
     return len(rows)
 
 
-def _answer(connection: Connection, submitted: dict, token: str, cap: int, now: datetime) -> None:
+def _decoded(submission: dict) -> dict:
+    return {k: datetime.fromisoformat(v) if k in _DATES else v for k, v in submission.items()}
+
+
+def _answer(connection: Connection, submitted: dict, cap: int, now: datetime) -> None:
+    token = submitted.pop("token")
     petition_id, canonical = submitted["petition_id"], submitted["email_canonical"]
     insert_unless_signed = Signature.insert_unless_signed(connection.dialect.name)
     new_id = connection.execute(insert_unless_signed, submitted).scalar()
@@ -93,10 +122,14 @@ def _answer(connection: Connection, submitted: dict, token: str, cap: int, now: 
     connection.execute(outbox.insert_statement(), outbox.message(kind, existing.id, payload))
 
 
-def waiting(session: Session) -> int:
-    """How many wait to be answered (`flask mail status`): a number that keeps growing
-    means no worker is running."""
-    return session.scalar(select(func.count()).select_from(SignedAgain))
+def waiting(session: Session) -> tuple[int, int]:
+    """(to answer, given up on), for `flask mail status`: a first number that keeps
+    growing means no worker is running; the second, rows that need a look."""
+    given_up = SignedAgain.attempts >= MAX_ATTEMPTS
+    to_answer, failed = session.execute(
+        select(func.count().filter(~given_up), func.count().filter(given_up))
+    ).one()
+    return to_answer, failed
 
 
 @cache

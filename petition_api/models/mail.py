@@ -61,3 +61,7 @@ class SignedAgain(Base):
     # The submitted row's values and its confirmation token: deleted once answered.
     submission: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # One that cannot be answered is tried a few times, then left for staff to see
+    # (`flask mail status`), never blocking the ones behind it.
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))

@@ -25,6 +25,8 @@ def upgrade() -> None:
         sa.Column("email_canonical", sa.String(length=254), nullable=False),
         sa.Column("submission", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["petition_id"], ["petitions.id"], name=op.f("fk_signed_again_petition_id_petitions")
         ),
