@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -9,6 +10,10 @@ from flask import current_app, render_template
 
 from ..models import Outbox, Petition, Signature
 from .outbox import SUBJECTS
+
+# Headers folded at 78 characters can break right after "Subject:", and mail
+# programs then show the subject with a leading space; 998 is the RFC's limit.
+UNFOLDED = policy.default.clone(max_line_length=998)
 
 
 def compose(row: Outbox, signature: Signature, petition: Petition) -> EmailMessage:
@@ -21,7 +26,7 @@ def compose(row: Outbox, signature: Signature, petition: Petition) -> EmailMessa
         "confirm_url": f"{site}/confirm/{row.payload['token']}" if row.payload else None,
         "expires_days": config["CONFIRM_TOKEN_DAYS"],
     }
-    message = EmailMessage()
+    message = EmailMessage(policy=UNFOLDED)
     message["Subject"] = SUBJECTS[row.kind].format(title=petition.title)
     message["From"] = config["MAIL_FROM"]
     message["To"] = signature.email

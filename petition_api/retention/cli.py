@@ -18,11 +18,16 @@ retention_cli = AppGroup("retention", help="Delete and anonymise as the privacy 
 @click.option(
     "--now",
     type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="act as if it were this moment (UTC), e.g. to see what a date will bring",
+    help="act as if it were this moment (UTC): it deletes and anonymises what would be due "
+    "then (add --dry-run to only see what that is)",
 )
-def run_command(now: datetime | None):
+@click.option("--dry-run", is_flag=True, help="count what it would do, change nothing")
+def run_command(now: datetime | None, dry_run: bool):
     """Delete old unconfirmed signatures, drop old IP addresses, anonymise closed petitions."""
     moment = now.replace(tzinfo=utcnow().tzinfo) if now else utcnow()
-    report = run(moment)
+    report = run(moment, dry_run)
+    if dry_run:
+        click.echo(f"dry run, nothing changed: would have {report}")
+        return
     cache.current().forget("facts")
     click.echo(str(report))

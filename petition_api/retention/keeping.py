@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, String, and_, cast, delete, literal, or_, select, update
+from sqlalchemy import Select, String, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import db
@@ -66,16 +66,23 @@ class Report:
         )
 
 
-def run(now: datetime) -> Report:
+def run(now: datetime, dry_run: bool = False) -> Report:
+    """Keep the schedule as of `now`; with `dry_run`, only count what it would do."""
     config = current_app.config
     unconfirmed_before = now - timedelta(days=config["RETAIN_UNCONFIRMED_DAYS"])
     closed_before = now - timedelta(days=config["ANONYMISE_AFTER_CLOSE_DAYS"])
+    apply = counted if dry_run else in_batches
     return Report(
-        in_batches(unconfirmed(unconfirmed_before), delete_unconfirmed),
-        in_batches(with_address(now - timedelta(days=config["RETAIN_IP_DAYS"])), drop_addresses),
-        in_batches(named_after_closing(closed_before), anonymise),
-        in_batches(unanswered(unconfirmed_before), delete_unanswered),
+        apply(unconfirmed(unconfirmed_before), delete_unconfirmed),
+        apply(with_address(now - timedelta(days=config["RETAIN_IP_DAYS"])), drop_addresses),
+        apply(named_after_closing(closed_before), anonymise),
+        apply(unanswered(unconfirmed_before), delete_unanswered),
     )
+
+
+def counted(chosen: Select, _act) -> int:
+    with db.reading() as session:
+        return session.scalar(select(func.count()).select_from(chosen.subquery()))
 
 
 def in_batches(chosen: Select, act: Callable[[Session, list[int]], int]) -> int:
