@@ -1,4 +1,7 @@
-"""Can an answer's timing tell whether an address has signed? `python bench/sign_timing.py URL [N]`.
+"""Can an answer's timing tell whether an address has signed?
+
+    python bench/sign_timing.py URL [N] [--set-aside]
+
 
 Against a running API at URL, it first signs N addresses once, then posts N
 first signatures (new addresses) and N second ones (those addresses again), in
@@ -12,8 +15,10 @@ line:
   first one. 0.5 means one request's time tells nothing; 1.0 would give every
   address away.
 
-make bench runs it as `sign.timing` (bench/run.py); it can also be pointed at
-a server running older code, to compare.
+With --set-aside the probes are a bot's (the honeypot filled), which the API
+sets aside without mail: the cheapest probe, and one the victim never hears
+of. make bench runs both, on SQLite and PostgreSQL, as `sign.timing.*`
+(bench/run.py); it can also be pointed at a server running older code.
 """
 
 from __future__ import annotations
@@ -40,9 +45,9 @@ BODY = {
 }
 
 
-def post(url: str, email: str) -> float:
+def post(url: str, email: str, **more) -> float:
     """Seconds one signature took, request sent to answer read."""
-    data = json.dumps({**BODY, "email": email}).encode()
+    data = json.dumps({**BODY, "email": email, **more}).encode()
     headers = {"Content-Type": "application/json"}
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310
     started = time.perf_counter()
@@ -74,7 +79,7 @@ def median_diff_interval(again: list[float], new: list[float], rounds: int = 400
     return diffs[int(rounds * 0.025)], diffs[int(rounds * 0.975)]
 
 
-def measure(base_url: str, n: int) -> dict:
+def measure(base_url: str, n: int, set_aside: bool = False) -> dict:
     url = f"{base_url}/api/petitions/{PETITION}/signatures"
     run = time.monotonic_ns()
     signed = [f"timing-{run}-{i}@example.org" for i in range(n)]
@@ -85,8 +90,9 @@ def measure(base_url: str, n: int) -> dict:
     order = [("new", f"fresh-{email}") for email in signed] + [("again", e) for e in signed]
     random.Random(run).shuffle(order)
     times: dict[str, list[float]] = {"new": [], "again": []}
+    probe = {"website": "http://spam.example"} if set_aside else {}
     for kind, email in order:
-        times[kind].append(post(url, email))
+        times[kind].append(post(url, email, **probe))
     new, again = times["new"], times["again"]
     low, high = median_diff_interval(again, new)
     return {
@@ -101,4 +107,6 @@ def measure(base_url: str, n: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000)))
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(arguments[1]) if len(arguments) > 1 else 1000
+    print(json.dumps(measure(arguments[0], n, "--set-aside" in sys.argv)))

@@ -15,7 +15,9 @@ from urllib.parse import unquote
 
 from gunicorn import glogging
 
-SECRET_PATH = re.compile(r"(/(?:confirm|unsubscribe)/)[^\s/?#\"']+")
+# Werkzeug merges repeated slashes (a 308 to the single-slash path), so
+# /confirm//<token> leads to the confirmation page too.
+SECRET_PATH = re.compile(r"(/+(?:confirm|unsubscribe)/+)[^\s/?#\"']+")
 WORD = re.compile(r"\S*%\S*")
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import db, openapi
-from ..mail import outbox
+from ..mail import outbox, signed_again
 from ..models import ConsentWording, Petition, Signature, Status, utcnow
 from ..ratelimits import per_address
 
@@ -38,6 +38,8 @@ def find(session: Session, token: str) -> tuple[Signature | None, Petition | Non
 def show(token: str):
     with db.reading() as session:
         signature, petition = find(session, token)
+        if signature is not None and signature.confirmable(utcnow()) and _newer(session, signature):
+            return _newer_page(petition)
     return page(signature, petition, token, pressed=False)
 
 
@@ -54,6 +56,8 @@ def confirm(token: str):
             signature = session.scalar(
                 select(Signature).where(Signature.id == signature.id).with_for_update()
             )
+            if _newer(session, signature):
+                return _newer_page(petition)
             shown = request.form.get("shown")  # absent from a bare POST (curl)
             if shown is not None and shown != signature.words():
                 return page(signature, petition, token, pressed=False, changed=True)
@@ -82,6 +86,16 @@ def page(signature, petition, token: str, pressed: bool, changed: bool = False):
     return page_html, 200, NO_STORE
 
 
+def _newer(session: Session, signature: Signature) -> bool:
+    """A later submission from this address waits for the worker to answer it: its
+    words will replace these, with a new link, so this one must not confirm them."""
+    return signed_again.waiting_for(session, signature.petition_id, signature.email_canonical)
+
+
+def _newer_page(petition: Petition):
+    return render_template("confirm/newer.html", petition=petition), 409, NO_STORE
+
+
 def _consent_text(signature: Signature | None) -> str | None:
     if signature is None or signature.updates_consent_id is None:
         return None
@@ -93,6 +107,7 @@ def _consent_text(signature: Signature | None) -> str | None:
 
 _responses = {
     "404": {"description": "unknown link"},
+    "409": {"description": "a newer submission from this address awaits its new link"},
     "410": {"description": "expired link"},
 }
 openapi.describe(

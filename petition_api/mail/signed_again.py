@@ -22,7 +22,7 @@ import logging
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Insert, delete, func, insert, select, update
+from sqlalchemy import Connection, Insert, delete, func, insert, literal, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -34,23 +34,26 @@ log = logging.getLogger(__name__)
 
 # One answerer at a time on PostgreSQL (a transaction-scoped advisory lock), so
 # submissions are answered in the order they came even with several workers.
-ANSWERING_LOCK = 0x5349474E4544  # "SIGNED"
+ANSWERING_LOCK = "groundswell.signed_again:"
 MAX_ATTEMPTS = 5
 _DATES = ("created_at", "confirm_expires_at")
+SET_ASIDE = {"set_aside": True}
 
 
-def queue(connection: Connection, submitted: dict, token: str) -> None:
-    """Called by the request, in its transaction: one INSERT, like a first signature's mail."""
-    submission = {k: v.isoformat() if k in _DATES else v for k, v in submitted.items()}
-    connection.execute(
-        _queue_insert(),
-        {
+def queue(connection: Connection, submitted: dict | None, token: str) -> None:
+    """Called by the request, in its transaction: one INSERT, like a first signature's
+    mail. `submitted` is None for a submission the abuse checks set aside: only a
+    mark is queued, which keeps nothing of it and which the worker drops."""
+    if submitted is None:
+        row = {"petition_id": None, "email_canonical": "", "submission": SET_ASIDE}
+    else:
+        submission = {k: v.isoformat() if k in _DATES else v for k, v in submitted.items()}
+        row = {
             "petition_id": submitted["petition_id"],
             "email_canonical": submitted["email_canonical"],
             "submission": submission | {"token": token},
-            "created_at": submitted["created_at"],
-        },
-    )
+        }
+    connection.execute(_queue_insert(), row)
 
 
 def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
@@ -60,10 +63,11 @@ def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
     older release that this one cannot read) is undone alone, counted, and left
     after MAX_ATTEMPTS for staff to see, while the rest are answered.
     """
-    if session.bind.dialect.name == "postgresql" and not session.scalar(
-        select(func.pg_try_advisory_xact_lock(ANSWERING_LOCK))
-    ):
-        return 0  # another worker is answering; its turn ends with its transaction
+    if session.bind.dialect.name == "postgresql":
+        # Another worker answering holds it until its transaction ends (one batch).
+        # Keyed by schema: campaigns sharing a database don't wait for each other.
+        key = func.hashtextextended(literal(ANSWERING_LOCK) + func.current_schema(), 0)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
     rows = session.execute(
         select(SignedAgain.id, SignedAgain.submission)
         .where(SignedAgain.attempts < MAX_ATTEMPTS)
@@ -72,6 +76,9 @@ def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
     ).all()
     answered = []
     for row in rows:
+        if row.submission == SET_ASIDE:
+            answered.append(row.id)  # nothing to answer: it only made the request cost the same
+            continue
         try:
             with db.savepoint(session):
                 _answer(session.connection(), _decoded(row.submission), cap, now)
@@ -120,6 +127,21 @@ def _answer(connection: Connection, submitted: dict, cap: int, now: datetime) ->
         kind, payload = outbox.CONFIRM, {"token": token}
         connection.execute(Signature.replace_fraudulent(existing.id, submitted))
     connection.execute(outbox.insert_statement(), outbox.message(kind, existing.id, payload))
+
+
+def waiting_for(session: Session, petition_id: int, email_canonical: str) -> bool:
+    """Whether a submission from this address waits to be answered (confirming asks)."""
+    return session.scalar(
+        select(
+            select(SignedAgain.id)
+            .where(
+                SignedAgain.petition_id == petition_id,
+                SignedAgain.email_canonical == email_canonical,
+                SignedAgain.attempts < MAX_ATTEMPTS,
+            )
+            .exists()
+        )
+    )
 
 
 def waiting(session: Session) -> tuple[int, int]:

@@ -75,6 +75,23 @@ def answer_signed_again() -> int:
         )
 
 
+def recover_stranded() -> None:
+    with db.writing() as session:
+        outbox.recover(session)
+
+
+def _step(name: str, work, otherwise):
+    """(what `work` returned, True), or (`otherwise`, False) when the database was busy
+    or away: logged, and tried again next time round."""
+    try:
+        return work(), True
+    except DBAPIError as error:
+        log.warning(
+            "%s: database busy or unreachable (%s); trying again", name, type(error.orig).__name__
+        )
+        return otherwise, False
+
+
 def send_batch(sender) -> Counter[str]:
     with db.writing() as session:
         claimed = outbox.claim(session, current_app.config["MAIL_BATCH"])
@@ -96,29 +113,25 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
     recovered_at = kept_at = float("-inf")
     try:
         while not stop.is_set():
-            try:
-                if time.monotonic() - recovered_at >= RECOVER_SECONDS:
-                    with db.writing() as session:
-                        outbox.recover(session)
-                    recovered_at = time.monotonic()
-                if not once and time.monotonic() - kept_at >= RETENTION_SECONDS:
-                    log.info("retention: %s", retention.run(utcnow()))
+            due = time.monotonic() - recovered_at >= RECOVER_SECONDS
+            if due and _step("recovery", recover_stranded, None)[1]:
+                recovered_at = time.monotonic()
+            if not once and time.monotonic() - kept_at >= RETENTION_SECONDS:
+                report, kept = _step("retention", lambda: retention.run(utcnow()), None)
+                if kept:
+                    log.info("retention: %s", report)
                     kept_at = time.monotonic()
-                answered = answer_signed_again()
-                sent = send_batch(sender)
-            except DBAPIError as error:
-                log.warning(
-                    "outbox: database busy or unreachable (%s); trying again",
-                    type(error.orig).__name__,
-                )
-                stop.wait(poll_seconds)
-                continue
+            # Each its own step: second signatures that cannot be answered now
+            # never hold up the confirmations already queued, nor the other way round.
+            answered, answering = _step("signed again", answer_signed_again, 0)
+            sent, sending = _step("outbox", lambda: send_batch(sender), Counter())
             totals.update(sent)
-            if not sent and not answered:
-                if once:
-                    break
-                sender.close()  # don't hold an idle SMTP connection open
-                stop.wait(poll_seconds)
+            if sent or answered:
+                continue
+            if once and answering and sending:
+                break
+            sender.close()  # don't hold an idle SMTP connection open
+            stop.wait(poll_seconds)
     finally:
         sender.close()
     return totals

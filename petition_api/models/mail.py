@@ -54,9 +54,12 @@ class SignedAgain(Base):
     """
 
     __tablename__ = "signed_again"
+    # Confirming asks whether a newer submission from an address is waiting.
+    __table_args__ = (Index("ix_signed_again_address", "petition_id", "email_canonical"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
+    # None (and no address) for a bot's submission: a mark that is only dropped.
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
     email_canonical: Mapped[str] = mapped_column(String(254))
     # The submitted row's values and its confirmation token: deleted once answered.
     submission: Mapped[dict] = mapped_column(JSON)

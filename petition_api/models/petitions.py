@@ -44,6 +44,8 @@ class Petition(Base):
     closes_at: Mapped[datetime | None]
     # False once the site's manifest no longer declares it: kept for its signatures.
     listed: Mapped[bool] = mapped_column(default=True)
+    # When it stopped being listed: it closed then, and retention counts from it.
+    unlisted_at: Mapped[datetime | None]
     updates_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -100,8 +100,7 @@ def sync(session: Session, entries: list[dict]) -> dict[str, list[str]]:
         select(Petition.slug).where(Petition.listed, Petition.slug.not_in(seen or {""}))
     ).all()
     if stale:
-        # synced_at marks the day it closed: retention counts its two years from it.
-        unlisted = {"listed": False, "synced_at": utcnow()}
+        unlisted = {"listed": False, "unlisted_at": utcnow()}
         session.execute(update(Petition).where(Petition.slug.in_(stale)).values(**unlisted))
         changes["unlisted"] = list(stale)
     return changes
@@ -119,6 +118,7 @@ def _apply_changes(petition: Petition, entry: dict, session: Session) -> bool:
         "opens_at": entry.get("opens"),
         "closes_at": entry.get("closes"),
         "listed": True,
+        "unlisted_at": None,
         "version": ask_version(entry["title"], entry["ask"]),
         "updates_consent_id": consent.id,
     }

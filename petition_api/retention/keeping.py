@@ -119,11 +119,11 @@ def drop_addresses(session: Session, ids: list[int]) -> int:
 
 
 def named_after_closing(closed_before: datetime) -> Select:
-    # An unlisted petition closed the day a sync stopped listing it (its synced_at).
+    # An unlisted petition closed the day a sync stopped listing it.
     closed = select(Petition.id).where(
         or_(
             Petition.closes_at < closed_before,
-            and_(Petition.listed.is_(False), Petition.synced_at < closed_before),
+            and_(Petition.listed.is_(False), Petition.unlisted_at < closed_before),
         )
     )
     return select(Signature.id).where(Signature.petition_id.in_(closed), Signature.email != "")

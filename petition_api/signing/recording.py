@@ -38,13 +38,13 @@ def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> 
         connection = session.connection()
         insert_unless_signed = Signature.insert_unless_signed(connection.dialect.name)
         new_id = connection.execute(insert_unless_signed, submitted).scalar()
-        if set_aside:
-            return  # a bot's submission: no mail, and it never displaces a signature
-        if new_id is not None:
+        if new_id is None:
+            # Queued even when set aside (as a bare mark the worker drops), so a
+            # bot's probe, too, writes one row whether or not the address signed.
+            signed_again.queue(connection, None if set_aside else submitted, token)
+        elif not set_aside:  # a bot's submission gets no mail
             mail = outbox.message(outbox.CONFIRM, new_id, {"token": token})
             connection.execute(outbox.insert_statement(), mail)
-        else:
-            signed_again.queue(connection, submitted, token)
 
 
 def submission(

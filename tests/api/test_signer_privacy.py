@@ -109,7 +109,10 @@ def test_a_confirmation_link_never_reaches_a_servers_request_log(app, tmp_path):
             try:
                 wait_for_port(port, server)
                 # Encoded paths reach the confirmation page too: the server decodes them.
-                for path in ("/confirm/", "/confirm%2F", "/%63onfirm/", "/confirm%252F"):
+                for path in (
+                    "/confirm/", "/confirm%2F", "/%63onfirm/", "/confirm%252F", "/confirm//",
+                    "//confirm/", "/confirm%2F%2F",
+                ):  # fmt: skip
                     for method in ("GET", "POST"):
                         request = urllib.request.Request(
                             f"http://127.0.0.1:{port}{path}{TOKEN}", method=method, data=b""

@@ -302,6 +302,41 @@ def test_second_signatures_wait_for_the_worker_and_staff_can_see_how_many(app, s
     assert [m.kind for m in outbox(app)] == ["confirm", "confirm_again", "confirm_again"]
 
 
+def test_an_old_link_confirms_nothing_while_a_newer_submission_waits_for_its_answer(
+    app, sign, runner, client
+):
+    sign(first_name="Mallory", comment="I oppose this!")  # with Maria's address
+    send_mail(runner)
+    old_link = confirm_path(mailbox(app)[-1])  # in Maria's inbox, Mallory's words behind it
+    sign()  # Maria signs herself; the worker has not answered yet
+
+    shown = client.get(old_link)
+    assert shown.status_code == 409 and "Confirm my signature" not in shown.get_data(True)
+    pressed = client.post(old_link)
+    assert pressed.status_code == 409 and "Nothing was confirmed" in pressed.get_data(True)
+    assert signatures(app)[0].status == Status.PENDING
+
+    send_mail(runner)  # her answer: her words, a new link; the old one is dead
+    assert client.post(old_link).status_code == 404
+    assert client.post(confirm_path(mailbox(app)[-1])).status_code == 200
+    [signature] = signatures(app)
+    assert (signature.first_name, signature.status) == ("Maria", Status.VALIDATED)
+
+
+def test_a_bots_probe_costs_the_same_whether_or_not_the_address_signed(app, sign, runner):
+    """A honeypot or a forged form token sets a submission aside; it still writes one
+    row either way, or the commit's time would tell (make bench: sign.timing.set_aside)."""
+    sign(email="someone.else@example.org")
+    sign()
+    new = statements_while(app, lambda: sign(email="new@example.org", website="x"))
+    again = statements_while(app, lambda: sign(website="x"))
+    assert new == ["INSERT signatures"] and again == ["INSERT signatures", "INSERT signed_again"]
+    send_mail(runner)  # the mark is dropped: no mail, nothing kept, the signature untouched
+    assert row_count(app, SignedAgain) == 0
+    assert [m.kind for m in outbox(app)] == ["confirm", "confirm"]
+    assert signatures(app, email="maria.hernandez@example.org")[0].status == Status.PENDING
+
+
 def test_one_submission_that_cannot_be_answered_never_holds_up_the_rest(app, sign, runner, caplog):
     sign()
     petition_id = signatures(app)[0].petition_id

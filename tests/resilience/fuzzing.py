@@ -42,6 +42,7 @@ def fuzz_app(tmp_path):
         LIMIT_IP_SOFT=UNLIMITED,
         LIMIT_IP_HARD=UNLIMITED,
         LIMIT_PETITION=UNLIMITED,
+        LIMIT_IP_OTHER=UNLIMITED,  # thousands of confirmation links from one address
         TESTING=False,  # errors go through the handlers, as in production
     )
     return app

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from petition_api import create_app
 from petition_api.mail import worker
@@ -31,7 +32,7 @@ from ..conftest import (
     start_gunicorn,
     test_settings,
 )
-from .support import UNLIMITED, kill_tree, sign, wait_ready
+from .support import UNLIMITED, kill_tree, sign, signer, wait_ready
 
 LIMITS = {"LIMIT_IP_SOFT": UNLIMITED, "LIMIT_IP_HARD": UNLIMITED, "LIMIT_PETITION": UNLIMITED}
 SIGNERS = 5_000
@@ -151,3 +152,33 @@ def test_the_worker_waits_out_a_database_it_cannot_reach_instead_of_exiting(tmp_
     running.join(10)
     assert alive and failures == []
     assert "database busy or unreachable (OperationalError)" in caplog.text
+
+
+def test_confirmations_still_go_out_while_second_signatures_cannot_be_answered(
+    tmp_path, monkeypatch
+):
+    """A fault in one of the worker's steps is that step's: here answering second
+    signatures fails every time (as a table an older release left behind would)."""
+    app = prepared_app(f"sqlite:///{tmp_path / 'w.db'}", tmp_path)
+    app.test_client().post(
+        "/api/petitions/paid-family-leave/signatures", json=signer("first@example.org")
+    )
+
+    def broken():
+        raise OperationalError("SELECT ... FROM signed_again", {}, Exception("no such column"))
+
+    monkeypatch.setattr(worker, "answer_signed_again", broken)
+    stop = threading.Event()
+
+    def work():
+        with app.app_context():
+            worker.run(once=False, poll_seconds=0.05, stop=stop)
+
+    running = threading.Thread(target=work, daemon=True)
+    running.start()
+    deadline = time.monotonic() + 10
+    while not list(Path(app.config["MAIL_DIR"]).glob("*.eml")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    running.join(10)
+    assert len(list(Path(app.config["MAIL_DIR"]).glob("*.eml"))) == 1

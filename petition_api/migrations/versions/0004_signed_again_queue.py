@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "signed_again",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("petition_id", sa.Integer(), nullable=False),
+        sa.Column("petition_id", sa.Integer(), nullable=True),
         sa.Column("email_canonical", sa.String(length=254), nullable=False),
         sa.Column("submission", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -32,7 +32,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signed_again")),
     )
+    with op.batch_alter_table("signed_again", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_signed_again_address", ["petition_id", "email_canonical"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("signed_again", schema=None) as batch_op:
+        batch_op.drop_index("ix_signed_again_address")
     op.drop_table("signed_again")
