@@ -4,6 +4,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# .venv is made from requirements.lock alone, afresh whenever the lock changes (pip
+# checks hashes only of what it installs, so nothing already there is trusted);
+# the project itself is installed into it whenever pyproject.toml changes.
+LOCKED := $(VENV)/.locked-$(shell cksum < requirements.lock | cut -d' ' -f1)
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -18,10 +22,15 @@ export FLASK_APP := petition_api
 venv: $(STAMP)
 
 # Every package, pip and the build tools included, comes from requirements.lock at
-# the version and with the hashes recorded there; a file that differs is refused.
-$(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+# the version and with the hashes recorded there, as a wheel (an sdist's build
+# would fetch its build tools unchecked); a file that differs is refused.
+$(LOCKED): requirements.lock
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
+	touch $@
+
+$(STAMP): $(LOCKED) pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
