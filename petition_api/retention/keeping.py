@@ -62,7 +62,7 @@ class Report:
             f"{self.unconfirmed_deleted} unconfirmed signatures deleted, "
             f"{self.addresses_dropped} IP addresses dropped, "
             f"{self.anonymised} signatures anonymised, "
-            f"{self.unanswered_deleted} unanswered second submissions deleted"
+            f"{self.unanswered_deleted} queued submissions deleted unanswered"
         )
 
 

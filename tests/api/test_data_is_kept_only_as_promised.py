@@ -49,16 +49,16 @@ def test_an_unconfirmed_signature_is_deleted_30_days_after_signing(app, client, 
     assert "0 unconfirmed signatures deleted" in day_29.output
     preview = runner.invoke(args=[*at(signed + timedelta(days=31)), "--dry-run"])
     assert "nothing changed: would have 2 unconfirmed signatures deleted" in preview.output
-    assert "1 unanswered second submissions deleted" in preview.output
-    assert len(signatures(app)) == 2 and row_count(app, SignedAgain) == 1
+    assert "2 queued submissions deleted unanswered" in preview.output  # and the bot's mark
+    assert len(signatures(app)) == 2 and row_count(app, SignedAgain) == 2
     day_31 = runner.invoke(args=at(signed + timedelta(days=31)))
     assert "2 unconfirmed signatures deleted" in day_31.output
-    assert "1 unanswered second submissions deleted" in day_31.output
+    assert "2 queued submissions deleted unanswered" in day_31.output
     assert signatures(app) == [] and outbox(app) == [] and row_count(app, SignedAgain) == 0
     assert "never@example.org" not in day_31.output  # numbers, never names
     again = runner.invoke(args=at(signed + timedelta(days=31)))
     assert "0 unconfirmed signatures deleted, 0 IP addresses dropped, 0 signatures" in again.output
-    assert "0 unanswered" in again.output
+    assert "0 queued submissions deleted unanswered" in again.output
 
 
 def test_ip_addresses_are_dropped_after_30_days_and_confirmed_signatures_stay(app, client, runner):
