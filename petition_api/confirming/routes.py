@@ -56,23 +56,29 @@ def confirm(token: str):
             signature = session.scalar(
                 select(Signature).where(Signature.id == signature.id).with_for_update()
             )
-            if _newer(session, signature):
-                return _newer_page(petition)
             shown = request.form.get("shown")  # absent from a bare POST (curl)
             if shown is not None and shown != signature.words():
                 return page(signature, petition, token, pressed=False, changed=True)
             if session.execute(Signature.validate(signature.id, token, utcnow())).rowcount:
                 outbox.enqueue(session, outbox.THANKS, signature.id)
+                return _confirmed(petition)
+            if _newer(session, signature):  # what held validate back, if not a second tab
+                return _newer_page(petition)
             session.refresh(signature)
     return page(signature, petition, token, pressed=True)
+
+
+def _confirmed(petition: Petition):
+    return render_template("confirm/confirmed.html", petition=petition), 200, NO_STORE
 
 
 def page(signature, petition, token: str, pressed: bool, changed: bool = False):
     if signature is None or signature.status in (Status.FRAUDULENT, Status.INVALIDATED):
         return render_template("confirm/unknown.html"), 404, NO_STORE
     if signature.status == Status.VALIDATED:
-        state = "confirmed" if pressed else "already"
-        return render_template(f"confirm/{state}.html", petition=petition), 200, NO_STORE
+        if pressed:
+            return _confirmed(petition)
+        return render_template("confirm/already.html", petition=petition), 200, NO_STORE
     if signature.confirm_expires_at <= utcnow():
         return render_template("confirm/expired.html", petition=petition), 410, NO_STORE
     page_html = render_template(

@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 # One answerer at a time on PostgreSQL (a transaction-scoped advisory lock), so
 # submissions are answered in the order they came even with several workers.
 ANSWERING_LOCK = "groundswell.signed_again:"
-MAX_ATTEMPTS = 5
 _DATES = ("created_at", "confirm_expires_at")
 SET_ASIDE = {"set_aside": True}
 
@@ -61,7 +60,7 @@ def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
 
     Each is answered under a savepoint: one that fails (say, a row queued by an
     older release that this one cannot read) is undone alone, counted, and left
-    after MAX_ATTEMPTS for staff to see, while the rest are answered.
+    after SignedAgain.MAX_ATTEMPTS for staff to see, while the rest are answered.
     """
     if session.bind.dialect.name == "postgresql":
         # Another worker answering holds it until its transaction ends (one batch).
@@ -70,7 +69,7 @@ def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
         session.execute(select(func.pg_advisory_xact_lock(key)))
     rows = session.execute(
         select(SignedAgain.id, SignedAgain.submission)
-        .where(SignedAgain.attempts < MAX_ATTEMPTS)
+        .where(SignedAgain.waiting())
         .order_by(SignedAgain.id)
         .limit(limit)
     ).all()
@@ -131,25 +130,15 @@ def _answer(connection: Connection, submitted: dict, cap: int, now: datetime) ->
 
 def waiting_for(session: Session, petition_id: int, email_canonical: str) -> bool:
     """Whether a submission from this address waits to be answered (confirming asks)."""
-    return session.scalar(
-        select(
-            select(SignedAgain.id)
-            .where(
-                SignedAgain.petition_id == petition_id,
-                SignedAgain.email_canonical == email_canonical,
-                SignedAgain.attempts < MAX_ATTEMPTS,
-            )
-            .exists()
-        )
-    )
+    return session.scalar(select(SignedAgain.waiting_for(petition_id, email_canonical)))
 
 
 def waiting(session: Session) -> tuple[int, int]:
     """(to answer, given up on), for `flask mail status`: a first number that keeps
     growing means no worker is running; the second, rows that need a look."""
-    given_up = SignedAgain.attempts >= MAX_ATTEMPTS
+    given_up = ~SignedAgain.waiting()
     to_answer, failed = session.execute(
-        select(func.count().filter(~given_up), func.count().filter(given_up))
+        select(func.count().filter(SignedAgain.waiting()), func.count().filter(given_up))
     ).one()
     return to_answer, failed
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    Exists,
+    ForeignKey,
+    Index,
+    String,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, EnumText, check_in, utcnow
@@ -68,3 +78,22 @@ class SignedAgain(Base):
     # (`flask mail status`), never blocking the ones behind it.
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+    MAX_ATTEMPTS: ClassVar[int] = 5
+
+    @classmethod
+    def waiting(cls) -> ColumnElement[bool]:
+        return cls.attempts < cls.MAX_ATTEMPTS
+
+    @classmethod
+    def waiting_for(cls, petition_id, email_canonical) -> Exists:
+        """A submission from this address waits to be answered (ids or columns)."""
+        return (
+            select(cls.id)
+            .where(
+                cls.petition_id == petition_id,
+                cls.email_canonical == email_canonical,
+                cls.waiting(),
+            )
+            .exists()
+        )

@@ -41,6 +41,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, EnumText, check_in, hashed, utcnow
+from .mail import SignedAgain
 
 
 class Status(enum.StrEnum):
@@ -219,7 +220,8 @@ class Signature(Base):
     def validate(cls, signature_id: int, token: str, now: datetime) -> Update:
         """pending -> validated, through the link that is still current. The status
         guard makes a double press (two tabs) confirm once: the statement's rowcount
-        says whether this press did it."""
+        says whether this press did it. Nor while a newer submission from the address
+        waits for its answer (mail/signed_again.py): its words will replace these."""
         return (
             update(cls)
             .where(
@@ -227,6 +229,7 @@ class Signature(Base):
                 cls.confirm_token_hash == cls.token_hash(token),
                 cls.status == Status.PENDING,
                 cls.confirm_expires_at > now,
+                ~SignedAgain.waiting_for(cls.petition_id, cls.email_canonical),
             )
             .values(status=Status.VALIDATED, validated_at=now)
         )
