@@ -7,8 +7,9 @@ cannot confirm on someone's behalf.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .. import db, openapi
@@ -38,8 +39,11 @@ def find(session: Session, token: str) -> tuple[Signature | None, Petition | Non
 def show(token: str):
     with db.reading() as session:
         signature, petition = find(session, token)
-        if signature is not None and signature.confirmable(utcnow()) and _newer(session, signature):
-            return _newer_page(petition)
+        newer = _newer_waits(session, signature)
+    if newer:
+        signature = _answered_first(signature, token)
+        if signature is None:
+            return _replaced_page(petition)
     return page(signature, petition, token, pressed=False)
 
 
@@ -50,6 +54,11 @@ def confirm(token: str):
     # the one every signer needs).
     with db.reading() as session:
         signature, petition = find(session, token)
+        newer = _newer_waits(session, signature)
+    if newer:
+        signature = _answered_first(signature, token)
+        if signature is None:
+            return _replaced_page(petition)
     if signature is not None and signature.confirmable(utcnow()):
         with db.writing() as session:
             # Read again under the write lock: the words may have changed since the page.
@@ -62,10 +71,41 @@ def confirm(token: str):
             if session.execute(Signature.validate(signature.id, token, utcnow())).rowcount:
                 outbox.enqueue(session, outbox.THANKS, signature.id)
                 return _confirmed(petition)
-            if _newer(session, signature):  # what held validate back, if not a second tab
+            # A newer submission came in this very moment (validate waits for its answer).
+            if signed_again.waiting_for(session, signature.petition_id, signature.email_canonical):
                 return _newer_page(petition)
             session.refresh(signature)
     return page(signature, petition, token, pressed=True)
+
+
+def _newer_waits(session: Session, signature: Signature | None) -> bool:
+    """A later submission from this address waits for the worker: its words will
+    replace these (maybe with a new link), so they are answered before this page."""
+    return (
+        signature is not None
+        and signature.confirmable(utcnow())
+        and signed_again.waiting_for(session, signature.petition_id, signature.email_canonical)
+    )
+
+
+def _answered_first(signature: Signature, token: str) -> Signature | None:
+    """Answer what waits from this address now, as the worker would, so that signing
+    again and again can never hold a link off; then the signature as it stands, or
+    None when the answer replaced this link with a newer one (already queued to send)."""
+    config = current_app.config
+    try:
+        with db.writing() as session:
+            signed_again.answer_address(
+                session,
+                signature.petition_id,
+                signature.email_canonical,
+                config["DUPLICATE_NOTICE_CAP"],
+                utcnow(),
+            )
+    except OperationalError:
+        return signature  # the worker holds its turn: validate waits for its answer
+    with db.reading() as session:
+        return find(session, token)[0]
 
 
 def _confirmed(petition: Petition):
@@ -92,14 +132,12 @@ def page(signature, petition, token: str, pressed: bool, changed: bool = False):
     return page_html, 200, NO_STORE
 
 
-def _newer(session: Session, signature: Signature) -> bool:
-    """A later submission from this address waits for the worker to answer it: its
-    words will replace these, with a new link, so this one must not confirm them."""
-    return signed_again.waiting_for(session, signature.petition_id, signature.email_canonical)
-
-
 def _newer_page(petition: Petition):
     return render_template("confirm/newer.html", petition=petition), 409, NO_STORE
+
+
+def _replaced_page(petition: Petition):
+    return render_template("confirm/replaced.html", petition=petition), 409, NO_STORE
 
 
 def _consent_text(signature: Signature | None) -> str | None:
@@ -113,7 +151,10 @@ def _consent_text(signature: Signature | None) -> str | None:
 
 _responses = {
     "404": {"description": "unknown link"},
-    "409": {"description": "a newer submission from this address awaits its new link"},
+    "409": {
+        "description": "a newer submission from this address replaced this link, or is "
+        "being answered this moment"
+    },
     "410": {"description": "expired link"},
 }
 openapi.describe(

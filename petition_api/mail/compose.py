@@ -13,6 +13,8 @@ from .outbox import SUBJECTS
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
 # programs then show the subject with a leading space; 998 is the RFC's limit.
+# Only for plain ASCII: other text is written as encoded words, which must stay
+# short (75 characters), so the default folding is right for it.
 UNFOLDED = policy.default.clone(max_line_length=998)
 
 
@@ -26,8 +28,9 @@ def compose(row: Outbox, signature: Signature, petition: Petition) -> EmailMessa
         "confirm_url": f"{site}/confirm/{row.payload['token']}" if row.payload else None,
         "expires_days": config["CONFIRM_TOKEN_DAYS"],
     }
-    message = EmailMessage(policy=UNFOLDED)
-    message["Subject"] = SUBJECTS[row.kind].format(title=petition.title)
+    subject = SUBJECTS[row.kind].format(title=petition.title)
+    message = EmailMessage(policy=UNFOLDED if subject.isascii() else policy.default)
+    message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
     message["To"] = signature.email
     message["Date"] = formatdate(localtime=False)

@@ -32,8 +32,8 @@ from . import outbox
 
 log = logging.getLogger(__name__)
 
-# One answerer at a time on PostgreSQL (a transaction-scoped advisory lock), so
-# submissions are answered in the order they came even with several workers.
+# One answerer at a time on PostgreSQL (a transaction-scoped advisory lock, see
+# _take_turn), so submissions are answered in the order they came.
 ANSWERING_LOCK = "groundswell.signed_again:"
 _DATES = ("created_at", "confirm_expires_at")
 SET_ASIDE = {"set_aside": True}
@@ -56,28 +56,58 @@ def queue(connection: Connection, submitted: dict | None, token: str) -> None:
 
 
 def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
-    """Answer up to `limit` queued submissions, oldest first; returns how many were taken.
-
-    Each is answered under a savepoint: one that fails (say, a row queued by an
-    older release that this one cannot read) is undone alone, counted, and left
-    after SignedAgain.MAX_ATTEMPTS for staff to see, while the rest are answered.
-    """
-    if session.bind.dialect.name == "postgresql":
-        # Another worker answering holds it until its transaction ends (one batch).
-        # Keyed by schema: campaigns sharing a database don't wait for each other.
-        key = func.hashtextextended(literal(ANSWERING_LOCK) + func.current_schema(), 0)
-        session.execute(select(func.pg_advisory_xact_lock(key)))
+    """Answer up to `limit` queued submissions, oldest first, and drop every mark;
+    returns how many rows went. Raises OperationalError when another answerer
+    holds the turn for more than five seconds (the worker tries again later)."""
+    _take_turn(session, "5s")
+    dropped = session.execute(delete(SignedAgain).where(SignedAgain.petition_id.is_(None)))
     rows = session.execute(
         select(SignedAgain.id, SignedAgain.submission)
         .where(SignedAgain.waiting())
         .order_by(SignedAgain.id)
         .limit(limit)
     ).all()
+    _answer_rows(session, rows, cap, now)
+    return dropped.rowcount + len(rows)
+
+
+def answer_address(
+    session: Session, petition_id: int, email_canonical: str, cap: int, now: datetime
+) -> None:
+    """Answer now what waits from one address: a confirmation link pressed meanwhile
+    must not wait for the worker (nor can anyone hold it off by signing again)."""
+    _take_turn(session, "2s")
+    rows = session.execute(
+        select(SignedAgain.id, SignedAgain.submission)
+        .where(
+            SignedAgain.petition_id == petition_id,
+            SignedAgain.email_canonical == email_canonical,
+            SignedAgain.waiting(),
+        )
+        .order_by(SignedAgain.id)
+    ).all()
+    _answer_rows(session, rows, cap, now)
+
+
+def _take_turn(session: Session, wait: str) -> None:
+    """One answerer at a time on PostgreSQL, held until the transaction ends; on
+    SQLite the write transaction is that already. Keyed by schema: campaigns that
+    share a database don't wait for each other. A turn held too long (a frozen
+    worker) is an OperationalError, never a wait without end."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    session.execute(select(func.set_config("lock_timeout", wait, True)))  # SET LOCAL
+    key = func.hashtextextended(literal(ANSWERING_LOCK) + func.current_schema(), 0)
+    session.execute(select(func.pg_advisory_xact_lock(key)))
+    session.execute(select(func.set_config("lock_timeout", "0", True)))
+
+
+def _answer_rows(session: Session, rows, cap: int, now: datetime) -> None:
+    """Each under a savepoint: one that fails (say, a row queued by an older release
+    that this one cannot read) is undone alone, counted, and left after
+    SignedAgain.MAX_ATTEMPTS for staff to see, while the rest are answered."""
     answered = []
     for row in rows:
-        if row.submission == SET_ASIDE:
-            answered.append(row.id)  # nothing to answer: it only made the request cost the same
-            continue
         try:
             with db.savepoint(session):
                 _answer(session.connection(), _decoded(row.submission), cap, now)
@@ -94,7 +124,6 @@ def answer(session: Session, limit: int, cap: int, now: datetime) -> int:
             answered.append(row.id)
     # By id, not "up to the last id": on PostgreSQL a lower id can commit later.
     session.execute(delete(SignedAgain).where(SignedAgain.id.in_(answered)))
-    return len(rows)
 
 
 def _decoded(submission: dict) -> dict:
@@ -138,7 +167,9 @@ def waiting(session: Session) -> tuple[int, int]:
     growing means no worker is running; the second, rows that need a look."""
     given_up = ~SignedAgain.waiting()
     to_answer, failed = session.execute(
-        select(func.count().filter(SignedAgain.waiting()), func.count().filter(given_up))
+        select(func.count().filter(SignedAgain.waiting()), func.count().filter(given_up)).where(
+            SignedAgain.petition_id.is_not(None)  # a bot's marks are nobody's to answer
+        )
     ).one()
     return to_answer, failed
 

@@ -33,10 +33,18 @@ RETENTION_SECONDS = 86_400.0  # the privacy notice's schedule, kept once a day
 def deliver(row_id: int, sender) -> OutboxStatus:
     """Send one claimed message; returns its new status."""
     # Composed before the write, so rendering never holds SQLite's write lock.
-    with db.reading() as session:
-        row = session.get(Outbox, row_id)
-        signature = session.get(Signature, row.signature_id)
-        message = compose(row, signature, session.get(Petition, signature.petition_id))
+    try:
+        with db.reading() as session:
+            row = session.get(Outbox, row_id)
+            signature = session.get(Signature, row.signature_id)
+            message = compose(row, signature, session.get(Petition, signature.petition_id))
+    except (ValueError, TypeError, LookupError, AttributeError) as error:
+        # This message cannot be written (a title an email header refuses, a row
+        # deleted meanwhile): it fails alone, and the batch goes on.
+        with db.writing() as session:
+            if outbox.start_sending(session, row_id):
+                return _failed_unsent(session, row_id, error)
+            return session.get(Outbox, row_id).status
     with db.writing() as session:
         if not outbox.start_sending(session, row_id):
             return session.get(Outbox, row_id).status
@@ -47,6 +55,13 @@ def deliver(row_id: int, sender) -> OutboxStatus:
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         return _outcome(row_id, None, f"{type(error).__name__}: {error}")
     return _outcome(row_id, OutboxStatus.SENT, None)
+
+
+def _failed_unsent(session, row_id: int, error: Exception) -> OutboxStatus:
+    row = session.get(Outbox, row_id)
+    outbox.finish(row, OutboxStatus.FAILED, f"could not compose: {type(error).__name__}")
+    log.warning("outbox %s: could not compose (%s); marked failed", row_id, type(error).__name__)
+    return row.status
 
 
 def _outcome(row_id: int, status: OutboxStatus | None, error: str | None) -> OutboxStatus:

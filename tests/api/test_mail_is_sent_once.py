@@ -9,10 +9,10 @@ from sqlalchemy import update
 from petition_api.mail import outbox as outbox_rows
 from petition_api.mail import worker
 from petition_api.mail.transports import transport
-from petition_api.models import Outbox, utcnow
+from petition_api.models import Outbox, Petition, utcnow
 
 from ..conftest import database
-from .support import mailbox, outbox, send_mail
+from .support import SIGN_URL, mailbox, outbox, send_mail, supporter
 
 
 def set_outbox(app, **values):
@@ -75,3 +75,21 @@ def test_a_message_another_worker_took_back_is_not_sent_by_the_slow_first_one(ap
     with app.app_context():
         status = worker.deliver(claimed, transport(app.config))
     assert status == "queued" and mailbox(app) == []
+
+
+def test_a_message_that_cannot_be_written_fails_alone_and_the_rest_go_out(app, client, runner):
+    client.post("/api/petitions/fund-wic/signatures", json=supporter(email="wic@example.org"))
+    client.post(SIGN_URL, json=supporter())
+    with database(app) as session:  # a title no email header may carry
+        session.execute(
+            update(Petition).where(Petition.slug == "fund-wic").values(title="WIC\u2028now")
+        )
+    send_mail(runner)
+    assert [m["To"] for m in mailbox(app)] == ["maria.hernandez@example.org"]
+    failed, sent = sorted(outbox(app), key=lambda row: row.status)
+    assert (failed.status, failed.last_error, failed.payload) == (
+        "failed",
+        "could not compose: ValueError",
+        None,
+    )
+    assert sent.status == "sent"

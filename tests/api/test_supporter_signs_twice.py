@@ -302,7 +302,7 @@ def test_second_signatures_wait_for_the_worker_and_staff_can_see_how_many(app, s
     assert [m.kind for m in outbox(app)] == ["confirm", "confirm_again", "confirm_again"]
 
 
-def test_an_old_link_confirms_nothing_while_a_newer_submission_waits_for_its_answer(
+def test_an_old_link_pressed_before_the_worker_answers_a_newer_submission_confirms_nothing(
     app, sign, runner, client
 ):
     sign(first_name="Mallory", comment="I oppose this!")  # with Maria's address
@@ -310,17 +310,32 @@ def test_an_old_link_confirms_nothing_while_a_newer_submission_waits_for_its_ans
     old_link = confirm_path(mailbox(app)[-1])  # in Maria's inbox, Mallory's words behind it
     sign()  # Maria signs herself; the worker has not answered yet
 
-    shown = client.get(old_link)
-    assert shown.status_code == 409 and "Confirm my signature" not in shown.get_data(True)
-    pressed = client.post(old_link)
-    assert pressed.status_code == 409 and "Nothing was confirmed" in pressed.get_data(True)
-    assert signatures(app)[0].status == Status.PENDING
-
-    send_mail(runner)  # her answer: her words, a new link; the old one is dead
+    # The page answers her newer submission itself: the old link is replaced, not shown.
+    opened = client.get(old_link)
+    assert opened.status_code == 409 and "replaced by a newer one" in opened.get_data(True)
+    assert "Confirm my signature" not in opened.get_data(True)
     assert client.post(old_link).status_code == 404
-    assert client.post(confirm_path(mailbox(app)[-1])).status_code == 200
     [signature] = signatures(app)
-    assert (signature.first_name, signature.status) == ("Maria", Status.VALIDATED)
+    assert (signature.first_name, signature.status) == ("Maria", Status.PENDING)
+
+    send_mail(runner)  # the new link, queued by that answer
+    assert client.post(confirm_path(mailbox(app)[-1])).status_code == 200
+    assert signatures(app)[0].status == Status.VALIDATED
+
+
+def test_signing_again_and_again_cannot_hold_a_link_off(app, sign, runner, client):
+    cap = app.config["DUPLICATE_NOTICE_CAP"]
+    for _ in range(cap + 1):
+        sign()
+    send_mail(runner)  # every notice used: the newest link stays the one that works
+    link = confirm_path(mailbox(app)[-1])
+    for _ in range(5):
+        sign(first_name="Mallory")  # queued faster than any worker answers
+        shown = client.get(link)
+        assert shown.status_code == 200 and "Mallory" in shown.get_data(True)
+    sign()  # Maria again: her words back, through the same link, pressed at once
+    assert client.post(link).status_code == 200
+    assert (signatures(app)[0].first_name, signatures(app)[0].status) == ("Maria", "validated")
 
 
 def test_a_bots_probe_costs_the_same_whether_or_not_the_address_signed(app, sign, runner):

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
+from petition_api.mail import worker
 from petition_api.models import Outbox, Signature, Status
 
 from ..conftest import (
@@ -74,6 +75,9 @@ def test_two_servers_fold_duplicates_share_limits_and_count_exactly(
         assert len(stored) == len(set(stored)) == 25
         assert {f"person{i}@gmail.com" for i in range(15)} <= set(stored)
 
+        with app.app_context():  # the worker's part: answer the second signatures
+            while worker.answer_signed_again():
+                pass
         tokens = latest_tokens(app)
         assert len(tokens) == 25
         with ThreadPoolExecutor(8) as pool:
