@@ -29,7 +29,10 @@ def send_command(once, poll):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         click.echo(f"sending mail ({current_app.config['MAIL_BACKEND']}); Ctrl-C stops")
-    totals = worker.run(once, poll, stop)
+    try:
+        totals = worker.run(once, poll, stop)
+    except worker.GaveUp as error:
+        raise click.ClickException(str(error)) from error
     click.echo(json.dumps(dict(totals)) if totals else "nothing to send")
 
 

@@ -28,6 +28,11 @@ from .transports import PermanentFailure, transport
 log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
 RETENTION_SECONDS = 86_400.0  # the privacy notice's schedule, kept once a day
+ONCE_GIVES_UP_AFTER = 10  # `--once` rounds in a row with a database error, then it stops
+
+
+class GaveUp(RuntimeError):
+    """`flask mail send --once` met a database it could not use, round after round."""
 
 
 def deliver(row_id: int, sender) -> OutboxStatus:
@@ -118,7 +123,8 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
 
     It also keeps the privacy notice's schedule (retention/keeping.py) once a
     day. The worker never exits on its own: a database that is busy (SQLite while
-    signatures pour in) or away is waited out, and rows stranded by a worker
+    signatures pour in) or away is waited out (only `once` gives up, after
+    ONCE_GIVES_UP_AFTER rounds, raising GaveUp), and rows stranded by a worker
     that died are recovered every RECOVER_SECONDS, not only at start, so a
     worker that crashes and restarts quickly strands nothing.
     """
@@ -126,6 +132,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
     sender = transport(current_app.config)
     totals: Counter[str] = Counter()
     recovered_at = kept_at = float("-inf")
+    troubled = 0
     try:
         while not stop.is_set():
             due = time.monotonic() - recovered_at >= RECOVER_SECONDS
@@ -142,9 +149,13 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
             sent, sending = _step("outbox", lambda: send_batch(sender), Counter())
             totals.update(sent)
             if sent or answered:
+                troubled = 0
                 continue
             if once and answering and sending:
                 break
+            troubled = troubled + 1 if not (answering and sending) else 0
+            if once and troubled >= ONCE_GIVES_UP_AFTER:
+                raise GaveUp(f"the database failed {troubled} times in a row; see the log")
             sender.close()  # don't hold an idle SMTP connection open
             stop.wait(poll_seconds)
     finally:

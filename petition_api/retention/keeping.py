@@ -71,16 +71,22 @@ def run(now: datetime, dry_run: bool = False) -> Report:
     config = current_app.config
     unconfirmed_before = now - timedelta(days=config["RETAIN_UNCONFIRMED_DAYS"])
     closed_before = now - timedelta(days=config["ANONYMISE_AFTER_CLOSE_DAYS"])
-    apply = counted if dry_run else in_batches
-    return Report(
-        apply(unconfirmed(unconfirmed_before), delete_unconfirmed),
-        apply(with_address(now - timedelta(days=config["RETAIN_IP_DAYS"])), drop_addresses),
-        apply(named_after_closing(closed_before), anonymise),
-        apply(unanswered(unconfirmed_before), delete_unanswered),
-    )
+    doomed = unconfirmed(unconfirmed_before)
+    steps = [
+        (doomed, delete_unconfirmed),
+        (with_address(now - timedelta(days=config["RETAIN_IP_DAYS"])), drop_addresses),
+        (named_after_closing(closed_before), anonymise),
+        (unanswered(unconfirmed_before), delete_unanswered),
+    ]
+    if dry_run:
+        # Counted as the run would find them: rows the first step deletes are
+        # gone before the second and third look.
+        later = [(chosen.where(Signature.id.not_in(doomed)), act) for chosen, act in steps[1:3]]
+        return Report(*(counted(chosen) for chosen, _ in [steps[0], *later, steps[3]]))
+    return Report(*(in_batches(chosen, act) for chosen, act in steps))
 
 
-def counted(chosen: Select, _act) -> int:
+def counted(chosen: Select) -> int:
     with db.reading() as session:
         return session.scalar(select(func.count()).select_from(chosen.subquery()))
 

@@ -48,7 +48,7 @@ def test_an_unconfirmed_signature_is_deleted_30_days_after_signing(app, client, 
     day_29 = runner.invoke(args=at(signed + timedelta(days=29)))
     assert "0 unconfirmed signatures deleted" in day_29.output
     preview = runner.invoke(args=[*at(signed + timedelta(days=31)), "--dry-run"])
-    assert "nothing changed: would have 2 unconfirmed signatures deleted" in preview.output
+    assert "nothing changed: would have 2 unconfirmed signatures deleted, 0 IP" in preview.output
     assert "2 queued submissions deleted unanswered" in preview.output  # and the bot's mark
     assert len(signatures(app)) == 2 and row_count(app, SignedAgain) == 2
     day_31 = runner.invoke(args=at(signed + timedelta(days=31)))

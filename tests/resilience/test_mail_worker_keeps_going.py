@@ -182,3 +182,10 @@ def test_confirmations_still_go_out_while_second_signatures_cannot_be_answered(
     stop.set()
     running.join(10)
     assert len(list(Path(app.config["MAIL_DIR"]).glob("*.eml"))) == 1
+
+
+def test_a_one_off_run_on_a_database_it_cannot_use_says_so_instead_of_waiting_forever(tmp_path):
+    app = create_app(test_settings(f"sqlite:///{tmp_path / 'never-migrated.db'}", tmp_path))
+    result = app.test_cli_runner().invoke(args=["mail", "send", "--once", "--poll", "0.01"])
+    assert result.exit_code == 1
+    assert "the database failed 10 times in a row" in result.output
