@@ -31,18 +31,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 PETITION = "paid-family-leave"
-BODY = {
-    "first_name": "Maria",
-    "last_name": "Hernandez",
-    "street": "350 Fifth Avenue",
-    "city": "New York",
-    "state": "NY",
-    "zip": "10118",
-    "comment": "My daughter needed WIC when she was born.",
-    "email_updates": True,
-}
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.profile_sign import BODY  # noqa: E402 - the signature every benchmark posts
 
 
 def post(url: str, email: str, **more) -> float:

@@ -3,9 +3,11 @@
 The request that brings such a submission does what a first signature's does,
 one INSERT that finds the address taken and one INSERT into a queue
 (signing/recording.py), so the answer takes the same time either way and its
-timing cannot tell anyone whether an address has signed. Here, after the
+timing cannot tell anyone whether an address has signed (a submission the
+abuse checks set aside queues a bare mark, dropped unread). Here, after the
 response has gone, the worker decides what the address's owner hears, in
-the order the submissions came:
+the order the submissions came; so does a confirmation link from the same
+address opened meanwhile, which cannot wait for the worker (answer_address):
 
 - confirmed already: "you have already signed", with no link;
 - still pending: the newest words replace the old and a fresh link goes out,

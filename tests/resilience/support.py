@@ -6,10 +6,13 @@ import contextlib
 import json
 import os
 import signal
+import threading
 import urllib.error
 import urllib.request
 from http.client import HTTPException
 from pathlib import Path
+
+from petition_api.mail import worker
 
 PETITION = "paid-family-leave"
 UNLIMITED = "1000000000 per minute"
@@ -80,3 +83,21 @@ def kill_tree(pid: int) -> None:
     for member in process_tree(pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(member, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def worker_running(app, poll_seconds: float = 0.05):
+    """The mail worker's loop in a thread, as `flask mail send` runs it; stopped on leaving."""
+    stop = threading.Event()
+
+    def work():
+        with app.app_context():
+            worker.run(once=False, poll_seconds=poll_seconds, stop=stop)
+
+    running = threading.Thread(target=work, daemon=True)
+    running.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        running.join(10)

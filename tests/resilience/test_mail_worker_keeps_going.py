@@ -32,7 +32,7 @@ from ..conftest import (
     start_gunicorn,
     test_settings,
 )
-from .support import UNLIMITED, kill_tree, sign, signer, wait_ready
+from .support import UNLIMITED, kill_tree, sign, signer, wait_ready, worker_running
 
 LIMITS = {"LIMIT_IP_SOFT": UNLIMITED, "LIMIT_IP_HARD": UNLIMITED, "LIMIT_PETITION": UNLIMITED}
 SIGNERS = 5_000
@@ -43,15 +43,7 @@ def test_a_batch_stranded_by_a_dead_worker_is_sent_while_the_new_worker_runs(
 ):
     monkeypatch.setattr(worker, "RECOVER_SECONDS", 0.2)
     monkeypatch.setattr("petition_api.mail.outbox.CLAIM_TIMEOUT", timedelta(seconds=1))
-    stop = threading.Event()
-
-    def work():
-        with app.app_context():
-            worker.run(once=False, poll_seconds=0.05, stop=stop)
-
-    running = threading.Thread(target=work, daemon=True)
-    running.start()
-    try:
+    with worker_running(app):
         time.sleep(0.3)  # the new worker is up and has looked once
         client.post("/api/petitions/paid-family-leave/signatures", json=signer_body("late"))
         with database(app) as session:  # ... and a worker that died had claimed it
@@ -63,9 +55,6 @@ def test_a_batch_stranded_by_a_dead_worker_is_sent_while_the_new_worker_runs(
         deadline = time.monotonic() + 20
         while sent(app) < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
-    finally:
-        stop.set()
-        running.join(10)
     assert sent(app) == 1
 
 
@@ -168,19 +157,10 @@ def test_confirmations_still_go_out_while_second_signatures_cannot_be_answered(
         raise OperationalError("SELECT ... FROM signed_again", {}, Exception("no such column"))
 
     monkeypatch.setattr(worker, "answer_signed_again", broken)
-    stop = threading.Event()
-
-    def work():
-        with app.app_context():
-            worker.run(once=False, poll_seconds=0.05, stop=stop)
-
-    running = threading.Thread(target=work, daemon=True)
-    running.start()
-    deadline = time.monotonic() + 10
-    while not list(Path(app.config["MAIL_DIR"]).glob("*.eml")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    stop.set()
-    running.join(10)
+    with worker_running(app):
+        deadline = time.monotonic() + 10
+        while not list(Path(app.config["MAIL_DIR"]).glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.05)
     assert len(list(Path(app.config["MAIL_DIR"]).glob("*.eml"))) == 1
 
 
