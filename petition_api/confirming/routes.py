@@ -37,13 +37,9 @@ def find(session: Session, token: str) -> tuple[Signature | None, Petition | Non
 @bp.get("/confirm/<token>")
 @per_address
 def show(token: str):
-    with db.reading() as session:
-        signature, petition = find(session, token)
-        newer = _newer_waits(session, signature)
-    if newer:
-        signature = _answered_first(signature, token)
-        if signature is None:
-            return _replaced_page(petition)
+    signature, petition, replaced = as_it_stands(token)
+    if replaced:
+        return _replaced_page(petition)
     return page(signature, petition, token, pressed=False)
 
 
@@ -52,13 +48,9 @@ def show(token: str):
 def confirm(token: str):
     # Read first: a guessed or used link never takes the write lock (on SQLite,
     # the one every signer needs).
-    with db.reading() as session:
-        signature, petition = find(session, token)
-        newer = _newer_waits(session, signature)
-    if newer:
-        signature = _answered_first(signature, token)
-        if signature is None:
-            return _replaced_page(petition)
+    signature, petition, replaced = as_it_stands(token)
+    if replaced:
+        return _replaced_page(petition)
     if signature is not None and signature.confirmable(utcnow()):
         with db.writing() as session:
             # Read again under the write lock: the words may have changed since the page.
@@ -78,20 +70,23 @@ def confirm(token: str):
     return page(signature, petition, token, pressed=True)
 
 
-def _newer_waits(session: Session, signature: Signature | None) -> bool:
-    """A later submission from this address waits for the worker: its words will
-    replace these (maybe with a new link), so they are answered before this page."""
-    return (
-        signature is not None
-        and signature.confirmable(utcnow())
-        and signed_again.waiting_for(session, signature.petition_id, signature.email_canonical)
-    )
+def as_it_stands(token: str) -> tuple[Signature | None, Petition | None, bool]:
+    """The link's signature and petition, and whether the link was just replaced.
 
-
-def _answered_first(signature: Signature, token: str) -> Signature | None:
-    """Answer what waits from this address now, as the worker would, so that signing
-    again and again can never hold a link off; then the signature as it stands, or
-    None when the answer replaced this link with a newer one (already queued to send)."""
+    A later submission from the address may wait for the worker: its words will
+    replace these (maybe with a new link). It is answered here first, as the
+    worker would, so nobody confirms words about to go and nobody can hold a
+    link off by signing again and again.
+    """
+    with db.reading() as session:
+        signature, petition = find(session, token)
+        waits = (
+            signature is not None
+            and signature.confirmable(utcnow())
+            and signed_again.waiting_for(session, signature.petition_id, signature.email_canonical)
+        )
+    if not waits:
+        return signature, petition, False
     config = current_app.config
     try:
         with db.writing() as session:
@@ -103,9 +98,10 @@ def _answered_first(signature: Signature, token: str) -> Signature | None:
                 utcnow(),
             )
     except OperationalError:
-        return signature  # the worker holds its turn: validate waits for its answer
+        return signature, petition, False  # the worker holds its turn; validate waits for it
     with db.reading() as session:
-        return find(session, token)[0]
+        now = find(session, token)[0]
+    return now, petition, now is None  # None: the answer sent a newer link
 
 
 def _confirmed(petition: Petition):
