@@ -79,10 +79,15 @@ def run(now: datetime, dry_run: bool = False) -> Report:
         (unanswered(unconfirmed_before), delete_unanswered),
     ]
     if dry_run:
-        # Counted as the run would find them: rows the first step deletes are
-        # gone before the second and third look.
-        later = [(chosen.where(Signature.id.not_in(doomed)), act) for chosen, act in steps[1:3]]
-        return Report(*(counted(chosen) for chosen, _ in [steps[0], *later, steps[3]]))
+        # Counted as the run finds them: what the first step deletes, the next two never see.
+        survivors = Signature.id.not_in(doomed)
+        (_, _), (addressed, _), (named, _), (queued, _) = steps
+        return Report(
+            counted(doomed),
+            counted(addressed.where(survivors)),
+            counted(named.where(survivors)),
+            counted(queued),
+        )
     return Report(*(in_batches(chosen, act) for chosen, act in steps))
 
 
