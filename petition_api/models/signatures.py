@@ -4,7 +4,8 @@
                │     button)──> validated ──> counted
                └─> fraudulent (set aside by the abuse checks)
     a clean submission for the same address replaces a pending or fraudulent row's words
-    invalidated: set aside by staff (no command sets it yet; duplicates leave it alone)
+    (queued by the request, answered by the mail worker: mail/signed_again.py)
+    invalidated: set aside by staff (flask signatures invalidate; restore undoes it)
 
 Each change is a statement built here, so the rules (which status may move to
 which, under which guard) live in one place, the way e-petitions keeps
