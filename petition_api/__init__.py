@@ -66,6 +66,7 @@ def _add_features(app: Flask) -> None:
         retention,
         signing,
         staff,
+        supporters,
     )
 
     for feature in (
@@ -80,5 +81,6 @@ def _add_features(app: Flask) -> None:
         moderation,
         retention,
         staff,
+        supporters,
     ):
         feature.init_app(app)

@@ -181,6 +181,54 @@ SETTINGS = [
     ),
     Setting("MAIL_MAX_ATTEMPTS", "8", "delivery attempts before a message is marked failed", int),
     Setting("MAIL_BATCH", "50", "messages the worker claims at a time", int),
+    Setting(
+        "MAIL_CONNECTIONS",
+        "1",
+        "SMTP connections each worker process keeps open and sends on at once "
+        "(PostgreSQL: run several `flask mail send` processes too; SQLite: one process)",
+        int,
+    ),
+    Setting(
+        "MAIL_RATE",
+        "0",
+        "messages per second each worker process sends at most (0: as fast as the server takes)",
+        float,
+    ),
+    Setting(
+        "MAIL_DOMAIN_CONCURRENCY",
+        "2",
+        "messages each worker process hands over at once to one recipient domain (gmail.com...)",
+        int,
+    ),
+    Setting(
+        "MAIL_CLAIM_TIMEOUT",
+        "600",
+        "seconds after which a message claimed by a worker that died is taken back",
+        int,
+    ),
+    Setting(
+        "MAIL_LIST_NAME",
+        "Campaign updates",
+        "the name of the update list, in each update's List-Id header",
+    ),
+    Setting(
+        "MAIL_UNSUBSCRIBE_ADDRESS",
+        "",
+        "mailbox for List-Unsubscribe by mail (default: unsubscribe@ the MAIL_FROM domain); "
+        "read it with `flask mail bounces`",
+    ),
+    Setting(
+        "MAIL_EVENTS_SECRET",
+        "",
+        "shared secret that signs delivery events posted to /api/mail/events "
+        "(empty: the endpoint refuses everything)",
+    ),
+    Setting(
+        "MAIL_EVENTS_MAX_AGE",
+        "300",
+        "seconds a signed delivery event stays acceptable (older ones are refused as stale)",
+        int,
+    ),
 ]
 
 

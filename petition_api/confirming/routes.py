@@ -16,6 +16,7 @@ from .. import db, openapi
 from ..mail import outbox, signed_again
 from ..models import ConsentWording, Petition, Signature, Status, utcnow
 from ..ratelimits import per_address
+from ..supporters import people
 
 bp = Blueprint("confirming", __name__, template_folder="templates")
 
@@ -60,8 +61,10 @@ def confirm(token: str):
             shown = request.form.get("shown")  # absent from a bare POST (curl)
             if shown is not None and shown != signature.words():
                 return page(signature, petition, token, pressed=False, changed=True)
-            if session.execute(Signature.validate(signature.id, token, utcnow())).rowcount:
-                outbox.enqueue(session, outbox.THANKS, signature.id)
+            now = utcnow()
+            if session.execute(Signature.validate(signature.id, token, now)).rowcount:
+                supporter = people.joined(session, signature, petition, now)
+                outbox.enqueue(session, outbox.THANKS, signature.id, supporter_id=supporter.id)
                 return _confirmed(petition)
             # A newer submission came in this very moment (validate waits for its answer).
             if signed_again.waiting_for(session, signature.petition_id, signature.email_canonical):

@@ -27,19 +27,30 @@ CONFIRM = "confirm"
 CONFIRM_AGAIN = "confirm_again"
 ALREADY_SIGNED = "already_signed"
 THANKS = "thanks"
+YOUR_DATA = "your_data"  # a copy of everything held about an address, asked for by its owner
+UPDATE = "update"  # a mailing to supporters (mailings.py)
 
 SUBJECTS = {
     CONFIRM: "Please confirm your signature: {title}",
     CONFIRM_AGAIN: "You already signed: please confirm your signature: {title}",
     ALREADY_SIGNED: "You have already signed: {title}",
     THANKS: "Thank you for signing: {title}",
+    YOUR_DATA: "The data we hold about you",
 }
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def enqueue(session: Session, kind: str, signature_id: int, payload: dict | None = None) -> None:
-    session.add(Outbox(kind=kind, signature_id=signature_id, payload=payload))
+def enqueue(
+    session: Session,
+    kind: str,
+    signature_id: int | None,
+    payload: dict | None = None,
+    supporter_id: int | None = None,
+) -> None:
+    session.add(
+        Outbox(kind=kind, signature_id=signature_id, payload=payload, supporter_id=supporter_id)
+    )
 
 
 @cache

@@ -7,10 +7,26 @@ imports this package, so a table defined anywhere below is one autogenerate sees
 
 from .base import Base, hashed, utcnow
 from .congress import CongressDataset, CongressOffice, CongressZcta
-from .mail import Outbox, OutboxStatus, SignedAgain
+from .mail import (
+    DeliveryEvent,
+    EventReceipt,
+    Mailing,
+    Outbox,
+    OutboxStatus,
+    Priority,
+    SignedAgain,
+)
 from .petitions import ConsentWording, Petition, PetitionCount, PetitionVersion
 from .signatures import Signature, Status
 from .staff import ApiToken, AuditEntry
+from .supporters import (
+    ConsentAction,
+    ConsentEvent,
+    EmailStatus,
+    Scope,
+    Supporter,
+    new_link_key,
+)
 
 __all__ = [
     "ApiToken",
@@ -19,15 +35,25 @@ __all__ = [
     "CongressDataset",
     "CongressOffice",
     "CongressZcta",
+    "ConsentAction",
+    "ConsentEvent",
     "ConsentWording",
+    "DeliveryEvent",
+    "EmailStatus",
+    "EventReceipt",
+    "Mailing",
     "Outbox",
     "OutboxStatus",
     "Petition",
     "PetitionCount",
     "PetitionVersion",
+    "Priority",
+    "Scope",
     "Signature",
     "SignedAgain",
     "Status",
+    "Supporter",
     "hashed",
+    "new_link_key",
     "utcnow",
 ]

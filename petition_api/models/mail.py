@@ -14,6 +14,8 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
+    UniqueConstraint,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,6 +30,14 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNKNOWN = "unknown"  # a worker stopped while sending; never retried by itself
+    SKIPPED = "skipped"  # an update whose supporter stopped receiving before their turn
+
+
+class Priority(enum.IntEnum):
+    """Lower goes first: nobody waiting to confirm waits behind a mailing."""
+
+    PERSONAL = 0  # confirmations, thank-yous, answers to a person's own request
+    BULK = 1  # updates to supporters
 
 
 class Outbox(Base):
@@ -36,12 +46,18 @@ class Outbox(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint(check_in("status", OutboxStatus), name="status"),
-        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # What a worker claims next: queued, in priority order, oldest first.
+        Index("ix_outbox_queue", "status", "priority", "id"),
+        # A mailing reaches each supporter once, whoever queues it and however often.
+        UniqueConstraint("mailing_id", "supporter_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     signature_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporters.id"))
+    mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailings.id"))
+    priority: Mapped[int] = mapped_column(default=Priority.PERSONAL)
     # Secrets the message must carry (a confirmation token); erased once sent.
     payload: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
@@ -50,6 +66,8 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
+    # Which worker holds the claim: only it may send the row (mail/outbox.py).
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
@@ -97,3 +115,49 @@ class SignedAgain(Base):
             )
             .exists()
         )
+
+
+class Mailing(Base):
+    """An update staff queued to supporters (`flask mailings send`): what it said, to whom."""
+
+    __tablename__ = "mailings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # the file's name, without .md
+    # The file's content: sending the same update twice is refused unless asked.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    preheader: Mapped[str | None] = mapped_column(String(200))
+    from_name: Mapped[str | None] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)  # Markdown
+    audience: Mapped[dict | str] = mapped_column(JSON)
+    recipients: Mapped[int] = mapped_column(default=0)
+    queued_by: Mapped[str] = mapped_column(String(120))
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paused_at: Mapped[datetime | None]
+
+
+class DeliveryEvent(Base):
+    """A bounce or complaint the sending service or a returned message told us about.
+
+    Holds no address: the supporter it concerns, and the mailing if we know it.
+    """
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # bounce, complaint
+    permanent: Mapped[bool] = mapped_column(default=True)
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporters.id"), index=True)
+    mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailings.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # generic, ses, postmark, dsn
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventReceipt(Base):
+    """Signed event deliveries already taken: a replay of one is refused."""
+
+    __tablename__ = "event_receipts"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,105 @@
+"""Supporters: one person across petitions, their email status and consent history.
+
+A supporter is made when a signature is confirmed (confirming/), one row per
+canonical email. Their email status uses OSDI's words:
+
+    subscribed ──(unsubscribe link, one-click, preferences)──> unsubscribed
+        │  └─(hard bounce)──> bouncing      └─(complaint)──> spam_complaint
+        └──────── a confirmed signature with the updates box ticked, or the
+                  preferences page, makes an address subscribed again (a
+                  complaint is lifted only by the person, on that page)
+
+Only `subscribed` receives updates; every change of consent is a ConsentEvent
+with the wording, the moment, and where it happened.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Update, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, EnumText, check_in, utcnow
+
+
+class EmailStatus(enum.StrEnum):
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCING = "bouncing"
+    SPAM_COMPLAINT = "spam_complaint"
+
+
+class Scope(enum.StrEnum):
+    """Which updates a subscribed supporter chose on the preferences page."""
+
+    ALL = "all"  # every update of the campaign
+    SIGNED = "signed"  # only updates about petitions they signed
+
+
+def new_link_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Supporter(Base):
+    __tablename__ = "supporters"
+    __table_args__ = (
+        CheckConstraint(check_in("status", EmailStatus), name="status"),
+        CheckConstraint(check_in("scope", Scope), name="scope"),
+        Index("ix_supporters_status_state", "status", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_canonical: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    # From their latest confirmed signature.
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(2))
+    zip: Mapped[str] = mapped_column(String(10))
+    district: Mapped[str | None] = mapped_column(String(5))
+    status: Mapped[EmailStatus] = mapped_column(
+        EnumText(EmailStatus, 20), default=EmailStatus.UNSUBSCRIBED
+    )
+    scope: Mapped[Scope] = mapped_column(EnumText(Scope, 8), default=Scope.ALL)
+    # The secret in every link we mail them (unsubscribe, preferences, their data).
+    # Kept as it is, not hashed: each message must carry it, and it never expires.
+    link_key: Mapped[str] = mapped_column(String(43), unique=True, default=new_link_key)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def mark(cls, supporter_id: int, status: EmailStatus, now: datetime) -> Update:
+        """Set a supporter's email status. A complaint is never overwritten by a bounce
+        or an unsubscribe: it is the strongest reason not to write."""
+        statement = update(cls).where(cls.id == supporter_id, cls.status != status)
+        if status != EmailStatus.SUBSCRIBED:
+            statement = statement.where(cls.status != EmailStatus.SPAM_COMPLAINT)
+        return statement.values(status=status, status_changed_at=now)
+
+
+class ConsentAction(enum.StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentEvent(Base):
+    """One giving or withdrawing of consent to email updates, kept as history."""
+
+    __tablename__ = "consent_events"
+    __table_args__ = (CheckConstraint(check_in("action", ConsentAction), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supporter_id: Mapped[int] = mapped_column(ForeignKey("supporters.id"), index=True)
+    action: Mapped[ConsentAction] = mapped_column(EnumText(ConsentAction, 10))
+    # The words agreed to (None for a withdrawal, which needs none).
+    wording_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
+    # How: signature, preferences, unsubscribe, one-click, bounce, complaint, staff.
+    source: Mapped[str] = mapped_column(String(20))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    page: Mapped[str | None] = mapped_column(String(500))
+    mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailings.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

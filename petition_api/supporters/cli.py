@@ -1,0 +1,50 @@
+"""`flask supporters show|forget EMAIL`: a person's data, for staff answering a request."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from .. import db
+from ..models import AuditEntry
+from ..staff.audit import cli_actor
+from . import rights
+
+supporters_cli = AppGroup("supporters", help="Supporters and their data rights.")
+
+
+@supporters_cli.command("show")
+@click.argument("email")
+def show_command(email):
+    """Print everything held about EMAIL's owner as JSON (a subject-access answer)."""
+    with db.writing() as session:
+        found = rights.held(session, email)
+        # Reading a person's data is an export of it: recorded, without the address.
+        session.add(
+            AuditEntry(
+                actor=cli_actor(),
+                action="supporters.show",
+                target=None,
+                rows=int(found is not None),
+            )
+        )
+    if found is None:
+        raise click.ClickException("we hold nothing about that address")
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+
+
+@supporters_cli.command("forget")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget_command(email, yes):
+    """Erase EMAIL's owner everywhere; counts by state and district stay exact."""
+    if not yes:
+        click.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
+    with db.writing() as session:
+        done = rights.forget(session, email, cli_actor())
+    if not any(done.values()):
+        click.echo("we held nothing about that address (recorded in the audit log)")
+        return
+    click.echo(", ".join(f"{n} {what}" for what, n in done.items()))

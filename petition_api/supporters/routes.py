@@ -1,0 +1,185 @@
+"""The pages every email links to: unsubscribe, preferences, and a person's data.
+
+The links carry a secret: a supporter's link key (it never expires, so a link in
+a years-old email still unsubscribes), or, before anyone confirmed, the
+confirmation token the email carried. Opening a link changes nothing; every
+action is a POST, and forgetting asks twice. The pages show the address and
+the choice, nothing else about the person.
+
+`POST /unsubscribe/<key>` with `List-Unsubscribe=One-Click` is RFC 8058's
+one-click unsubscribe, which mail providers send with no cookie and no page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+
+from .. import db, openapi
+from ..mail import outbox
+from ..models import Scope, Signature, Supporter, utcnow
+from ..petitions.manifest import consent_wording
+from ..ratelimits import per_address
+from . import people, rights
+
+bp = Blueprint("supporters", __name__, template_folder="templates")
+
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+PREFERENCES_WORDING = (
+    "Email me updates about {choice}. I can unsubscribe at any time with one click."
+)
+CHOICES = {
+    Scope.ALL: "this campaign's petitions",
+    Scope.SIGNED: "the petitions I signed",
+}
+
+
+def _supporter(session, key: str) -> Supporter | None:
+    if not 20 <= len(key) <= 64:
+        return None
+    return session.scalar(select(Supporter).where(Supporter.link_key == key).with_for_update())
+
+
+def _mailing_id() -> int | None:
+    mailing = request.args.get("m", "")
+    return int(mailing) if mailing.isdigit() and len(mailing) < 10 else None
+
+
+def _page(template: str, status: int = 200, **context):
+    return render_template(f"supporters/{template}.html", **context), status, NO_STORE
+
+
+@bp.get("/unsubscribe/<key>")
+@per_address
+def unsubscribe_page(key: str):
+    with db.reading() as session:
+        supporter = _supporter(session, key)
+    if supporter is None:
+        return _page("unknown", 404)
+    return _page("unsubscribe", supporter=supporter, key=key, mailing=_mailing_id())
+
+
+@bp.post("/unsubscribe/<key>")
+@per_address
+def unsubscribe(key: str):
+    # The page's button and a mail provider's one-click POST do the same thing.
+    source = "one-click" if request.headers.get("Sec-Fetch-Mode") != "navigate" else "unsubscribe"
+    with db.writing() as session:
+        supporter = _supporter(session, key)
+        if supporter is None:
+            return _page("unknown", 404)
+        people.withdrawn(session, supporter, source, utcnow(), _mailing_id())
+    return _page("unsubscribed", supporter=supporter, key=key)
+
+
+@bp.get("/preferences/<key>")
+@per_address
+def preferences(key: str):
+    with db.reading() as session:
+        supporter = _supporter(session, key)
+        pending = None if supporter else _pending(session, key)
+    if supporter is None and pending is None:
+        return _page("unknown", 404)
+    return _page(
+        "preferences",
+        supporter=supporter,
+        key=key,
+        choices=CHOICES,
+        wording=PREFERENCES_WORDING,
+        email=supporter.email if supporter else pending.email,
+    )
+
+
+@bp.post("/preferences/<key>")
+@per_address
+def choose(key: str):
+    choice = request.form.get("updates", "")
+    if choice not in (*CHOICES, "none"):
+        abort(422, description="updates: choose one of the options on the page.")
+    now = utcnow()
+    with db.writing() as session:
+        supporter = _supporter(session, key)
+        if supporter is None:
+            return _page("unknown", 404)
+        if choice == "none":
+            people.withdrawn(session, supporter, "preferences", now)
+        else:
+            wording = PREFERENCES_WORDING.format(choice=CHOICES[Scope(choice)])
+            supporter.scope = Scope(choice)
+            found = consent_wording(session, "updates", wording)
+            people.consented(
+                session,
+                supporter,
+                found.id,
+                "preferences",
+                now,
+                page=request.path.rsplit("/", 1)[0],
+            )
+    return _page("saved", supporter=supporter, key=key, choice=choice, choices=CHOICES)
+
+
+def _pending(session, token: str) -> Signature | None:
+    """Before confirming, the email's confirmation link stands for the address."""
+    if not 20 <= len(token) <= 100:
+        return None
+    return session.scalar(Signature.with_token(token))
+
+
+def _email_for(session, key: str) -> str | None:
+    supporter = _supporter(session, key)
+    if supporter is not None:
+        return supporter.email
+    pending = _pending(session, key)
+    return pending.email if pending is not None else None
+
+
+@bp.post("/preferences/<key>/copy")
+@per_address
+def copy(key: str):
+    """Email the person everything we hold about their address (to that address only)."""
+    with db.writing() as session:
+        email = _email_for(session, key)
+        if email is None:
+            return _page("unknown", 404)
+        outbox.enqueue(session, outbox.YOUR_DATA, None, payload={"email": email})
+    return _page("copy_sent", key=key)
+
+
+@bp.get("/preferences/<key>/forget")
+@per_address
+def forget_page(key: str):
+    with db.reading() as session:
+        email = _email_for(session, key)
+    if email is None:
+        return _page("unknown", 404)
+    return _page("forget", key=key, email=email)
+
+
+@bp.post("/preferences/<key>/forget")
+@per_address
+def forget(key: str):
+    with db.writing() as session:
+        email = _email_for(session, key)
+        if email is None:
+            return _page("unknown", 404)
+        rights.forget(session, email, actor="the person, by their link")
+    return _page("forgotten", site=current_app.config["SITE_URL"])
+
+
+openapi.describe(
+    bp,
+    {
+        "/unsubscribe/{token}": {
+            "get": {
+                "summary": "The unsubscribe page: one button (opening it changes nothing)",
+                "parameters": [openapi.TOKEN],
+                "responses": {"200": {"description": "page"}, "404": {"description": "unknown"}},
+            },
+            "post": {
+                "summary": "Unsubscribe from updates (RFC 8058 one-click; idempotent)",
+                "parameters": [openapi.TOKEN],
+                "responses": {"200": {"description": "done"}, "404": {"description": "unknown"}},
+            },
+        },
+    },
+)
