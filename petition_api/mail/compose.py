@@ -1,15 +1,25 @@
-"""A queued message as an email: subject, headers, plain text and HTML from templates."""
+"""A queued message as an email: subject, headers, plain text and HTML from templates.
+
+Three families: messages about a signature (confirm, confirm again, already
+signed, thanks), a copy of a person's data, and updates from a mailing. Every
+message carries a link to the person's preferences and data page; updates also
+carry List-Unsubscribe with RFC 8058 one-click, and List-Id.
+"""
 
 from __future__ import annotations
 
+import json
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..models import Outbox, Petition, Signature
-from .outbox import SUBJECTS
+from ..models import Mailing, Outbox, Petition, Signature, Supporter
+from . import updates
+from .outbox import SUBJECTS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
 # programs then show the subject with a leading space; 998 is the RFC's limit.
@@ -18,27 +28,107 @@ from .outbox import SUBJECTS
 UNFOLDED = policy.default.clone(max_line_length=998)
 
 
-def compose(row: Outbox, signature: Signature, petition: Petition) -> EmailMessage:
+class Skip(Exception):
+    """This message must not go out (its supporter stopped receiving updates)."""
+
+
+def site_url() -> str:
+    return current_app.config["SITE_URL"].rstrip("/")
+
+
+def domain() -> str:
+    return parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+
+
+def links(key: str, mailing_id: int | None = None) -> dict[str, str]:
+    """A supporter's own links (their link key never expires)."""
+    unsubscribe = f"{site_url()}/unsubscribe/{key}"
+    if mailing_id is not None:
+        unsubscribe += f"?m={mailing_id}"
+    return {"unsubscribe_url": unsubscribe, "preferences_url": f"{site_url()}/preferences/{key}"}
+
+
+def _message(row: Outbox, subject: str, to: str, sender: str | None = None) -> EmailMessage:
+    message = EmailMessage(policy=UNFOLDED if subject.isascii() else policy.default)
+    message["Subject"] = subject
+    message["From"] = sender or current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    # A stable id per outbox row: if a message ever did go out twice, mail systems
+    # that de-duplicate by Message-ID fold the copies; bounces name the row.
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain())
+    return message
+
+
+def about_signature(row: Outbox, signature: Signature, petition: Petition,
+                    supporter: Supporter | None, extra: dict) -> EmailMessage:  # fmt: skip
     config = current_app.config
-    site = config["SITE_URL"].rstrip("/")
+    token = row.payload.get("token") if row.payload else None
     context = {
         "signature": signature,
         "petition": petition,
-        "petition_url": site + petition.page,
-        "confirm_url": f"{site}/confirm/{row.payload['token']}" if row.payload else None,
+        "petition_url": site_url() + petition.page,
+        "confirm_url": f"{site_url()}/confirm/{token}" if token else None,
         "expires_days": config["CONFIRM_TOKEN_DAYS"],
+        # Before confirming, the confirmation link stands for the address.
+        "preferences_url": links(supporter.link_key)["preferences_url"]
+        if supporter
+        else (f"{site_url()}/preferences/{token}" if token else None),
+        **extra,
     }
-    subject = SUBJECTS[row.kind].format(title=petition.title)
-    message = EmailMessage(policy=UNFOLDED if subject.isascii() else policy.default)
-    message["Subject"] = subject
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = signature.email
-    message["Date"] = formatdate(localtime=False)
-    domain = config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "localhost"
-    # A stable id per outbox row: if a message ever did go out twice, mail
-    # systems that de-duplicate by Message-ID would fold the copies.
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
+    message = _message(row, SUBJECTS[row.kind].format(title=petition.title), signature.email)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(render_template(f"mail/{row.kind}.txt", **context))
     message.add_alternative(render_template(f"mail/{row.kind}.html", **context), subtype="html")
     return message
+
+
+def your_data(row: Outbox) -> EmailMessage:
+    email = row.payload["email"]
+    message = _message(row, SUBJECTS[YOUR_DATA], email)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(render_template("mail/your_data.txt"))
+    data = json.dumps(row.payload["data"], indent=2, ensure_ascii=False)
+    message.add_attachment(
+        data.encode(), maintype="application", subtype="json", filename="your-data.json"
+    )
+    return message
+
+
+def update(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> EmailMessage:
+    if supporter is None or supporter.status != "subscribed":
+        raise Skip
+    config = current_app.config
+    own = links(supporter.link_key, mailing.id)
+    html, text = updates.personal(mailing, supporter.first_name, **own)
+    sender = config["MAIL_FROM"]
+    if mailing.from_name:
+        sender = formataddr((mailing.from_name, parseaddr(sender)[1]))
+    message = _message(row, mailing.subject, supporter.email, sender)
+    unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
+    message["List-Unsubscribe"] = (
+        f"<{own['unsubscribe_url']}>, "
+        f"<mailto:{unsubscribe_by_mail}?subject=unsubscribe-{supporter.link_key}>"
+    )
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["List-Id"] = f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def compose(row: Outbox, session: Session) -> EmailMessage:
+    """The email for an outbox row, read in `session`; raises Skip for an update whose
+    supporter no longer receives updates."""
+    if row.kind == YOUR_DATA:
+        return your_data(row)
+    supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
+    if row.kind == UPDATE:
+        return update(row, session.get(Mailing, row.mailing_id), supporter)
+    signature = session.get(Signature, row.signature_id)
+    petition = session.get(Petition, signature.petition_id)
+    if supporter is None:
+        supporter = session.scalar(
+            select(Supporter).where(Supporter.email_canonical == signature.email_canonical)
+        )
+    return about_signature(row, signature, petition, supporter, {})

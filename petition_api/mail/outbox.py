@@ -18,10 +18,10 @@ import random
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import Insert, func, insert, select, update
+from sqlalchemy import Insert, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Outbox, OutboxStatus, utcnow
+from ..models import Mailing, Outbox, OutboxStatus, utcnow
 
 CONFIRM = "confirm"
 CONFIRM_AGAIN = "confirm_again"
@@ -37,7 +37,6 @@ SUBJECTS = {
     THANKS: "Thank you for signing: {title}",
     YOUR_DATA: "The data we hold about you",
 }
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -64,13 +63,17 @@ def message(kind: str, signature_id: int, payload: dict | None = None) -> dict:
     return {"kind": kind, "signature_id": signature_id, "payload": payload}
 
 
-def recover(session: Session) -> dict[str, int]:
-    """After a crash: requeue rows claimed but never started, set aside rows caught mid-send."""
-    stale = utcnow() - CLAIM_TIMEOUT
+def recover(session: Session, claim_timeout: timedelta) -> dict[str, int]:
+    """After a crash: requeue rows claimed but never started, set aside rows caught mid-send.
+
+    A claim older than `claim_timeout` belongs to a worker that died: a live one
+    stamps a row again when it starts sending it, and sends within seconds.
+    """
+    stale = utcnow() - claim_timeout
     requeued = session.execute(
         update(Outbox)
         .where(Outbox.status == OutboxStatus.CLAIMED, Outbox.claimed_at < stale)
-        .values(status=OutboxStatus.QUEUED, claimed_at=None)
+        .values(status=OutboxStatus.QUEUED, claimed_at=None, claimed_by=None)
     ).rowcount
     unknown = session.execute(
         update(Outbox)
@@ -84,38 +87,67 @@ def recover(session: Session) -> dict[str, int]:
     return {"requeued": requeued, "unknown": unknown}
 
 
-def claim(session: Session, limit: int) -> list[int]:
-    """Take up to `limit` due messages for this worker; other workers skip them."""
+def claim(session: Session, limit: int, owner: str) -> list[int]:
+    """Take up to `limit` due messages for the worker `owner`; other workers skip them.
+
+    Personal mail (a confirmation link) before bulk, then oldest first: a mailing of
+    200,000 queued a minute ago never delays a signer waiting to confirm. The
+    messages of a paused mailing stay where they are.
+    """
     now = utcnow()
     due = (
         select(Outbox.id)
-        .where(Outbox.status == OutboxStatus.QUEUED, Outbox.next_attempt_at <= now)
-        .order_by(Outbox.id)
+        .where(
+            Outbox.status == OutboxStatus.QUEUED,
+            Outbox.next_attempt_at <= now,
+            or_(Outbox.mailing_id.is_(None), Outbox.mailing_id.not_in(paused_mailings())),
+        )
+        .order_by(Outbox.priority, Outbox.id)
         .limit(limit)
     )
     if session.bind.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    ids = session.scalars(
+    ids = session.execute(
         update(Outbox)
         .where(Outbox.id.in_(due.scalar_subquery()), Outbox.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.CLAIMED, claimed_at=now)
-        .returning(Outbox.id)
+        .values(status=OutboxStatus.CLAIMED, claimed_at=now, claimed_by=owner)
+        .returning(Outbox.id, Outbox.priority)
     ).all()
-    return sorted(ids)
+    return [row_id for row_id, _ in sorted(ids, key=lambda row: (row[1], row[0]))]
 
 
-def start_sending(session: Session, row_id: int) -> bool:
+def start_sending(session: Session, row_id: int, owner: str) -> bool:
     """claimed -> sending, committed before the message is handed over (see above).
 
     False when the row is no longer this worker's claim (another worker's recovery
-    took it back while a slow batch ran): then it must not be sent from here.
-    The claim is stamped again, so recovery measures from the moment sending began.
+    took it back while a slow batch ran, and maybe another worker claimed it since):
+    then it must not be sent from here. The claim is stamped again, so recovery
+    measures from the moment sending began.
     """
     return bool(
         session.execute(
             update(Outbox)
-            .where(Outbox.id == row_id, Outbox.status == OutboxStatus.CLAIMED)
+            .where(
+                Outbox.id == row_id,
+                Outbox.status == OutboxStatus.CLAIMED,
+                Outbox.claimed_by == owner,
+            )
             .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
+        ).rowcount
+    )
+
+
+def skip(session: Session, row_id: int, owner: str) -> bool:
+    """claimed -> skipped: an update whose supporter stopped receiving updates."""
+    return bool(
+        session.execute(
+            update(Outbox)
+            .where(
+                Outbox.id == row_id,
+                Outbox.status == OutboxStatus.CLAIMED,
+                Outbox.claimed_by == owner,
+            )
+            .values(status=OutboxStatus.SKIPPED, payload=None)
         ).rowcount
     )
 
@@ -140,7 +172,12 @@ def retry_later(row: Outbox, error: str, max_attempts: int) -> timedelta | None:
     row.next_attempt_at = utcnow() + delay * random.uniform(0.8, 1.2)
     row.status = OutboxStatus.QUEUED
     row.claimed_at = None
+    row.claimed_by = None
     return delay
+
+
+def paused_mailings():
+    return select(Mailing.id).where(Mailing.paused_at.is_not(None))
 
 
 def status_counts(session: Session) -> dict[str, int]:

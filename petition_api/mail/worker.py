@@ -1,5 +1,10 @@
 """The worker that empties the outbox: `flask mail send`, and a thread under `make run`.
 
+Confirmations go before bulk mail (outbox.claim); several worker processes share
+the outbox on PostgreSQL, each sending on MAIL_CONNECTIONS connections at
+MAIL_RATE messages a second at most, MAIL_DOMAIN_CONCURRENCY at once per
+recipient domain (pacing.py).
+
 It also answers second signatures from one address (signed_again.py), which
 requests only queue, and keeps the privacy notice's schedule once a day.
 
@@ -10,56 +15,92 @@ outcome), and nothing is held open while a mail server is being talked to.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import smtplib
+import socket
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
 from .. import db
-from ..models import Outbox, OutboxStatus, Petition, Signature, utcnow
+from ..models import Outbox, OutboxStatus, utcnow
 from ..retention import keeping as retention
 from . import outbox, signed_again
-from .compose import compose
+from .compose import Skip, compose
+from .pacing import DomainSlots, Rate
 from .transports import PermanentFailure, transport
 
 log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
 RETENTION_SECONDS = 86_400.0  # the privacy notice's schedule, kept once a day
 ONCE_GIVES_UP_AFTER = 10  # `--once` rounds in a row with a database error, then it stops
+GONE = "gone"  # a claimed message whose person was forgotten while it waited
 
 
 class GaveUp(RuntimeError):
     """`flask mail send --once` met a database it could not use, round after round."""
 
 
-def deliver(row_id: int, sender) -> OutboxStatus:
-    """Send one claimed message; returns its new status."""
+@dataclass
+class Crew:
+    """What one worker process's sending connections share: its name on the claims it
+    holds, its rate and its per-domain limit."""
+
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()[:40]}:{os.getpid()}:"
+                                                f"{secrets.token_hex(4)}")  # fmt: skip
+    rate: Rate = field(default_factory=lambda: Rate(0))
+    domains: DomainSlots = field(default_factory=lambda: DomainSlots(0))
+
+    @classmethod
+    def configured(cls, config) -> Crew:
+        return cls(rate=Rate(config["MAIL_RATE"]),
+                   domains=DomainSlots(config["MAIL_DOMAIN_CONCURRENCY"]))  # fmt: skip
+
+
+def deliver(row_id: int, sender, crew: Crew) -> str:
+    """Send one claimed message; returns its new status ("gone" if it was erased meanwhile)."""
     # Composed before the write, so rendering never holds SQLite's write lock.
     try:
         with db.reading() as session:
             row = session.get(Outbox, row_id)
-            signature = session.get(Signature, row.signature_id)
-            message = compose(row, signature, session.get(Petition, signature.petition_id))
+            if row is None:
+                return GONE  # its person asked to be forgotten meanwhile
+            message = compose(row, session)
+    except Skip:
+        with db.writing() as session:
+            outbox.skip(session, row_id, crew.owner)
+            return _status(session, row_id)
     except (ValueError, TypeError, LookupError, AttributeError) as error:
         # This message cannot be written (a title an email header refuses, a row
         # deleted meanwhile): it fails alone, and the batch goes on.
         with db.writing() as session:
-            if outbox.start_sending(session, row_id):
+            if outbox.start_sending(session, row_id, crew.owner):
                 return _failed_unsent(session, row_id, error)
-            return session.get(Outbox, row_id).status
+            return _status(session, row_id)
     with db.writing() as session:
-        if not outbox.start_sending(session, row_id):
-            return session.get(Outbox, row_id).status
+        if not outbox.start_sending(session, row_id, crew.owner):
+            return _status(session, row_id)
+    crew.rate.wait()
     try:
-        sender.send(row_id, message)
+        with crew.domains.held(message["To"].addresses[0].addr_spec):
+            sender.send(row_id, message)
     except PermanentFailure as error:
         return _outcome(row_id, OutboxStatus.FAILED, str(error))
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         return _outcome(row_id, None, f"{type(error).__name__}: {error}")
     return _outcome(row_id, OutboxStatus.SENT, None)
+
+
+def _status(session, row_id: int) -> str:
+    row = session.get(Outbox, row_id)
+    return GONE if row is None else str(row.status)
 
 
 def _failed_unsent(session, row_id: int, error: Exception) -> OutboxStatus:
@@ -73,6 +114,8 @@ def _outcome(row_id: int, status: OutboxStatus | None, error: str | None) -> Out
     """Record how sending went; a status of None means "try again later"."""
     with db.writing() as session:
         row = session.get(Outbox, row_id)
+        if row is None:
+            return GONE
         if row.status != OutboxStatus.SENDING:
             return row.status  # recovered as unknown meanwhile: leave it so
         if status is not None:
@@ -96,8 +139,9 @@ def answer_signed_again() -> int:
 
 
 def recover_stranded() -> None:
+    timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
     with db.writing() as session:
-        outbox.recover(session)
+        outbox.recover(session, timeout)
 
 
 def _step(name: str, work, otherwise):
@@ -112,10 +156,24 @@ def _step(name: str, work, otherwise):
         return otherwise, False
 
 
-def send_batch(sender) -> Counter[str]:
+def send_batch(senders: list, crew: Crew, pool: ThreadPoolExecutor | None) -> Counter[str]:
+    """Claim a batch and send it, spread over the process's connections."""
     with db.writing() as session:
-        claimed = outbox.claim(session, current_app.config["MAIL_BATCH"])
-    return Counter(str(deliver(row_id, sender)) for row_id in claimed)
+        claimed = outbox.claim(session, current_app.config["MAIL_BATCH"], crew.owner)
+    if pool is None:
+        return Counter(deliver(row_id, senders[0], crew) for row_id in claimed)
+    app = current_app._get_current_object()
+
+    def share(sender, ids: list[int]) -> Counter[str]:
+        with app.app_context():
+            return Counter(deliver(row_id, sender, crew) for row_id in ids)
+
+    # Interleaved, so personal mail at the head of the batch goes out first everywhere.
+    shares = [claimed[i :: len(senders)] for i in range(len(senders))]
+    totals: Counter[str] = Counter()
+    for done in pool.map(share, senders, shares):
+        totals.update(done)
+    return totals
 
 
 def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> Counter[str]:
@@ -129,7 +187,10 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
     worker that crashes and restarts quickly strands nothing.
     """
     stop = stop or threading.Event()
-    sender = transport(current_app.config)
+    config = current_app.config
+    crew = Crew.configured(config)
+    senders = [transport(config) for _ in range(max(1, config["MAIL_CONNECTIONS"]))]
+    pool = ThreadPoolExecutor(len(senders)) if len(senders) > 1 else None
     totals: Counter[str] = Counter()
     recovered_at = kept_at = float("-inf")
     troubled = 0
@@ -146,7 +207,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
             # Each its own step: second signatures that cannot be answered now
             # never hold up the confirmations already queued, nor the other way round.
             answered, answering = _step("signed again", answer_signed_again, 0)
-            sent, sending = _step("outbox", lambda: send_batch(sender), Counter())
+            sent, sending = _step("outbox", lambda: send_batch(senders, crew, pool), Counter())
             totals.update(sent)
             if sent or answered:
                 troubled = 0
@@ -156,8 +217,12 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
             troubled = troubled + 1 if not (answering and sending) else 0
             if once and troubled >= ONCE_GIVES_UP_AFTER:
                 raise GaveUp(f"the database failed {troubled} times in a row; see the log")
-            sender.close()  # don't hold an idle SMTP connection open
+            for sender in senders:
+                sender.close()  # don't hold an idle SMTP connection open
             stop.wait(poll_seconds)
     finally:
-        sender.close()
+        if pool is not None:
+            pool.shutdown()
+        for sender in senders:
+            sender.close()
     return totals

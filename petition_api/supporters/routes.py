@@ -126,11 +126,16 @@ def _pending(session, token: str) -> Signature | None:
 
 
 def _email_for(session, key: str) -> str | None:
+    return _person(session, key)[0]
+
+
+def _person(session, key: str) -> tuple[str | None, int | None, int | None]:
+    """(email, supporter id, pending signature id) for a link's secret."""
     supporter = _supporter(session, key)
     if supporter is not None:
-        return supporter.email
+        return supporter.email, supporter.id, None
     pending = _pending(session, key)
-    return pending.email if pending is not None else None
+    return (pending.email, None, pending.id) if pending is not None else (None, None, None)
 
 
 @bp.post("/preferences/<key>/copy")
@@ -138,10 +143,13 @@ def _email_for(session, key: str) -> str | None:
 def copy(key: str):
     """Email the person everything we hold about their address (to that address only)."""
     with db.writing() as session:
-        email = _email_for(session, key)
+        email, supporter_id, signature_id = _person(session, key)
         if email is None:
             return _page("unknown", 404)
-        outbox.enqueue(session, outbox.YOUR_DATA, None, payload={"email": email})
+        # The copy is made now and leaves the database with the message; tied to the
+        # person, so forgetting them before it goes takes it too.
+        payload = {"email": email, "data": rights.held(session, email)}
+        outbox.enqueue(session, outbox.YOUR_DATA, signature_id, payload, supporter_id)
     return _page("copy_sent", key=key)
 
 

@@ -54,7 +54,7 @@ def row_count(app, model) -> int:
 
 def send_mail(runner) -> None:
     result = runner.invoke(args=["mail", "send", "--once"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, result.exc_info)
 
 
 def mailbox(app) -> list:

@@ -68,13 +68,19 @@ def test_a_message_due_later_waits(app, sign, runner):
 
 def test_a_message_another_worker_took_back_is_not_sent_by_the_slow_first_one(app, sign):
     sign()
+    slow = worker.Crew()
     with database(app) as session:
-        [claimed] = outbox_rows.claim(session, 10)
+        [claimed] = outbox_rows.claim(session, 10, slow.owner)
     with database(app) as session:  # the other worker's recovery, during a slow batch
-        session.execute(update(Outbox).values(status="queued", claimed_at=None))
+        session.execute(update(Outbox).values(status="queued", claimed_at=None, claimed_by=None))
     with app.app_context():
-        status = worker.deliver(claimed, transport(app.config))
+        status = worker.deliver(claimed, transport(app.config), slow)
     assert status == "queued" and mailbox(app) == []
+    with database(app) as session:  # ... and the other worker claims it for itself
+        outbox_rows.claim(session, 10, "the-other-worker")
+    with app.app_context():
+        status = worker.deliver(claimed, transport(app.config), slow)
+    assert status == "claimed" and mailbox(app) == []
 
 
 def test_a_message_that_cannot_be_written_fails_alone_and_the_rest_go_out(app, client, runner):

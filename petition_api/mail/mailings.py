@@ -1,0 +1,276 @@
+"""Updates to supporters: a Markdown file becomes a mailing, queued once to its audience.
+
+An update is a Markdown file with YAML front matter (the README's "Update emails"):
+
+    ---
+    subject: We delivered 230,000 signatures
+    preheader: What the offices said, and what comes next   # optional
+    from_name: Maria at the campaign                       # optional
+    audience: all          # or any of: petitions: [slug], states: [OH], districts: [OH-03]
+    ---
+    Hello {{ first_name }}, ...
+
+Who receives it: supporters whose email status is `subscribed`, and nobody else.
+`all` reaches those who chose every update of the campaign; a mapping narrows
+(each key must match, any value within a key), and with `petitions` it also
+reaches those who chose only updates about the petitions they signed.
+
+Queuing is one INSERT .. SELECT in one transaction with the mailing's row, so a
+mailing of 200,000 takes seconds and constant memory, and the outbox's unique
+(mailing, supporter) makes a second queuing of the same mailing add nobody.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import Select, exists, func, insert, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..models import (
+    ConsentAction,
+    ConsentEvent,
+    DeliveryEvent,
+    EmailStatus,
+    Mailing,
+    Outbox,
+    OutboxStatus,
+    Petition,
+    Priority,
+    Scope,
+    Signature,
+    Status,
+    Supporter,
+    utcnow,
+)
+from ..states import STATES
+from .outbox import UPDATE
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
+DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
+AUDIENCE_KEYS = ("petitions", "states", "districts")
+KNOWN_FIELDS = {"subject", "preheader", "from_name", "audience"}
+
+
+class MailingError(ValueError):
+    """What is wrong with an update file, naming the file and the field."""
+
+
+@dataclass
+class Update:
+    name: str
+    sha256: str
+    subject: str
+    body: str
+    audience: dict | str
+    preheader: str | None = None
+    from_name: str | None = None
+    path: Path | None = field(default=None, repr=False)
+
+
+def read(path: Path) -> Update:
+    """An update file, checked: every error names the file and the field."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise MailingError(f"{path}: cannot read it ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MailingError(f"{path}: not UTF-8 text") from None
+    match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if not match:
+        raise MailingError(f"{path}: no front matter (start with ---, end it with ---)")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise MailingError(f"{path}: front matter is not valid YAML ({error})") from None
+    if not isinstance(meta, dict):
+        raise MailingError(f"{path}: front matter must be a mapping of fields")
+    unknown = sorted(set(meta) - KNOWN_FIELDS)
+    if unknown:
+        raise MailingError(f"{path}: unknown field {unknown[0]!r} (fields: subject, preheader, "
+                           "from_name, audience)")  # fmt: skip
+    body = match.group(2).strip()
+    if not body:
+        raise MailingError(f"{path}: the update has no text below its front matter")
+    return Update(
+        name=path.stem,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        subject=_line(path, meta, "subject", 200, required=True),
+        preheader=_line(path, meta, "preheader", 200),
+        from_name=_line(path, meta, "from_name", 100),
+        audience=_audience(path, meta.get("audience")),
+        body=body,
+        path=path,
+    )
+
+
+def _line(path: Path, meta: dict, name: str, limit: int, required: bool = False) -> str | None:
+    value = meta.get(name)
+    if value is None:
+        if required:
+            raise MailingError(f"{path}: {name} is missing")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise MailingError(f"{path}: {name} must be text")
+    if len(value) > limit or "\n" in value.strip():
+        raise MailingError(f"{path}: {name} must be one line of at most {limit} characters")
+    return value.strip()
+
+
+def _audience(path: Path, audience) -> dict | str:
+    if audience == "all":
+        return "all"
+    if not isinstance(audience, dict) or not audience:
+        raise MailingError(f"{path}: audience must be `all` or a mapping with any of "
+                           "petitions, states, districts")  # fmt: skip
+    chosen = {}
+    for key, values in audience.items():
+        if key not in AUDIENCE_KEYS:
+            raise MailingError(
+                f"{path}: audience.{key} is not known (petitions, states, districts)"
+            )
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) for v in values)
+        ):
+            raise MailingError(f"{path}: audience.{key} must be a list, e.g. [{_example(key)}]")
+        chosen[key] = sorted({v.strip().upper() if key != "petitions" else v.strip()
+                              for v in values})  # fmt: skip
+    for state in chosen.get("states", []):
+        if state not in STATES:
+            raise MailingError(f"{path}: audience.states: {state!r} is not a US state code")
+    for district in chosen.get("districts", []):
+        if not DISTRICT.match(district) or district[:2] not in STATES:
+            raise MailingError(
+                f"{path}: audience.districts: {district!r} is not a district like OH-03"
+            )
+    return chosen
+
+
+def _example(key: str) -> str:
+    return {"petitions": "paid-family-leave", "states": "OH, PA", "districts": "OH-03"}[key]
+
+
+def check_petitions(session: Session, update_: Update) -> None:
+    """Every petition the audience names exists."""
+    if not isinstance(update_.audience, dict):
+        return
+    wanted = set(update_.audience.get("petitions", []))
+    known = set(session.scalars(select(Petition.slug).where(Petition.slug.in_(wanted))))
+    missing = sorted(wanted - known)
+    if missing:
+        raise MailingError(f"{update_.path}: audience.petitions: no petition {missing[0]!r}")
+
+
+def audience(chosen: dict | str) -> Select:
+    """The ids of the supporters an update reaches (see the module's doc)."""
+    query = select(Supporter.id).where(Supporter.status == EmailStatus.SUBSCRIBED)
+    if chosen == "all":
+        return query.where(Supporter.scope == Scope.ALL)
+    if "petitions" in chosen:
+        signed = exists().where(
+            Signature.email_canonical == Supporter.email_canonical,
+            Signature.status == Status.VALIDATED,
+            Signature.petition_id.in_(
+                select(Petition.id).where(Petition.slug.in_(chosen["petitions"]))
+            ),
+        )
+        query = query.where(signed)
+    else:
+        query = query.where(Supporter.scope == Scope.ALL)
+    if "states" in chosen:
+        query = query.where(Supporter.state.in_(chosen["states"]))
+    if "districts" in chosen:
+        query = query.where(Supporter.district.in_(chosen["districts"]))
+    return query
+
+
+def audience_size(session: Session, chosen: dict | str) -> int:
+    return session.scalar(select(func.count()).select_from(audience(chosen).subquery()))
+
+
+def sent_before(session: Session, update_: Update) -> Mailing | None:
+    return session.scalars(
+        select(Mailing)
+        .where(or_(Mailing.sha256 == update_.sha256, Mailing.name == update_.name))
+        .order_by(Mailing.id)
+    ).first()
+
+
+def queue(session: Session, update_: Update, actor: str) -> Mailing:
+    """The mailing's row and one outbox row per recipient, in the caller's transaction."""
+    now = utcnow()
+    mailing = Mailing(
+        name=update_.name, sha256=update_.sha256, subject=update_.subject,
+        preheader=update_.preheader, from_name=update_.from_name, body=update_.body,
+        audience=update_.audience, queued_by=actor[:120], queued_at=now,
+    )  # fmt: skip
+    session.add(mailing)
+    session.flush()
+    recipients = audience(update_.audience).add_columns(
+        literal(UPDATE), literal(mailing.id), literal(int(Priority.BULK)),
+        literal(OutboxStatus.QUEUED.value), literal(0), literal(now), literal(now),
+    )  # fmt: skip
+    columns = ["supporter_id", "kind", "mailing_id", "priority", "status", "attempts",
+               "next_attempt_at", "created_at"]  # fmt: skip
+    mailing.recipients = session.execute(insert(Outbox).from_select(columns, recipients)).rowcount
+    return mailing
+
+
+def pause(session: Session, mailing_id: int, paused: bool) -> bool:
+    """Pause (or resume) a mailing: workers leave its queued messages where they are."""
+    return bool(
+        session.execute(
+            update(Mailing)
+            .where(Mailing.id == mailing_id)
+            .values(paused_at=utcnow() if paused else None)
+        ).rowcount
+    )
+
+
+def figures(session: Session) -> list[dict]:
+    """Each mailing's progress: queued, sent, failed, skipped, bounced, unsubscribed."""
+    by_status = {
+        (mailing_id, str(status)): count
+        for mailing_id, status, count in session.execute(
+            select(Outbox.mailing_id, Outbox.status, func.count())
+            .where(Outbox.mailing_id.is_not(None))
+            .group_by(Outbox.mailing_id, Outbox.status)
+        )
+    }
+    bounced = dict(
+        session.execute(
+            select(DeliveryEvent.mailing_id, func.count(func.distinct(DeliveryEvent.supporter_id)))
+            .where(DeliveryEvent.mailing_id.is_not(None), DeliveryEvent.kind == "bounce")
+            .group_by(DeliveryEvent.mailing_id)
+        ).all()
+    )
+    unsubscribed = dict(
+        session.execute(
+            select(ConsentEvent.mailing_id, func.count())
+            .where(
+                ConsentEvent.mailing_id.is_not(None), ConsentEvent.action == ConsentAction.WITHDRAWN
+            )
+            .group_by(ConsentEvent.mailing_id)
+        ).all()
+    )
+    out = []
+    for mailing in session.scalars(select(Mailing).order_by(Mailing.id)):
+        count = lambda *states, m=mailing.id: sum(by_status.get((m, s), 0) for s in states)  # noqa: E731
+        out.append({
+            "id": mailing.id, "name": mailing.name, "subject": mailing.subject,
+            "queued_at": mailing.queued_at, "paused": mailing.paused_at is not None,
+            "recipients": mailing.recipients,
+            "queued": count("queued", "claimed", "sending"),
+            "sent": count("sent"), "failed": count("failed"), "unknown": count("unknown"),
+            "skipped": count("skipped"),
+            "bounced": bounced.get(mailing.id, 0), "unsubscribed": unsubscribed.get(mailing.id, 0),
+        })  # fmt: skip
+    return out
