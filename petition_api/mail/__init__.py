@@ -2,7 +2,9 @@
 
 from flask import Blueprint, Flask
 
+from . import routes
 from .cli import mail_cli
+from .mailings_cli import mailings_cli
 
 # No routes: the blueprint brings the mail templates to the app's template loader.
 bp = Blueprint("mail", __name__, template_folder="templates")
@@ -10,4 +12,6 @@ bp = Blueprint("mail", __name__, template_folder="templates")
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(routes.bp)  # POST /api/mail/events
     app.cli.add_command(mail_cli)
+    app.cli.add_command(mailings_cli)

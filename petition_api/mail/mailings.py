@@ -220,7 +220,9 @@ def queue(session: Session, update_: Update, actor: str) -> Mailing:
     )  # fmt: skip
     columns = ["supporter_id", "kind", "mailing_id", "priority", "status", "attempts",
                "next_attempt_at", "created_at"]  # fmt: skip
-    mailing.recipients = session.execute(insert(Outbox).from_select(columns, recipients)).rowcount
+    session.execute(insert(Outbox).from_select(columns, recipients))
+    # Counted, not taken from the INSERT: psycopg reports no rowcount for INSERT .. SELECT.
+    mailing.recipients = session.scalar(select(func.count()).where(Outbox.mailing_id == mailing.id))
     return mailing
 
 

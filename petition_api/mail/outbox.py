@@ -106,10 +106,13 @@ def claim(session: Session, limit: int, owner: str) -> list[int]:
         .limit(limit)
     )
     if session.bind.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # Only Outbox's rows are locked (OF), and the CTE is computed once: a LIMIT
+        # inside `IN (subquery)` can be planned as a join that takes more rows.
+        due = due.with_for_update(skip_locked=True, of=Outbox)
+    taken = due.cte("due").prefix_with("MATERIALIZED")
     ids = session.execute(
         update(Outbox)
-        .where(Outbox.id.in_(due.scalar_subquery()), Outbox.status == OutboxStatus.QUEUED)
+        .where(Outbox.id.in_(select(taken.c.id)), Outbox.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.CLAIMED, claimed_at=now, claimed_by=owner)
         .returning(Outbox.id, Outbox.priority)
     ).all()

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import timedelta
-from email import message_from_bytes, policy
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
 from petition_api.models import Outbox, Signature, Status, utcnow
 
 from ..conftest import database, free_port, prepared_app
+from .conftest import Inbox  # noqa: F401 - other stories import it from here
 from .support import (
     PETITION,
     SIGN_URL,
@@ -24,45 +22,6 @@ from .support import (
     signatures,
     supporter,
 )
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message; can be told to refuse."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse_with: str | None = None
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse_with:
-            return self.refuse_with
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-@pytest.fixture
-def smtp_app(database_url, tmp_path, smtp_server):
-    controller, _ = smtp_server
-    app = prepared_app(
-        database_url,
-        tmp_path,
-        MAIL_BACKEND="smtp",
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=controller.port,
-        SMTP_SECURITY="none",
-        SMTP_TIMEOUT=5.0,
-    )
-    yield app
-    app.extensions["engine"].dispose()
 
 
 def count(client) -> int:
