@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import db, openapi
 from ..mail import outbox
-from ..models import Scope, Signature, Supporter, utcnow
+from ..models import Mailing, Scope, Signature, Supporter, utcnow
 from ..petitions.manifest import consent_wording
 from ..ratelimits import per_address
 from . import people, rights
@@ -35,14 +35,27 @@ CHOICES = {
 
 
 def _supporter(session, key: str) -> Supporter | None:
-    if not 20 <= len(key) <= 64:
+    """The supporter a link's secret stands for: their link key, or the confirmation
+    token of one of their signatures (the links in confirmation emails)."""
+    if not 20 <= len(key) <= 100:
         return None
-    return session.scalar(select(Supporter).where(Supporter.link_key == key).with_for_update())
+    found = session.scalar(select(Supporter).where(Supporter.link_key == key).with_for_update())
+    if found is None:
+        signed = select(Signature.email_canonical).where(
+            Signature.confirm_token_hash == Signature.token_hash(key)
+        )
+        found = session.scalar(
+            select(Supporter).where(Supporter.email_canonical.in_(signed)).with_for_update()
+        )
+    return found
 
 
-def _mailing_id() -> int | None:
+def _mailing_id(session) -> int | None:
+    """The mailing the link came in (`?m=`), if there is such a mailing."""
     mailing = request.args.get("m", "")
-    return int(mailing) if mailing.isdigit() and len(mailing) < 10 else None
+    if not (mailing.isdigit() and len(mailing) < 10):
+        return None
+    return session.scalar(select(Mailing.id).where(Mailing.id == int(mailing)))
 
 
 def _page(template: str, status: int = 200, **context):
@@ -54,9 +67,10 @@ def _page(template: str, status: int = 200, **context):
 def unsubscribe_page(key: str):
     with db.reading() as session:
         supporter = _supporter(session, key)
+        mailing = _mailing_id(session)
     if supporter is None:
         return _page("unknown", 404)
-    return _page("unsubscribe", supporter=supporter, key=key, mailing=_mailing_id())
+    return _page("unsubscribe", supporter=supporter, key=key, mailing=mailing)
 
 
 @bp.post("/unsubscribe/<key>")
@@ -68,7 +82,7 @@ def unsubscribe(key: str):
         supporter = _supporter(session, key)
         if supporter is None:
             return _page("unknown", 404)
-        people.withdrawn(session, supporter, source, utcnow(), _mailing_id())
+        people.withdrawn(session, supporter, source, utcnow(), _mailing_id(session))
     return _page("unsubscribed", supporter=supporter, key=key)
 
 

@@ -29,10 +29,11 @@ def links(message) -> list[str]:
     return LINK.findall(message.get_body(("plain",)).get_content())
 
 
-def confirm_everyone(client, runner, messages: list) -> None:
-    """Send what is queued, then press the button in every confirmation email."""
+def confirm_everyone(client, runner, messages) -> None:
+    """Send what is queued, then press the button in every confirmation email.
+    `messages`: an SMTP inbox's list, or a function that reads the mail folder."""
     send_mail(runner)
-    for message in list(messages):
+    for message in list(messages() if callable(messages) else messages):
         for link in links(message):
             if link.startswith("/confirm/"):
                 client.post(link)
