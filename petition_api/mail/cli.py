@@ -1,4 +1,5 @@
-"""`flask mail ...`: run the worker, read the newest development message, count states."""
+"""`flask mail ...`: run the worker, read the newest development message, count states,
+read returned mail."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..models import OutboxStatus
-from . import outbox, signed_again, worker
+from . import bounces, outbox, signed_again, worker
 
 mail_cli = AppGroup("mail", help="The outbox and its sending worker.")
 
@@ -58,3 +59,16 @@ def status_command():
         click.echo(f"{status}\t{counts.get(status, 0)}")
     click.echo(f"signed again, to answer\t{to_answer}")
     click.echo(f"signed again, could not be answered\t{failed}")
+
+
+@mail_cli.command("bounces")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, path_type=Path))
+def bounces_command(path):
+    """Apply returned messages (DSNs), complaints (ARF) and unsubscribe requests sent by
+    mail, from an mbox FILE or a Maildir folder. Prints counts, never addresses."""
+    try:
+        counts = bounces.read(path)
+    except bounces.Unreadable as error:
+        raise click.ClickException(str(error)) from error
+    for key, label in bounces.LABELS.items():
+        click.echo(f"{label}\t{counts[key]}")
