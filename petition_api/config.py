@@ -201,6 +201,13 @@ SETTINGS = [
         int,
     ),
     Setting(
+        "MAIL_SENDING_GROUP",
+        "20",
+        "messages marked `sending` together on each connection: fewer database writes, and "
+        "at most this many per connection left `unknown` if a worker is killed (1: one)",
+        int,
+    ),
+    Setting(
         "MAIL_CLAIM_TIMEOUT",
         "600",
         "seconds after which a message claimed by a worker that died is taken back",

@@ -132,3 +132,21 @@ def compose(row: Outbox, session: Session) -> EmailMessage:
             select(Supporter).where(Supporter.email_canonical == signature.email_canonical)
         )
     return about_signature(row, signature, petition, supporter, {})
+
+
+def compose_many(session: Session, ids: list[int]) -> dict[int, EmailMessage | Exception]:
+    """Each row's email, or why it has none (Skip, or the error composing it); rows that
+    no longer exist are left out. Three queries for the group, whatever its size."""
+    rows = session.scalars(select(Outbox).where(Outbox.id.in_(ids))).all()
+    # Loaded into the session's identity map, where compose's get() finds them.
+    for model, column in ((Supporter, "supporter_id"), (Mailing, "mailing_id")):
+        wanted = {getattr(row, column) for row in rows} - {None}
+        if wanted:
+            session.scalars(select(model).where(model.id.in_(wanted))).all()
+    composed: dict[int, EmailMessage | Exception] = {}
+    for row in rows:
+        try:
+            composed[row.id] = compose(row, session)
+        except (Skip, ValueError, TypeError, LookupError, AttributeError) as error:
+            composed[row.id] = error
+    return composed

@@ -140,6 +140,45 @@ def start_sending(session: Session, row_id: int, owner: str) -> bool:
     )
 
 
+def start_sending_many(session: Session, ids: list[int], owner: str) -> list[int]:
+    """start_sending for a group, in one statement: the ids that are this worker's."""
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            update(Outbox)
+            .where(
+                Outbox.id.in_(ids),
+                Outbox.status == OutboxStatus.CLAIMED,
+                Outbox.claimed_by == owner,
+            )
+            .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
+            .returning(Outbox.id)
+        )
+    )
+
+
+def sent_many(session: Session, ids: list[int]) -> list[int]:
+    """sending -> sent for a group handed over, in one statement (finish() for one row);
+    a row recovered as unknown meanwhile stays so."""
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            update(Outbox)
+            .where(Outbox.id.in_(ids), Outbox.status == OutboxStatus.SENDING)
+            .values(
+                status=OutboxStatus.SENT,
+                attempts=Outbox.attempts + 1,
+                last_error=None,
+                payload=None,
+                sent_at=utcnow(),
+            )
+            .returning(Outbox.id)
+        )
+    )
+
+
 def skip(session: Session, row_id: int, owner: str) -> bool:
     """claimed -> skipped: an update whose supporter stopped receiving updates."""
     return bool(

@@ -33,7 +33,7 @@ from .. import db
 from ..models import Outbox, OutboxStatus, utcnow
 from ..retention import keeping as retention
 from . import outbox, signed_again
-from .compose import Skip, compose
+from .compose import Skip, compose_many
 from .pacing import DomainSlots, Rate
 from .transports import PermanentFailure, transport
 
@@ -66,36 +66,51 @@ class Crew:
 
 def deliver(row_id: int, sender, crew: Crew) -> str:
     """Send one claimed message; returns its new status ("gone" if it was erased meanwhile)."""
-    # Composed before the write, so rendering never holds SQLite's write lock.
-    try:
-        with db.reading() as session:
-            row = session.get(Outbox, row_id)
-            if row is None:
-                return GONE  # its person asked to be forgotten meanwhile
-            message = compose(row, session)
-    except Skip:
-        with db.writing() as session:
-            outbox.skip(session, row_id, crew.owner)
-            return _status(session, row_id)
-    except (ValueError, TypeError, LookupError, AttributeError) as error:
-        # This message cannot be written (a title an email header refuses, a row
-        # deleted meanwhile): it fails alone, and the batch goes on.
-        with db.writing() as session:
-            if outbox.start_sending(session, row_id, crew.owner):
-                return _failed_unsent(session, row_id, error)
-            return _status(session, row_id)
+    return deliver_group([row_id], sender, crew)[row_id]
+
+
+def deliver_group(ids: list[int], sender, crew: Crew) -> dict[int, str]:
+    """Send a group of claimed messages; each one's new status.
+
+    Composed in one read (before any write, so rendering never holds SQLite's
+    write lock), marked `sending` in one write, handed over one by one, and their
+    outcomes recorded in one write: three transactions for the group, not three a
+    message. A worker killed meanwhile leaves at most the group `unknown`.
+    """
+    with db.reading() as session:
+        composed = compose_many(session, ids)
+    statuses = {row_id: GONE for row_id in ids if row_id not in composed}  # forgotten meanwhile
     with db.writing() as session:
-        if not outbox.start_sending(session, row_id, crew.owner):
-            return _status(session, row_id)
+        for row_id, message in composed.items():
+            if isinstance(message, Skip):
+                outbox.skip(session, row_id, crew.owner)
+                statuses[row_id] = _status(session, row_id)
+            elif isinstance(message, Exception):
+                # This message cannot be written (a title an email header refuses, a
+                # row deleted meanwhile): it fails alone, and the group goes on.
+                started = outbox.start_sending(session, row_id, crew.owner)
+                statuses[row_id] = (_failed_unsent(session, row_id, message) if started
+                                    else _status(session, row_id))  # fmt: skip
+        ready = [i for i, m in composed.items() if not isinstance(m, Exception)]
+        mine = set(outbox.start_sending_many(session, ready, crew.owner))
+        statuses.update((i, _status(session, i)) for i in ready if i not in mine)
+    outcomes = {row_id: _hand_over(row_id, composed[row_id], sender, crew)
+                for row_id in ready if row_id in mine}  # fmt: skip
+    statuses.update(_record(outcomes))
+    return statuses
+
+
+def _hand_over(row_id: int, message, sender, crew: Crew) -> tuple[OutboxStatus | None, str | None]:
+    """(status, error) of one handing over; a status of None means "try again later"."""
     crew.rate.wait()
     try:
         with crew.domains.held(message["To"].addresses[0].addr_spec):
             sender.send(row_id, message)
     except PermanentFailure as error:
-        return _outcome(row_id, OutboxStatus.FAILED, str(error))
+        return OutboxStatus.FAILED, str(error)
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
-        return _outcome(row_id, None, f"{type(error).__name__}: {error}")
-    return _outcome(row_id, OutboxStatus.SENT, None)
+        return None, f"{type(error).__name__}: {error}"
+    return OutboxStatus.SENT, None
 
 
 def _status(session, row_id: int) -> str:
@@ -103,30 +118,38 @@ def _status(session, row_id: int) -> str:
     return GONE if row is None else str(row.status)
 
 
-def _failed_unsent(session, row_id: int, error: Exception) -> OutboxStatus:
+def _failed_unsent(session, row_id: int, error: Exception) -> str:
     row = session.get(Outbox, row_id)
     outbox.finish(row, OutboxStatus.FAILED, f"could not compose: {type(error).__name__}")
     log.warning("outbox %s: could not compose (%s); marked failed", row_id, type(error).__name__)
-    return row.status
+    return str(row.status)
 
 
-def _outcome(row_id: int, status: OutboxStatus | None, error: str | None) -> OutboxStatus:
-    """Record how sending went; a status of None means "try again later"."""
+def _record(outcomes: dict[int, tuple[OutboxStatus | None, str | None]]) -> dict[int, str]:
+    """Record how sending went, in one transaction: the sent in one statement, the rest
+    one by one (rare). A row recovered as unknown meanwhile is left so."""
+    statuses = {}
+    sent = [i for i, (status, _) in outcomes.items() if status == OutboxStatus.SENT]
     with db.writing() as session:
-        row = session.get(Outbox, row_id)
-        if row is None:
-            return GONE
-        if row.status != OutboxStatus.SENDING:
-            return row.status  # recovered as unknown meanwhile: leave it so
-        if status is not None:
-            outbox.finish(row, status, error)
-        else:
-            delay = outbox.retry_later(row, error, current_app.config["MAIL_MAX_ATTEMPTS"])
-            if delay is not None:
-                log.warning(
-                    "outbox %s: attempt %s failed, retrying in %s", row.id, row.attempts, delay
-                )
-        return row.status
+        recorded = set(outbox.sent_many(session, sent))
+        statuses.update((i, str(OutboxStatus.SENT)) for i in recorded)
+        for row_id, (status, error) in outcomes.items():
+            if row_id in recorded:
+                continue
+            row = session.get(Outbox, row_id)
+            if row is None or row.status != OutboxStatus.SENDING:
+                statuses[row_id] = GONE if row is None else str(row.status)
+                continue
+            if status is not None:
+                outbox.finish(row, status, error)
+            else:
+                delay = outbox.retry_later(row, error, current_app.config["MAIL_MAX_ATTEMPTS"])
+                if delay is not None:
+                    log.warning(
+                        "outbox %s: attempt %s failed, retrying in %s", row.id, row.attempts, delay
+                    )
+            statuses[row_id] = str(row.status)
+    return statuses
 
 
 def answer_signed_again() -> int:
@@ -160,18 +183,26 @@ def send_batch(senders: list, crew: Crew, pool: ThreadPoolExecutor | None) -> Co
     """Claim a batch and send it, spread over the process's connections."""
     with db.writing() as session:
         claimed = outbox.claim(session, current_app.config["MAIL_BATCH"], crew.owner)
-    if pool is None:
-        return Counter(deliver(row_id, senders[0], crew) for row_id in claimed)
-    app = current_app._get_current_object()
+    group = max(1, current_app.config["MAIL_SENDING_GROUP"])
 
     def share(sender, ids: list[int]) -> Counter[str]:
+        done: Counter[str] = Counter()
+        for start in range(0, len(ids), group):
+            done.update(deliver_group(ids[start : start + group], sender, crew).values())
+        return done
+
+    if pool is None:
+        return share(senders[0], claimed)
+    app = current_app._get_current_object()
+
+    def share_in_thread(sender, ids: list[int]) -> Counter[str]:
         with app.app_context():
-            return Counter(deliver(row_id, sender, crew) for row_id in ids)
+            return share(sender, ids)
 
     # Interleaved, so personal mail at the head of the batch goes out first everywhere.
     shares = [claimed[i :: len(senders)] for i in range(len(senders))]
     totals: Counter[str] = Counter()
-    for done in pool.map(share, senders, shares):
+    for done in pool.map(share_in_thread, senders, shares):
         totals.update(done)
     return totals
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from .. import db
 from ..models import AuditEntry
 from ..staff.audit import cli_actor
-from . import rights
+from . import rights, synthetic
 
 supporters_cli = AppGroup("supporters", help="Supporters and their data rights.")
 
@@ -48,3 +49,13 @@ def forget_command(email, yes):
         click.echo("we held nothing about that address (recorded in the audit log)")
         return
     click.echo(", ".join(f"{n} {what}" for what, n in done.items()))
+
+
+@supporters_cli.command("synthetic")
+@click.argument("count", type=click.IntRange(1, 5_000_000))
+def synthetic_command(count):
+    """Add COUNT subscribed synthetic supporters (example.invalid addresses) for trials."""
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException("refusing to add synthetic supporters in production")
+    made, seconds = synthetic.generate(count)
+    click.echo(f"added {made} synthetic supporters in {seconds:.1f}s")

@@ -42,14 +42,16 @@ def test_a_batch_stranded_by_a_dead_worker_is_sent_while_the_new_worker_runs(
     app, client, monkeypatch
 ):
     monkeypatch.setattr(worker, "RECOVER_SECONDS", 0.2)
-    monkeypatch.setattr("petition_api.mail.outbox.CLAIM_TIMEOUT", timedelta(seconds=1))
+    app.config["MAIL_CLAIM_TIMEOUT"] = 1
     with worker_running(app):
         time.sleep(0.3)  # the new worker is up and has looked once
         client.post("/api/petitions/paid-family-leave/signatures", json=signer_body("late"))
         with database(app) as session:  # ... and a worker that died had claimed it
             session.execute(
                 update(Outbox).values(
-                    status=OutboxStatus.CLAIMED, claimed_at=utcnow() - timedelta(hours=1)
+                    status=OutboxStatus.CLAIMED,
+                    claimed_at=utcnow() - timedelta(hours=1),
+                    claimed_by="a-worker-that-died",
                 )
             )
         deadline = time.monotonic() + 20
