@@ -197,14 +197,20 @@ def _generic_event(item, where: str) -> Event:
 def apply(session: Session, events: Iterable[Event], source: str, now: datetime) -> Counter:
     """Apply each event (source: generic, ses, postmark, dsn); counts by outcome (OUTCOMES)."""
     counts = Counter(dict.fromkeys(OUTCOMES, 0))
-    for event in events:
+    # Each supporter's row is locked while their events apply (so two deliveries at once
+    # count each other's soft bounces), always in address order: no deadlock.
+    for event in sorted(events, key=lambda event: canonical_email(event.email)):
         counts[_apply(session, event, source, now)] += 1
     return counts
 
 
 def _apply(session: Session, event: Event, source: str, now: datetime) -> str:
+    canonical = canonical_email(event.email)
     supporter = session.scalar(
-        select(Supporter).where(Supporter.email_canonical == canonical_email(event.email))
+        select(Supporter)
+        .where(Supporter.email_canonical == canonical)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # as marked by an earlier event here
     )
     if supporter is None:
         return "unknown_addresses"

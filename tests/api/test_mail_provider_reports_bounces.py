@@ -98,6 +98,15 @@ def test_wei_s_full_mailbox_bounces_three_times_in_thirty_days_before_she_is_bou
     assert [(e.permanent, e.supporter_id) for e in delivery_events(app)] == [(False, wei.id)] * 3
 
 
+def test_three_soft_bounces_in_one_delivery_make_wei_bouncing_and_leave_maria_be(app, client):
+    becomes_supporter(app)
+    becomes_supporter(app, first_name="Wei", last_name="Chen", email=WEI)
+    softs = [event(email=WEI, permanent=False, occurred_at=now()) for _ in range(3)]
+    answer = post_events(client, {"events": [*softs, event(email=MARIA, permanent=False)]})
+    assert answer.get_json()["soft_bounces"] == 4
+    assert (status_of(app, WEI), status_of(app, MARIA)) == ("bouncing", "subscribed")
+
+
 def test_soft_bounces_older_than_thirty_days_do_not_count(app, client):
     becomes_supporter(app, first_name="Wei", last_name="Chen", email=WEI)
     with database(app) as session:  # she subscribed long ago
