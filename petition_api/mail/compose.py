@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Mailing, Outbox, Petition, Signature, Supporter
-from . import updates
+from . import updates, wire
 from .outbox import SUBJECTS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
@@ -95,36 +95,66 @@ def your_data(row: Outbox) -> EmailMessage:
     return message
 
 
-def update(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> EmailMessage:
-    if supporter is None or supporter.status != "subscribed":
-        raise Skip
+def _update_headers(mailing: Mailing, supporter: Supporter):
+    """(headers every copy shares, this copy's own headers, html, text)."""
     config = current_app.config
     own = links(supporter.link_key, mailing.id)
     html, text = updates.personal(mailing, supporter.first_name, **own)
     sender = config["MAIL_FROM"]
     if mailing.from_name:
         sender = formataddr((mailing.from_name, parseaddr(sender)[1]))
-    message = _message(row, mailing.subject, supporter.email, sender)
     unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
-    message["List-Unsubscribe"] = (
-        f"<{own['unsubscribe_url']}>, "
-        f"<mailto:{unsubscribe_by_mail}?subject=unsubscribe-{supporter.link_key}>"
+    shared = (
+        ("Subject", mailing.subject),
+        ("From", sender),
+        ("List-Id", f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
     )
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["List-Id"] = f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"
+    personal = (
+        (
+            "List-Unsubscribe",
+            f"<{own['unsubscribe_url']}>, "
+            f"<mailto:{unsubscribe_by_mail}?subject=unsubscribe-{supporter.link_key}>",
+        ),
+    )
+    return shared, personal, html, text
+
+
+def update(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> EmailMessage:
+    """An update as an EmailMessage (previews, tests, and addresses that are not ASCII)."""
+    if supporter is None or supporter.status != "subscribed":
+        raise Skip
+    shared, personal, html, text = _update_headers(mailing, supporter)
+    message = _message(row, mailing.subject, supporter.email, dict(shared)["From"])
+    for name, value in (*shared[2:], *personal):
+        message[name] = value
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
 
 
-def compose(row: Outbox, session: Session) -> EmailMessage:
+def update_on_the_wire(row: Outbox, mailing: Mailing, supporter: Supporter | None):
+    """The same update as bytes ready to send (wire.py), the way a mailing goes out."""
+    if supporter is None or supporter.status != "subscribed":
+        raise Skip
+    shared, personal, html, text = _update_headers(mailing, supporter)
+    if not (supporter.email.isascii() and all(v.isascii() for _, v in personal)):
+        return update(row, mailing, supporter)  # the email package knows SMTPUTF8
+    return wire.prepared(
+        mailing.id, mailing.sha256, shared, row_id=row.id,
+        envelope_from=parseaddr(current_app.config["MAIL_FROM"])[1], to=supporter.email,
+        domain=domain(), own_headers=personal, text=text, html=html,
+    )  # fmt: skip
+
+
+def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     """The email for an outbox row, read in `session`; raises Skip for an update whose
     supporter no longer receives updates."""
     if row.kind == YOUR_DATA:
         return your_data(row)
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == UPDATE:
-        return update(row, session.get(Mailing, row.mailing_id), supporter)
+        return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
     signature = session.get(Signature, row.signature_id)
     petition = session.get(Petition, signature.petition_id)
     if supporter is None:
@@ -134,16 +164,20 @@ def compose(row: Outbox, session: Session) -> EmailMessage:
     return about_signature(row, signature, petition, supporter, {})
 
 
-def compose_many(session: Session, ids: list[int]) -> dict[int, EmailMessage | Exception]:
+def compose_many(
+    session: Session, ids: list[int]
+) -> dict[int, EmailMessage | wire.Prepared | Exception]:
     """Each row's email, or why it has none (Skip, or the error composing it); rows that
     no longer exist are left out. Three queries for the group, whatever its size."""
     rows = session.scalars(select(Outbox).where(Outbox.id.in_(ids))).all()
-    # Loaded into the session's identity map, where compose's get() finds them.
+    # Loaded into the session's identity map, where compose's get() finds them (kept
+    # referenced here: the identity map only holds objects someone holds).
+    loaded = []
     for model, column in ((Supporter, "supporter_id"), (Mailing, "mailing_id")):
         wanted = {getattr(row, column) for row in rows} - {None}
         if wanted:
-            session.scalars(select(model).where(model.id.in_(wanted))).all()
-    composed: dict[int, EmailMessage | Exception] = {}
+            loaded += session.scalars(select(model).where(model.id.in_(wanted))).all()
+    composed: dict[int, EmailMessage | wire.Prepared | Exception] = {}
     for row in rows:
         try:
             composed[row.id] = compose(row, session)

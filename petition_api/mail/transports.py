@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from ..models import utcnow
+from .wire import Prepared
 
 
 class PermanentFailure(Exception):
@@ -22,10 +23,10 @@ class FileTransport:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, row_id: int, message: EmailMessage) -> None:
+    def send(self, row_id: int, message: EmailMessage | Prepared) -> None:
         final = self.directory / f"{utcnow():%Y%m%dT%H%M%S}-{row_id:08d}.eml"
         partial = final.with_suffix(".part")
-        partial.write_bytes(bytes(message))
+        partial.write_bytes(message.data if isinstance(message, Prepared) else bytes(message))
         partial.rename(final)  # readers never see half a message
 
     def close(self) -> None:
@@ -58,11 +59,14 @@ class SMTPTransport:
             connection.login(c["SMTP_USERNAME"], c["SMTP_PASSWORD"])
         return connection
 
-    def send(self, row_id: int, message: EmailMessage) -> None:
+    def send(self, row_id: int, message: EmailMessage | Prepared) -> None:
         if self.connection is None:
             self.connection = self._connect()
         try:
-            self.connection.send_message(message)
+            if isinstance(message, Prepared):
+                self.connection.sendmail(message.sender, [message.recipient], message.data)
+            else:
+                self.connection.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             if all(500 <= code < 600 for code in codes):
@@ -90,3 +94,9 @@ def transport(config):
     if config["MAIL_BACKEND"] == "file":
         return FileTransport(config["MAIL_DIR"])
     raise ValueError(f"GROUNDSWELL_MAIL_BACKEND={config['MAIL_BACKEND']!r}: expected smtp or file")
+
+
+def recipient(message: EmailMessage | Prepared) -> str:
+    if isinstance(message, Prepared):
+        return message.recipient
+    return message["To"].addresses[0].addr_spec

@@ -35,7 +35,7 @@ from ..retention import keeping as retention
 from . import outbox, signed_again
 from .compose import Skip, compose_many
 from .pacing import DomainSlots, Rate
-from .transports import PermanentFailure, transport
+from .transports import PermanentFailure, recipient, transport
 
 log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
@@ -104,7 +104,7 @@ def _hand_over(row_id: int, message, sender, crew: Crew) -> tuple[OutboxStatus |
     """(status, error) of one handing over; a status of None means "try again later"."""
     crew.rate.wait()
     try:
-        with crew.domains.held(message["To"].addresses[0].addr_spec):
+        with crew.domains.held(recipient(message)):
             sender.send(row_id, message)
     except PermanentFailure as error:
         return OutboxStatus.FAILED, str(error)

@@ -238,3 +238,38 @@ def test_the_database_refuses_a_second_copy_of_a_mailing_for_one_supporter(
         first = session.scalars(row).one()
     with pytest.raises(IntegrityError), database(app) as session:
         session.add(Outbox(kind="update", mailing_id=1, supporter_id=first.supporter_id))
+
+
+def test_an_update_on_the_wire_reads_back_as_the_email_package_would_write_it(app, tmp_path):
+    from email import message_from_bytes, policy
+
+    from petition_api.mail import compose, mailings
+
+    update_ = mailings.read(update_file(tmp_path, UPDATE.replace("Hello", "Olá, çava?")))
+    mailing = Mailing(
+        id=7,
+        sha256=update_.sha256,
+        subject="Qué pasa: ¡230,000 firmas!",
+        body=update_.body,
+        preheader=None,
+        from_name="Zoë from the campaign",
+    )
+    person = Supporter(
+        id=3,
+        email="ana@example.org",
+        first_name="Ana <&> María",
+        status="subscribed",
+        link_key="k" * 32,
+    )
+    with app.test_request_context():
+        reference = compose.update(Outbox(id=11), mailing, person)
+        wire = compose.update_on_the_wire(Outbox(id=11), mailing, person)
+    sent = message_from_bytes(wire.data, policy=policy.default)
+    for header in ("Subject", "From", "To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert sent[header] == reference[header], header
+    assert "outbox-11" in sent["Message-ID"]
+    for kind in ("plain", "html"):
+        received = sent.get_body((kind,)).get_content().replace("\r\n", "\n")
+        assert received == reference.get_body((kind,)).get_content(), kind
+    assert (wire.sender, wire.recipient) == ("petitions@localhost", "ana@example.org")
+    assert all(len(line) <= 998 for line in wire.data.split(b"\r\n"))
