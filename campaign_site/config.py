@@ -17,3 +17,6 @@ class CampaignSiteConfig(base.Config):
     shortcuts = c.Type(bool, default=True)
     # Drawn pictures and compiled templates, relative to mkdocs.yml; empty: no cache.
     cache_dir = c.Type(str, default=".cache/campaign_site")
+    # Where the API's pages and thank-you email invite a supporter to tell their story:
+    # a page of this site (from its root) or a full address.
+    story_page = c.Type(str, default="stories/tell/")

@@ -33,12 +33,14 @@ def generated_at() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def manifest(entries: list[tuple[Petition, str, str]]) -> str:
-    """JSON for (petition, page path, thank-you page path) triples."""
+def manifest(entries: list[tuple[Petition, str, str]], site: dict | None = None) -> str:
+    """JSON for (petition, page path, thank-you page path) triples, and the site's
+    name and colours for the API's own pages (look.py)."""
     return json.dumps(
         {
             "format": MANIFEST_FORMAT,
             "generated_at": generated_at(),
+            **({"site": site} if site else {}),
             "petitions": [
                 {
                     "slug": petition.slug,

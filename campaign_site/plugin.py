@@ -23,7 +23,17 @@ from mkdocs.utils import get_relative_url
 
 from petition_api.states import STATES
 
-from . import charts, checks, drawcache, feed, material_internals, petitions, sharecard, storysearch
+from . import (
+    charts,
+    checks,
+    drawcache,
+    feed,
+    look,
+    material_internals,
+    petitions,
+    sharecard,
+    storysearch,
+)
 from .config import CampaignSiteConfig
 
 THEME = str(Path(__file__).resolve().parent / "theme")
@@ -231,7 +241,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             page = base + _page_url(config, petition.page)
             thanks = base + _page_url(config, checks.thanks_page(petition.page))
             entries.append((petition, page, thanks))
-        return petitions.manifest(entries)
+        return petitions.manifest(entries, look.published(config, self.config.story_page))
 
 
 def _site(config) -> checks.Site:

@@ -2,8 +2,12 @@
 
 from flask import Flask
 
+from ..petitions import look
 from .routes import bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    # Every page and message the API renders wears the campaign site's name and
+    # colours (templates/base.html, the thank-you email): `look` in each template.
+    app.context_processor(look.template_values)

@@ -13,8 +13,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .. import db, openapi
+from ..delivery import recipients
 from ..mail import outbox, signed_again
 from ..models import ConsentWording, Petition, Signature, Status, utcnow
+from ..petitions import sharing
 from ..ratelimits import per_address
 from ..supporters import people
 
@@ -53,6 +55,7 @@ def confirm(token: str):
     if replaced:
         return _replaced_page(petition)
     if signature is not None and signature.confirmable(utcnow()):
+        confirmed = False
         with db.writing() as session:
             # Read again under the write lock: the words may have changed since the page.
             signature = session.scalar(
@@ -65,11 +68,16 @@ def confirm(token: str):
             if session.execute(Signature.validate(signature.id, token, now)).rowcount:
                 supporter = people.joined(session, signature, petition, now)
                 outbox.enqueue(session, outbox.THANKS, signature.id, supporter_id=supporter.id)
-                return _confirmed(petition)
+                confirmed = True
             # A newer submission came in this very moment (validate waits for its answer).
-            if signed_again.waiting_for(session, signature.petition_id, signature.email_canonical):
+            elif signed_again.waiting_for(
+                session, signature.petition_id, signature.email_canonical
+            ):
                 return _newer_page(petition)
-            session.refresh(signature)
+            else:
+                session.refresh(signature)
+        if confirmed:  # rendered once committed: the write lock is not held for a page
+            return _confirmed(petition, signature)
     return page(signature, petition, token, pressed=True)
 
 
@@ -107,8 +115,19 @@ def as_it_stands(token: str) -> tuple[Signature | None, Petition | None, bool]:
     return now, petition, now is None  # None: the answer sent a newer link
 
 
-def _confirmed(petition: Petition):
-    return render_template("confirm/confirmed.html", petition=petition), 200, NO_STORE
+def _confirmed(petition: Petition, signature: Signature):
+    """Counted: who will receive it, ways to share it, and an invitation to tell a story."""
+    site = current_app.config["SITE_URL"]
+    page_html = render_template(
+        "confirm/confirmed.html",
+        petition=petition,
+        signature=signature,
+        petition_url=sharing.petition_url(petition, site),
+        offices=recipients.for_signature(signature),
+        share_links=sharing.share_links(petition, site, content="confirmed"),
+        story_url=sharing.story_url(petition, site),
+    )
+    return page_html, 200, NO_STORE
 
 
 def page(signature, petition, token: str, pressed: bool, changed: bool = False):
@@ -116,7 +135,7 @@ def page(signature, petition, token: str, pressed: bool, changed: bool = False):
         return render_template("confirm/unknown.html"), 404, NO_STORE
     if signature.status == Status.VALIDATED:
         if pressed:
-            return _confirmed(petition)
+            return _confirmed(petition, signature)
         return render_template("confirm/already.html", petition=petition), 200, NO_STORE
     if signature.confirm_expires_at <= utcnow():
         return render_template("confirm/expired.html", petition=petition), 410, NO_STORE

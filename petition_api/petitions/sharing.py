@@ -1,0 +1,74 @@
+"""Share links for a petition, and where a supporter is invited to tell their story.
+
+Plain links, as on the site's thank-you panel (campaign_site's
+petition-share.html): nothing is loaded from Facebook, WhatsApp or X until
+someone follows one, so the pages that show them need no script and no
+third party's permission. Each link tags the petition's address with where the
+share came from (`utm_source` the network, `utm_medium=share`, and
+`utm_content` the page or message that offered it), which the form records
+with the friend's signature.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+from urllib.parse import quote, urlencode
+
+from . import look
+
+
+class ShareLink(NamedTuple):
+    network: str  # facebook, whatsapp, x, email, link
+    label: str
+    url: str
+
+
+def petition_url(petition, site_url: str) -> str:
+    return site_url.rstrip("/") + petition.page
+
+
+def share_links(petition, site_url: str, content: str | None = None) -> list[ShareLink]:
+    """Facebook, WhatsApp, X, email, then the petition's own address to copy."""
+    page = petition_url(petition, site_url)
+
+    def tagged(source: str) -> str:
+        tags = {"utm_source": source, "utm_medium": "share"}
+        if content:
+            tags["utm_content"] = content
+        return f"{page}?{urlencode(tags)}"
+
+    text = f"I just signed: {petition.title}"
+    body = f"{petition.ask}\n\nSign here: {tagged('email')}"
+    return [
+        ShareLink(
+            "facebook",
+            "Share on Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": tagged("facebook")}),
+        ),
+        ShareLink(
+            "whatsapp",
+            "Send on WhatsApp",
+            "https://wa.me/?" + urlencode({"text": f"{text} {tagged('whatsapp')}"}),
+        ),
+        ShareLink(
+            "x",
+            "Post on X",
+            "https://x.com/intent/post?" + urlencode({"text": text, "url": tagged("x")}),
+        ),
+        ShareLink(
+            "email",
+            "Send by email",
+            f"mailto:?subject={quote(text)}&body={quote(body)}",
+        ),
+        ShareLink("link", "Link to the petition", tagged("link")),
+    ]
+
+
+def story_url(petition, site_url: str) -> str:
+    """The "tell your story" form (the site's `story_page`, see campaign_site/look.py),
+    naming the petition so the form can say which campaign the story is for."""
+    where = look.current().story_url
+    if where.startswith("/"):
+        where = site_url.rstrip("/") + where
+    separator = "&" if "?" in where else "?"
+    return f"{where}{separator}{urlencode({'petition': petition.slug})}"
