@@ -93,8 +93,10 @@ def read(path: Path) -> Update:
         raise MailingError(f"{path}: front matter must be a mapping of fields")
     unknown = sorted(set(meta) - KNOWN_FIELDS)
     if unknown:
-        raise MailingError(f"{path}: unknown field {unknown[0]!r} (fields: subject, preheader, "
-                           "from_name, audience)")  # fmt: skip
+        raise MailingError(
+            f"{path}: unknown field {unknown[0]!r} (fields: subject, preheader, "
+            "from_name, audience)"
+        )
     body = match.group(2).strip()
     if not body:
         raise MailingError(f"{path}: the update has no text below its front matter")
@@ -127,8 +129,9 @@ def _audience(path: Path, audience) -> dict | str:
     if audience == "all":
         return "all"
     if not isinstance(audience, dict) or not audience:
-        raise MailingError(f"{path}: audience must be `all` or a mapping with any of "
-                           "petitions, states, districts")  # fmt: skip
+        raise MailingError(
+            f"{path}: audience must be `all` or a mapping with any of petitions, states, districts"
+        )
     chosen = {}
     for key, values in audience.items():
         if key not in AUDIENCE_KEYS:
@@ -141,8 +144,9 @@ def _audience(path: Path, audience) -> dict | str:
             or not all(isinstance(v, str) for v in values)
         ):
             raise MailingError(f"{path}: audience.{key} must be a list, e.g. [{_example(key)}]")
-        chosen[key] = sorted({v.strip().upper() if key != "petitions" else v.strip()
-                              for v in values})  # fmt: skip
+        chosen[key] = sorted(
+            {v.strip().upper() if key != "petitions" else v.strip() for v in values}
+        )
     for state in chosen.get("states", []):
         if state not in STATES:
             raise MailingError(f"{path}: audience.states: {state!r} is not a US state code")
@@ -208,18 +212,37 @@ def queue(session: Session, update_: Update, actor: str) -> Mailing:
     """The mailing's row and one outbox row per recipient, in the caller's transaction."""
     now = utcnow()
     mailing = Mailing(
-        name=update_.name, sha256=update_.sha256, subject=update_.subject,
-        preheader=update_.preheader, from_name=update_.from_name, body=update_.body,
-        audience=update_.audience, queued_by=actor[:120], queued_at=now,
-    )  # fmt: skip
+        name=update_.name,
+        sha256=update_.sha256,
+        subject=update_.subject,
+        preheader=update_.preheader,
+        from_name=update_.from_name,
+        body=update_.body,
+        audience=update_.audience,
+        queued_by=actor[:120],
+        queued_at=now,
+    )
     session.add(mailing)
     session.flush()
     recipients = audience(update_.audience).add_columns(
-        literal(UPDATE), literal(mailing.id), literal(int(Priority.BULK)),
-        literal(OutboxStatus.QUEUED.value), literal(0), literal(now), literal(now),
-    )  # fmt: skip
-    columns = ["supporter_id", "kind", "mailing_id", "priority", "status", "attempts",
-               "next_attempt_at", "created_at"]  # fmt: skip
+        literal(UPDATE),
+        literal(mailing.id),
+        literal(int(Priority.BULK)),
+        literal(OutboxStatus.QUEUED.value),
+        literal(0),
+        literal(now),
+        literal(now),
+    )
+    columns = [
+        "supporter_id",
+        "kind",
+        "mailing_id",
+        "priority",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    ]
     session.execute(insert(Outbox).from_select(columns, recipients))
     # Counted, not taken from the INSERT: psycopg reports no rowcount for INSERT .. SELECT.
     mailing.recipients = session.scalar(select(func.count()).where(Outbox.mailing_id == mailing.id))
@@ -266,13 +289,21 @@ def figures(session: Session) -> list[dict]:
     out = []
     for mailing in session.scalars(select(Mailing).order_by(Mailing.id)):
         count = lambda *states, m=mailing.id: sum(by_status.get((m, s), 0) for s in states)  # noqa: E731
-        out.append({
-            "id": mailing.id, "name": mailing.name, "subject": mailing.subject,
-            "queued_at": mailing.queued_at, "paused": mailing.paused_at is not None,
-            "recipients": mailing.recipients,
-            "queued": count("queued", "claimed", "sending"),
-            "sent": count("sent"), "failed": count("failed"), "unknown": count("unknown"),
-            "skipped": count("skipped"),
-            "bounced": bounced.get(mailing.id, 0), "unsubscribed": unsubscribed.get(mailing.id, 0),
-        })  # fmt: skip
+        out.append(
+            {
+                "id": mailing.id,
+                "name": mailing.name,
+                "subject": mailing.subject,
+                "queued_at": mailing.queued_at,
+                "paused": mailing.paused_at is not None,
+                "recipients": mailing.recipients,
+                "queued": count("queued", "claimed", "sending"),
+                "sent": count("sent"),
+                "failed": count("failed"),
+                "unknown": count("unknown"),
+                "skipped": count("skipped"),
+                "bounced": bounced.get(mailing.id, 0),
+                "unsubscribed": unsubscribed.get(mailing.id, 0),
+            }
+        )
     return out

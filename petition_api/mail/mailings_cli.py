@@ -37,17 +37,31 @@ def _read(path: Path) -> mailings.Update:
 
 def _sample(update: mailings.Update, first_name: str, email: str):
     """The update as a recipient would get it, with links that lead nowhere."""
-    mailing = Mailing(id=0, sha256=update.sha256, subject=update.subject, body=update.body,
-                      preheader=update.preheader, from_name=update.from_name)  # fmt: skip
-    person = SimpleNamespace(first_name=first_name, email=email, status="subscribed",
-                             link_key="preview-link-does-nothing")  # fmt: skip
+    mailing = Mailing(
+        id=0,
+        sha256=update.sha256,
+        subject=update.subject,
+        body=update.body,
+        preheader=update.preheader,
+        from_name=update.from_name,
+    )
+    person = SimpleNamespace(
+        first_name=first_name,
+        email=email,
+        status="subscribed",
+        link_key="preview-link-does-nothing",
+    )
     return compose.update(Outbox(id=0), mailing, person)
 
 
 @mailings_cli.command("preview")
 @FILE
-@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the HTML here (default: instance/previews/NAME.html).")  # fmt: skip
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the HTML here (default: instance/previews/NAME.html).",
+)
 def preview_command(file, html_out):
     """Render FILE as HTML and text, and say how many supporters it would reach."""
     update = _read(file)
@@ -104,8 +118,14 @@ def send_command(file, yes, again):
                 f"{earlier.queued_at:%Y-%m-%d %H:%M} UTC); add --again to send it once more"
             )
         mailing = mailings.queue(session, update, cli_actor())
-        session.add(AuditEntry(actor=cli_actor(), action="mailings.send", target=update.name[:200],
-                               rows=mailing.recipients))  # fmt: skip
+        session.add(
+            AuditEntry(
+                actor=cli_actor(),
+                action="mailings.send",
+                target=update.name[:200],
+                rows=mailing.recipients,
+            )
+        )
     click.echo(f"mailing {mailing.id} queued to {mailing.recipients} supporters")
 
 
@@ -122,10 +142,22 @@ def status_command():
         bar = "#" * round(share * 30)
         state = " (paused)" if row["paused"] else ""
         click.echo(f"{row['id']}\t{row['name']}{state}\t[{bar:<30}] {share:.0%}")
-        click.echo("\t" + ", ".join(
-            f"{row[k]} {k}" for k in ("recipients", "queued", "sent", "failed", "skipped",
-                                      "unknown", "bounced", "unsubscribed")
-        ))  # fmt: skip
+        click.echo(
+            "\t"
+            + ", ".join(
+                f"{row[k]} {k}"
+                for k in (
+                    "recipients",
+                    "queued",
+                    "sent",
+                    "failed",
+                    "skipped",
+                    "unknown",
+                    "bounced",
+                    "unsubscribed",
+                )
+            )
+        )
 
 
 @mailings_cli.command("pause")

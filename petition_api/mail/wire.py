@@ -80,11 +80,19 @@ def prepared(
         ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
     ]
     separator = f"--{boundary}\r\n".encode()
-    data = b"".join([
-        head, b"\r\n",
-        "".join(f"{name}: {value}\r\n" for name, value in own).encode("ascii"),
-        b"\r\n", separator, _part("text/plain", text), b"\r\n",
-        separator, _part("text/html", html), b"\r\n",
-        f"--{boundary}--\r\n".encode(),
-    ])  # fmt: skip
+    data = b"".join(
+        [
+            head,
+            b"\r\n",
+            "".join(f"{name}: {value}\r\n" for name, value in own).encode("ascii"),
+            b"\r\n",
+            separator,
+            _part("text/plain", text),
+            b"\r\n",
+            separator,
+            _part("text/html", html),
+            b"\r\n",
+            f"--{boundary}--\r\n".encode(),
+        ]
+    )
     return Prepared(envelope_from, to, data)

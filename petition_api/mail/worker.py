@@ -53,15 +53,17 @@ class Crew:
     """What one worker process's sending connections share: its name on the claims it
     holds, its rate and its per-domain limit."""
 
-    owner: str = field(default_factory=lambda: f"{socket.gethostname()[:40]}:{os.getpid()}:"
-                                                f"{secrets.token_hex(4)}")  # fmt: skip
+    owner: str = field(
+        default_factory=lambda: f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+    )
     rate: Rate = field(default_factory=lambda: Rate(0))
     domains: DomainSlots = field(default_factory=lambda: DomainSlots(0))
 
     @classmethod
     def configured(cls, config) -> Crew:
-        return cls(rate=Rate(config["MAIL_RATE"]),
-                   domains=DomainSlots(config["MAIL_DOMAIN_CONCURRENCY"]))  # fmt: skip
+        return cls(
+            rate=Rate(config["MAIL_RATE"]), domains=DomainSlots(config["MAIL_DOMAIN_CONCURRENCY"])
+        )
 
 
 def deliver(row_id: int, sender, crew: Crew) -> str:
@@ -89,13 +91,19 @@ def deliver_group(ids: list[int], sender, crew: Crew) -> dict[int, str]:
                 # This message cannot be written (a title an email header refuses, a
                 # row deleted meanwhile): it fails alone, and the group goes on.
                 started = outbox.start_sending(session, row_id, crew.owner)
-                statuses[row_id] = (_failed_unsent(session, row_id, message) if started
-                                    else _status(session, row_id))  # fmt: skip
+                statuses[row_id] = (
+                    _failed_unsent(session, row_id, message)
+                    if started
+                    else _status(session, row_id)
+                )
         ready = [i for i, m in composed.items() if not isinstance(m, Exception)]
         mine = set(outbox.start_sending_many(session, ready, crew.owner))
         statuses.update((i, _status(session, i)) for i in ready if i not in mine)
-    outcomes = {row_id: _hand_over(row_id, composed[row_id], sender, crew)
-                for row_id in ready if row_id in mine}  # fmt: skip
+    outcomes = {
+        row_id: _hand_over(row_id, composed[row_id], sender, crew)
+        for row_id in ready
+        if row_id in mine
+    }
     statuses.update(_record(outcomes))
     return statuses
 

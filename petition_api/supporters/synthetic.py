@@ -31,13 +31,23 @@ def generate(count: int) -> tuple[int, float]:
         rows = []
         for n in range(made, min(count, made + BATCH)):
             email = f"supporter-{run}-{n}@mail{n % DOMAINS}.example.invalid"
-            rows.append({
-                "email_canonical": email, "email": email, "first_name": f"Synthetic{n}",
-                "last_name": "Supporter", "city": None, "state": states[n % len(states)],
-                "zip": "00000", "district": None, "status": EmailStatus.SUBSCRIBED,
-                "scope": Scope.ALL, "link_key": new_link_key(), "created_at": now,
-                "status_changed_at": now,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "email_canonical": email,
+                    "email": email,
+                    "first_name": f"Synthetic{n}",
+                    "last_name": "Supporter",
+                    "city": None,
+                    "state": states[n % len(states)],
+                    "zip": "00000",
+                    "district": None,
+                    "status": EmailStatus.SUBSCRIBED,
+                    "scope": Scope.ALL,
+                    "link_key": new_link_key(),
+                    "created_at": now,
+                    "status_changed_at": now,
+                }
+            )
         with db.writing() as session:
             session.execute(insert(Supporter), rows)
         made += len(rows)

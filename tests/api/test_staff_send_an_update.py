@@ -46,8 +46,10 @@ def test_only_confirmed_supporters_who_ticked_the_box_receive_an_update(
         becomes_supporter(client, runner, inbox.messages, email=email, **person)
     client.post(SIGN_URL, json=supporter(email="pending@example.org"))  # never confirms
     with database(smtp_app) as session:
-        for email, status in (("bounced@example.org", EmailStatus.BOUNCING),
-                              ("complained@example.org", EmailStatus.SPAM_COMPLAINT)):  # fmt: skip
+        for email, status in (
+            ("bounced@example.org", EmailStatus.BOUNCING),
+            ("complained@example.org", EmailStatus.SPAM_COMPLAINT),
+        ):
             session.execute(update(Supporter).where(Supporter.email == email).values(status=status))
     unsubscribe = supporter_row(smtp_app, "unsubscribed@example.org").link_key
     assert client.post(f"/unsubscribe/{unsubscribe}").status_code == 200
@@ -130,10 +132,23 @@ def test_an_audience_narrows_by_petition_state_and_district(smtp_app, smtp_serve
     _, inbox = smtp_server
     client, runner = smtp_app.test_client(), smtp_app.test_cli_runner()
     becomes_supporter(client, runner, inbox.messages, email="ny@example.org")
-    becomes_supporter(client, runner, inbox.messages, email="oh@example.org", state="OH",
-                      zip="44308", city="Akron", street=None)  # fmt: skip
-    becomes_supporter(client, runner, inbox.messages, "/api/petitions/fund-wic/signatures",
-                      email="wic@example.org")  # fmt: skip
+    becomes_supporter(
+        client,
+        runner,
+        inbox.messages,
+        email="oh@example.org",
+        state="OH",
+        zip="44308",
+        city="Akron",
+        street=None,
+    )
+    becomes_supporter(
+        client,
+        runner,
+        inbox.messages,
+        "/api/petitions/fund-wic/signatures",
+        email="wic@example.org",
+    )
     with database(smtp_app) as session:  # Only the petitions they signed, they said.
         session.execute(
             update(Supporter).where(Supporter.email == "wic@example.org").values(scope="signed")

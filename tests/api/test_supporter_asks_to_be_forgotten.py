@@ -15,8 +15,12 @@ from ..conftest import POSTGRES_URL, database
 from .support import PETITION, SIGN_URL, mailbox, send_mail, supporter
 from .supporters_support import confirm_everyone, supporter_row, update_file
 
-PERSON = dict(first_name="Oluwaseun", last_name="Adebayo-Quist", email="seun.aq@example.org",
-              comment="Paid leave let me stay with my son in the NICU.")  # fmt: skip
+PERSON = dict(
+    first_name="Oluwaseun",
+    last_name="Adebayo-Quist",
+    email="seun.aq@example.org",
+    comment="Paid leave let me stay with my son in the NICU.",
+)
 
 
 def dump(app) -> str:
@@ -27,8 +31,12 @@ def dump(app) -> str:
             return "\n".join(connection.iterdump())
     schema = unquote(url).split("search_path=")[1]  # the test's own schema
     base = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    return subprocess.run(["pg_dump", "--data-only", "--schema", schema, base],
-                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pg_dump", "--data-only", "--schema", schema, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def becomes_a_supporter_with_everything(app, client, runner, tmp_path):

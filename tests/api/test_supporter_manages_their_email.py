@@ -75,8 +75,11 @@ def test_a_mail_provider_unsubscribes_with_one_click(app, client, runner):
     assert answer.status_code == 200
     assert supporter_row(app, MARIA).status == EmailStatus.UNSUBSCRIBED
     assert history(app) == [("given", "signature"), ("withdrawn", "one-click")]
-    again = client.post(f"/unsubscribe/{key}", data="List-Unsubscribe=One-Click",
-                        content_type="application/x-www-form-urlencoded")  # fmt: skip
+    again = client.post(
+        f"/unsubscribe/{key}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert again.status_code == 200 and len(history(app)) == 2  # idempotent
 
 
