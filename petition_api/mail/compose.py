@@ -17,9 +17,11 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..delivery import recipients
 from ..models import Mailing, Outbox, Petition, Signature, Supporter
+from ..petitions import sharing
 from . import updates, wire
-from .outbox import SUBJECTS, UPDATE, YOUR_DATA
+from .outbox import SUBJECTS, THANKS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
 # programs then show the subject with a leading space; 998 is the RFC's limit.
@@ -54,8 +56,8 @@ def _message(row: Outbox, subject: str, to: str, sender: str | None = None) -> E
     message["From"] = sender or current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
-    # A stable id per outbox row: if a message ever did go out twice, mail systems
-    # that de-duplicate by Message-ID fold the copies; bounces name the row.
+    # Unique per message, and naming its outbox row: a bounce or complaint that
+    # quotes it leads back to the row, and so to the mailing.
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain())
     return message
 
@@ -161,7 +163,14 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
         supporter = session.scalar(
             select(Supporter).where(Supporter.email_canonical == signature.email_canonical)
         )
-    return about_signature(row, signature, petition, supporter, {})
+    extra = {}
+    if row.kind == THANKS:  # who receives it, and what the supporter can do next
+        extra = {
+            "offices": recipients.for_signature(signature),
+            "share_links": sharing.share_links(petition, site_url(), content="thanks-email"),
+            "story_url": sharing.story_url(petition, site_url()),
+        }
+    return about_signature(row, signature, petition, supporter, extra)
 
 
 def compose_many(

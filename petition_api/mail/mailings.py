@@ -270,18 +270,26 @@ def figures(session: Session) -> list[dict]:
             .group_by(Outbox.mailing_id, Outbox.status)
         )
     }
-    bounced = dict(
-        session.execute(
-            select(DeliveryEvent.mailing_id, func.count(func.distinct(DeliveryEvent.supporter_id)))
-            .where(DeliveryEvent.mailing_id.is_not(None), DeliveryEvent.kind == "bounce")
-            .group_by(DeliveryEvent.mailing_id)
-        ).all()
-    )
+    reported = {
+        (mailing_id, kind): count
+        for mailing_id, kind, count in session.execute(
+            select(
+                DeliveryEvent.mailing_id,
+                DeliveryEvent.kind,
+                func.count(func.distinct(DeliveryEvent.supporter_id)),
+            )
+            .where(DeliveryEvent.mailing_id.is_not(None))
+            .group_by(DeliveryEvent.mailing_id, DeliveryEvent.kind)
+        )
+    }
+    # A complaint withdraws consent too, but is counted as a complaint, not here.
     unsubscribed = dict(
         session.execute(
             select(ConsentEvent.mailing_id, func.count())
             .where(
-                ConsentEvent.mailing_id.is_not(None), ConsentEvent.action == ConsentAction.WITHDRAWN
+                ConsentEvent.mailing_id.is_not(None),
+                ConsentEvent.action == ConsentAction.WITHDRAWN,
+                ConsentEvent.source != "complaint",
             )
             .group_by(ConsentEvent.mailing_id)
         ).all()
@@ -302,7 +310,8 @@ def figures(session: Session) -> list[dict]:
                 "failed": count("failed"),
                 "unknown": count("unknown"),
                 "skipped": count("skipped"),
-                "bounced": bounced.get(mailing.id, 0),
+                "bounced": reported.get((mailing.id, "bounce"), 0),
+                "complained": reported.get((mailing.id, "complaint"), 0),
                 "unsubscribed": unsubscribed.get(mailing.id, 0),
             }
         )

@@ -154,6 +154,7 @@ def status_command():
                     "skipped",
                     "unknown",
                     "bounced",
+                    "complained",
                     "unsubscribed",
                 )
             )

@@ -15,7 +15,6 @@ from functools import lru_cache
 import css_inline
 import markdown
 from flask import render_template
-from markupsafe import Markup
 
 from ..models import Mailing
 
@@ -46,7 +45,7 @@ def rendered(
         "mail/update.html",
         subject=subject,
         preheader=preheader,
-        content=Markup(content),  # noqa: S704 - staff's own Markdown, rendered by us
+        content=content,  # staff's own Markdown, rendered here: `safe` in the template
         unsubscribe_url=UNSUBSCRIBE_MARK,
         preferences_url=PREFERENCES_MARK,
     )

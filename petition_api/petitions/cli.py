@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .. import cache, db
 from ..counting import counts
 from ..models import Petition, utcnow
-from . import manifest
+from . import look, manifest
 
 petitions_cli = AppGroup("petitions", help="Petitions and their counts.")
 
@@ -26,6 +26,7 @@ def sync_command(manifest_path):
         raise click.ClickException(str(error)) from None
     with db.writing() as session:
         changes = manifest.sync(session, entries)
+    look.remember(manifest_path)  # the site's name and colours, for the API's own pages
     # This process's cache (a server's own expires within seconds on its own).
     kept = cache.current()
     kept.forget("petition")

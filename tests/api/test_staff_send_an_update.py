@@ -10,6 +10,7 @@ from petition_api.mail import worker
 from petition_api.models import EmailStatus, Mailing, Outbox, Supporter
 
 from ..conftest import database
+from .bounce_support import event, events_app, post_events
 from .conftest import Inbox
 from .support import SIGN_URL, mailbox, send_mail, supporter
 from .supporters_support import (
@@ -288,3 +289,60 @@ def test_an_update_on_the_wire_reads_back_as_the_email_package_would_write_it(ap
         assert received == reference.get_body((kind,)).get_content(), kind
     assert (wire.sender, wire.recipient) == ("petitions@localhost", "ana@example.org")
     assert all(len(line) <= 998 for line in wire.data.split(b"\r\n"))
+
+
+def test_staff_follow_a_mailing_bounces_complaints_and_unsubscribes(
+    database_url, tmp_path, smtp_server
+):
+    controller, inbox = smtp_server
+    app = events_app(
+        database_url,
+        tmp_path,
+        MAIL_BACKEND="smtp",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=controller.port,
+        SMTP_SECURITY="none",
+    )
+    client, runner = app.test_client(), app.test_cli_runner()
+    people = [
+        "bounces@example.org",
+        "complains@example.org",
+        "leaves@example.org",
+        "reads@example.org",
+    ]
+    for email in people:
+        becomes_supporter(client, runner, inbox.messages, email=email)
+    send(runner, update_file(tmp_path))
+    send_mail(runner)
+    sent = {m["To"]: m for m in updates_in(inbox)}
+    assert sorted(sent) == sorted(people)
+    post_events(
+        client,
+        {
+            "events": [
+                event(
+                    "bounce",
+                    "bounces@example.org",
+                    message_id=sent["bounces@example.org"]["Message-ID"],
+                ),
+                event(
+                    "complaint",
+                    "complains@example.org",
+                    message_id=sent["complains@example.org"]["Message-ID"],
+                ),
+            ]
+        },
+    )
+    one_click = sent["leaves@example.org"]["List-Unsubscribe"].split(",")[0].strip("<> ")
+    client.post(
+        one_click.removeprefix("http://127.0.0.1:8000"),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    status = runner.invoke(args=["mailings", "status"]).output
+    for figure in ("4 recipients", "4 sent", "1 bounced", "1 complained", "1 unsubscribed"):
+        assert figure in status, (figure, status)
+    send(runner, update_file(tmp_path), "--again")
+    send_mail(runner)
+    assert [m["To"] for m in updates_in(inbox)[4:]] == ["reads@example.org"]
+    app.extensions["engine"].dispose()

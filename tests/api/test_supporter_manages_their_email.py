@@ -166,5 +166,8 @@ def test_every_email_links_to_the_persons_preferences_and_data(app, client, runn
     assert pending_link, "the confirmation email links to a preferences page"
     assert client.get(pending_link[0]).status_code == 200
     key = supporter_row(app, MARIA).link_key
-    assert f"/preferences/{key}" in thanks.get_body(("plain",)).get_content()
+    thanked = thanks.get_body(("plain",)).get_content()
+    assert f"/preferences/{key}" in thanked
+    # ... and the thank-you says who receives it and how to share (no congress data here).
+    assert "both of your senators" in thanked and "whatsapp" in thanked.lower()
     assert message_from_bytes(bytes(thanks), policy=policy.default)["To"] == MARIA
