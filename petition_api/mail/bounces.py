@@ -38,7 +38,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..models import ConsentAction, ConsentEvent, EmailStatus, Supporter, utcnow
+from ..models import Supporter, utcnow
+from ..models.supporters import withdrawn
 from . import events
 from .providers import Event
 
@@ -200,24 +201,9 @@ def _complainants(message: Message) -> list[str]:
 
 
 def _unsubscribe(session: Session, key: str, now: datetime) -> str:
-    """supporters/people.py `withdrawn(..., "mail", ...)`, which mail may not import
-    (supporters imports mail): subscribed becomes unsubscribed, recorded as consent
-    withdrawn; any other status stays as it is."""
-    supporter_id = session.scalar(select(Supporter.id).where(Supporter.link_key == key))
-    if supporter_id is None:
+    """An unsubscribe request by mail: what the link's button does (models' withdrawn)."""
+    supporter = session.scalar(select(Supporter).where(Supporter.link_key == key).with_for_update())
+    if supporter is None:
         return "unknown_addresses"
-    changed = session.execute(
-        Supporter.mark(supporter_id, EmailStatus.UNSUBSCRIBED, now).where(
-            Supporter.status == EmailStatus.SUBSCRIBED
-        )
-    ).rowcount
-    if changed:
-        session.add(
-            ConsentEvent(
-                supporter_id=supporter_id,
-                action=ConsentAction.WITHDRAWN,
-                source="mail",
-                at=now,
-            )
-        )
+    withdrawn(session, supporter, "mail", now)
     return "unsubscribes"

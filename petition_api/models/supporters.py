@@ -103,3 +103,26 @@ class ConsentEvent(Base):
     page: Mapped[str | None] = mapped_column(String(500))
     mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailings.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def withdrawn(
+    session, supporter: Supporter, source: str, now: datetime, mailing_id: int | None = None
+) -> bool:
+    """Consent withdrawn (unsubscribe link, one-click, preferences, mail): True if it
+    changed anything. Only a subscribed address moves, to unsubscribed; idempotent, so
+    a second press records nothing more. Here, below both supporters/ and mail/, which
+    each withdraw consent."""
+    if supporter.status != EmailStatus.SUBSCRIBED:
+        return False
+    supporter.status = EmailStatus.UNSUBSCRIBED
+    supporter.status_changed_at = now
+    session.add(
+        ConsentEvent(
+            supporter_id=supporter.id,
+            action=ConsentAction.WITHDRAWN,
+            source=source,
+            mailing_id=mailing_id,
+            at=now,
+        )
+    )
+    return True

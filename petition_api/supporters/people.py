@@ -22,6 +22,9 @@ from ..models import (
     Supporter,
     new_link_key,
 )
+from ..models.supporters import withdrawn
+
+__all__ = ["consented", "joined", "withdrawn"]
 
 PERSONAL = ("email", "first_name", "last_name", "city", "state", "zip", "district")
 
@@ -88,28 +91,3 @@ def consented(
     if supporter.status != EmailStatus.SPAM_COMPLAINT or source == "preferences":
         supporter.status = EmailStatus.SUBSCRIBED
         supporter.status_changed_at = now
-
-
-def withdrawn(
-    session: Session,
-    supporter: Supporter,
-    source: str,
-    now: datetime,
-    mailing_id: int | None = None,
-) -> bool:
-    """Consent withdrawn (unsubscribe link, one-click, preferences): True if it changed
-    anything. Idempotent: a second press records nothing more."""
-    if supporter.status != EmailStatus.SUBSCRIBED:
-        return False
-    supporter.status = EmailStatus.UNSUBSCRIBED
-    supporter.status_changed_at = now
-    session.add(
-        ConsentEvent(
-            supporter_id=supporter.id,
-            action=ConsentAction.WITHDRAWN,
-            source=source,
-            mailing_id=mailing_id,
-            at=now,
-        )
-    )
-    return True
