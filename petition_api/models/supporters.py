@@ -19,10 +19,11 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Update, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Update, delete, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, EnumText, check_in, utcnow
+from .mail import DeliveryEvent, Outbox, OutboxStatus
 
 
 class EmailStatus(enum.StrEnum):
@@ -126,3 +127,23 @@ def withdrawn(
         )
     )
     return True
+
+
+def erase(session, supporter_ids: list[int]) -> int:
+    """Delete supporters and their consent history (a person forgotten, or a supporter
+    retention lets go). Mail not yet sent goes; sent mail and delivery events keep
+    their rows, for a mailing's figures, with nothing that points at the person."""
+    if not supporter_ids:
+        return 0
+    theirs = Outbox.supporter_id.in_(supporter_ids)
+    session.execute(
+        delete(Outbox).where(theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
+    )
+    session.execute(update(Outbox).where(theirs).values(supporter_id=None, payload=None))
+    session.execute(
+        update(DeliveryEvent)
+        .where(DeliveryEvent.supporter_id.in_(supporter_ids))
+        .values(supporter_id=None)
+    )
+    session.execute(delete(ConsentEvent).where(ConsentEvent.supporter_id.in_(supporter_ids)))
+    return session.execute(delete(Supporter).where(Supporter.id.in_(supporter_ids))).rowcount

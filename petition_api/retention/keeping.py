@@ -9,7 +9,12 @@
 - ANONYMISE_AFTER_CLOSE_DAYS after a petition closes (its closing date, or the
   day the site stopped listing it, whichever came first) its signatures lose
   name, email, address, ZIP, comment and attribution; state, district, status
-  and dates stay, so the counts by state and district stay exact.
+  and dates stay, so the counts by state and district stay exact;
+- a supporter who does not receive updates (never asked, unsubscribed, bouncing
+  or complained) is deleted, with their consent history, once none of their
+  signatures still carries their address (each was anonymised or deleted): the
+  supporter record copies a signature's name and address, so it may not outlive
+  them. A subscribed supporter stays until they unsubscribe.
 
 Idempotent (a second run finds nothing to do) and safe beside signing: it works
 in batches of BATCH rows, each its own short write transaction, so on SQLite
@@ -28,7 +33,8 @@ from sqlalchemy import Select, String, and_, cast, delete, func, literal, or_, s
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..models import Outbox, Petition, Signature, SignedAgain, Status
+from ..models import EmailStatus, Outbox, Petition, Signature, SignedAgain, Status, Supporter
+from ..models.supporters import erase
 
 BATCH = 2_000
 
@@ -56,13 +62,15 @@ class Report:
     addresses_dropped: int = 0
     anonymised: int = 0
     unanswered_deleted: int = 0
+    supporters_deleted: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.unconfirmed_deleted} unconfirmed signatures deleted, "
             f"{self.addresses_dropped} IP addresses dropped, "
             f"{self.anonymised} signatures anonymised, "
-            f"{self.unanswered_deleted} queued submissions deleted unanswered"
+            f"{self.unanswered_deleted} queued submissions deleted unanswered, "
+            f"{self.supporters_deleted} supporters without updates deleted"
         )
 
 
@@ -77,16 +85,19 @@ def run(now: datetime, dry_run: bool = False) -> Report:
         (with_address(now - timedelta(days=config["RETAIN_IP_DAYS"])), drop_addresses),
         (named_after_closing(closed_before), anonymise),
         (unanswered(unconfirmed_before), delete_unanswered),
+        (let_go(), erase),
     ]
     if dry_run:
-        # Counted as the run finds them: what the first step deletes, the next two never see.
+        # Counted as the run finds them: what the first step deletes, the next two never
+        # see; supporters are counted as they stand now, before this run's anonymising.
         survivors = Signature.id.not_in(doomed)
-        (_, _), (addressed, _), (named, _), (queued, _) = steps
+        (_, _), (addressed, _), (named, _), (queued, _), (unattached, _) = steps
         return Report(
             counted(doomed),
             counted(addressed.where(survivors)),
             counted(named.where(survivors)),
             counted(queued),
+            counted(unattached),
         )
     return Report(*(in_batches(chosen, act) for chosen, act in steps))
 
@@ -158,3 +169,9 @@ def unanswered(made_before: datetime) -> Select:
 
 def delete_unanswered(session: Session, ids: list[int]) -> int:
     return session.execute(delete(SignedAgain).where(SignedAgain.id.in_(ids))).rowcount
+
+
+def let_go() -> Select:
+    """Supporters who receive no updates and whose every signature has lost its address."""
+    named = select(Signature.id).where(Signature.email_canonical == Supporter.email_canonical)
+    return select(Supporter.id).where(Supporter.status != EmailStatus.SUBSCRIBED, ~named.exists())

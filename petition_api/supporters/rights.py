@@ -28,6 +28,7 @@ from ..models import (
     Status,
     Supporter,
 )
+from ..models.supporters import erase
 from ..retention.keeping import anonymise
 from ..signing.form import canonical_email
 
@@ -155,15 +156,7 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
             delete(Signature).where(Signature.id.in_(dropped))
         ).rowcount
     session.execute(delete(SignedAgain).where(SignedAgain.email_canonical == canonical))
-    if supporter is not None:
-        session.execute(
-            update(DeliveryEvent)
-            .where(DeliveryEvent.supporter_id == supporter.id)
-            .values(supporter_id=None)
-        )
-        session.execute(delete(ConsentEvent).where(ConsentEvent.supporter_id == supporter.id))
-        session.execute(delete(Supporter).where(Supporter.id == supporter.id))
-    done["supporter records deleted"] = int(supporter is not None)
+    done["supporter records deleted"] = erase(session, [supporter.id] if supporter else [])
     # In the same transaction: the erasure and its record stand or fall together.
     session.add(
         AuditEntry(

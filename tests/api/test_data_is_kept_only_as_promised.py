@@ -14,12 +14,23 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from petition_api.mail import worker
-from petition_api.models import Petition, PetitionCount, Signature, SignedAgain, Status, utcnow
+from petition_api.mail import events, worker
+from petition_api.models import (
+    ConsentEvent,
+    EmailStatus,
+    Petition,
+    PetitionCount,
+    Signature,
+    SignedAgain,
+    Status,
+    Supporter,
+    utcnow,
+)
 from petition_api.retention import keeping
 
 from ..conftest import MANIFEST, ROOT, database
-from .support import PETITION, SIGN_URL, outbox, row_count, signatures, supporter
+from .support import PETITION, SIGN_URL, mailbox, outbox, row_count, signatures, supporter
+from .supporters_support import confirm_everyone, supporter_row
 
 PRIVACY = (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
 WORDS = {30: "30 days", 730: "two years"}
@@ -37,6 +48,12 @@ def test_the_privacy_notice_and_the_settings_say_the_same(app):
     config = app.config
     assert (config["RETAIN_UNCONFIRMED_DAYS"], config["RETAIN_IP_DAYS"]) == (30, 30)
     assert config["ANONYMISE_AFTER_CLOSE_DAYS"] == 730
+
+
+def test_the_privacy_notice_stops_updates_where_the_mail_rules_do():
+    stopping = PRIVACY.split("**When we stop writing.**", 1)[1].split("\n- ", 1)[0]
+    assert f"three times in {events.SOFT_WINDOW.days} days" in " ".join(stopping.split())
+    assert events.SOFT_BOUNCES == 3
 
 
 def test_an_unconfirmed_signature_is_deleted_30_days_after_signing(app, client, runner):
@@ -153,6 +170,37 @@ def test_two_years_after_a_petition_closes_only_counts_by_state_and_district_rem
     )
     with database(app) as session:
         assert sum(session.scalars(select(PetitionCount.validated))) == 3
+
+
+def test_a_supporter_without_updates_goes_with_their_signatures_and_a_subscriber_stays(
+    app, client, runner
+):
+    for email, box in (("gets@example.org", True), ("never@example.org", None)):
+        client.post(SIGN_URL, json=supporter(email=email, email_updates=box))
+    client.post(SIGN_URL, json=supporter(email="stopped@example.org"))
+    confirm_everyone(client, runner, lambda: mailbox(app))
+    stopped = supporter_row(app, "stopped@example.org")
+    client.post(f"/unsubscribe/{stopped.link_key}", data={"List-Unsubscribe": "One-Click"})
+    assert supporter_row(app, "stopped@example.org").status == EmailStatus.UNSUBSCRIBED
+    closes = datetime(2027, 1, 31, tzinfo=UTC)
+    with database(app) as session:
+        session.execute(update(Petition).where(Petition.slug == PETITION).values(closes_at=closes))
+
+    # While their signatures keep their names, so do their supporter records.
+    early = runner.invoke(args=at(closes + timedelta(days=729)))
+    assert "0 supporters without updates deleted" in early.output
+    preview = runner.invoke(args=[*at(closes + timedelta(days=731)), "--dry-run"])
+    assert "3 signatures anonymised" in preview.output
+    late = runner.invoke(args=at(closes + timedelta(days=731)))
+    assert "3 signatures anonymised" in late.output
+    assert "2 supporters without updates deleted" in late.output
+    with database(app) as session:
+        left = session.scalars(select(Supporter.email)).all()
+        histories = session.scalars(select(ConsentEvent.supporter_id)).all()
+    assert left == ["gets@example.org"]
+    assert set(histories) == {supporter_row(app, "gets@example.org").id}
+    again = runner.invoke(args=at(closes + timedelta(days=732)))
+    assert "0 supporters without updates deleted" in again.output
 
 
 def test_the_running_mail_worker_keeps_the_schedule_by_itself(app, client, caplog):

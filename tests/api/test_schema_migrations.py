@@ -9,9 +9,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
 from petition_api import create_app
-from petition_api.models import Base, Petition
+from petition_api.models import Base, ConsentEvent, EmailStatus, Petition, Supporter
 
 from ..conftest import database, test_settings
+from .support import mailbox, send_mail, supporter
+from .supporters_support import links
 
 
 def test_migrations_build_an_empty_database_that_matches_the_models_and_take_it_down(
@@ -71,3 +73,43 @@ def test_a_petition_unlisted_before_the_upgrade_starts_its_two_years_at_the_upgr
         unlisted = dict(session.execute(select(Petition.slug, Petition.unlisted_at)).all())
     assert unlisted["here"] is None and unlisted["gone"] >= before - timedelta(seconds=1)
     engine.dispose()
+
+
+def test_people_who_confirmed_before_the_upgrade_become_supporters_as_they_consented(app, runner):
+    """Signatures made and confirmed the usual way; then the database goes back to
+    0005 (dropping supporters) and up again, so 0006 makes them from the signatures."""
+    client = app.test_client()
+    signed = [
+        ("ticked-then-not@example.org", True, "paid-family-leave"),
+        ("ticked-then-not@example.org", None, "fund-wic"),
+        ("never-ticked@example.org", None, "paid-family-leave"),
+        ("never-confirmed@example.org", True, "paid-family-leave"),
+    ]
+    for email, box, slug in signed:
+        client.post(
+            f"/api/petitions/{slug}/signatures", json=supporter(email=email, email_updates=box)
+        )
+    send_mail(runner)
+    for message in mailbox(app):
+        if "never-confirmed" not in message["To"]:
+            for link in links(message):
+                client.post(link)
+    assert runner.invoke(args=["db", "downgrade", "0005"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+
+    with database(app) as session:
+        people = {s.email: s for s in session.scalars(select(Supporter))}
+        consents = session.execute(
+            select(Supporter.email, ConsentEvent.source, ConsentEvent.wording_id).join(
+                Supporter, Supporter.id == ConsentEvent.supporter_id
+            )
+        ).all()
+    assert set(people) == {"ticked-then-not@example.org", "never-ticked@example.org"}
+    assert people["ticked-then-not@example.org"].status == EmailStatus.SUBSCRIBED
+    assert people["never-ticked@example.org"].status == EmailStatus.UNSUBSCRIBED
+    assert [(email, source) for email, source, _ in consents] == [
+        ("ticked-then-not@example.org", "signature")
+    ]
+    assert consents[0].wording_id is not None
+    assert len({s.link_key for s in people.values()}) == 2
+    assert all(len(s.link_key) >= 40 for s in people.values())

@@ -1,9 +1,10 @@
 """supporters, their consent history, mailings, delivery events
 
 A supporter is one person across petitions (issue 10). People who confirmed a
-signature before this revision become supporters here: subscribed if their
-newest confirmed signature ticked the updates box, with that consent in their
-history, otherwise unsubscribed (never asked). The outbox learns priorities
+signature before this revision become supporters here, with their newest
+confirmed signature's details: subscribed if any of their confirmed signatures
+ticked the updates box (as confirming does from now on), with each of those
+consents in their history, otherwise unsubscribed (never asked). The outbox learns priorities
 (confirmations before bulk mail), which worker holds a claim, and `skipped`.
 
 Revision ID: 0006
@@ -23,15 +24,19 @@ OLD_STATUSES = "'queued', 'claimed', 'sending', 'sent', 'failed', 'unknown'"
 NEW_STATUSES = OLD_STATUSES + ", 'skipped'"
 
 
-# One supporter per confirmed address, from its newest confirmed signature.
+# One supporter per confirmed address, from its newest confirmed signature;
+# subscribed if any of them ticked the box.
 SUPPORTERS_FROM_SIGNATURES = """
     INSERT INTO supporters (email_canonical, email, first_name, last_name, city, state, zip,
                             district, status, scope, link_key, created_at, status_changed_at)
     SELECT email_canonical, email, first_name, last_name, city, state, zip, district,
-           CASE WHEN updates_consent_id IS NULL THEN 'unsubscribed' ELSE 'subscribed' END,
+           CASE WHEN ticked = 1 THEN 'subscribed' ELSE 'unsubscribed' END,
            'all', RANDOM_KEY, validated_at, validated_at
-    FROM (SELECT s.*, row_number() OVER (PARTITION BY email_canonical
-                                         ORDER BY validated_at DESC, id DESC) AS newest
+    FROM (SELECT s.*,
+                 row_number() OVER (PARTITION BY email_canonical
+                                    ORDER BY validated_at DESC, id DESC) AS newest,
+                 max(CASE WHEN updates_consent_id IS NULL THEN 0 ELSE 1 END)
+                     OVER (PARTITION BY email_canonical) AS ticked
           FROM signatures s WHERE status = 'validated' AND email != '') AS latest
     WHERE newest = 1
 """
