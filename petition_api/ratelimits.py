@@ -66,6 +66,11 @@ def per_address(route: Callable) -> Callable:
     return limiter.shared_limit(_other_requests, scope="ip-other")(route)
 
 
+def per_address_unless(exempt: Callable[[], bool]) -> Callable[[Callable], Callable]:
+    """The same budget, except for requests `exempt` says are not a person's."""
+    return limiter.shared_limit(_other_requests, scope="ip-other", exempt_when=exempt)
+
+
 def _too_many(error: RateLimitExceeded):
     current = limiter.current_limit
     wait = 60

@@ -184,6 +184,22 @@ def test_form_tokens_confirmation_presses_and_staff_downloads_are_limited_per_ad
     app.extensions["engine"].dispose()
 
 
+def test_a_mail_provider_unsubscribing_many_people_from_one_address_is_never_refused(
+    database_url, tmp_path
+):
+    app = prepared_app(database_url, tmp_path, LIMIT_IP_OTHER="4 per minute")
+    client = app.test_client()
+    one_click = {"List-Unsubscribe": "One-Click"}
+    answers = {
+        client.post(f"/unsubscribe/{'k' * 32}{i}", data=one_click).status_code for i in range(8)
+    }
+    assert answers == {404}  # unknown keys, answered, none refused
+    pages = [client.get(f"/unsubscribe/{'k' * 32}{i}").status_code for i in range(5)]
+    assert pages[-1] == 429  # people's pages and presses keep the budget
+    assert client.post(f"/unsubscribe/{'k' * 32}", data={}).status_code == 429
+    app.extensions["engine"].dispose()
+
+
 def test_another_address_is_not_slowed_by_the_first(strict_app):
     client = strict_app.test_client()
     for i in range(6):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from petition_api.mail import worker
 from petition_api.models import EmailStatus, Mailing, Outbox, Supporter
 
-from ..conftest import database
+from ..conftest import ROOT, database
 from .bounce_support import event, events_app, post_events
 from .conftest import Inbox
 from .support import SIGN_URL, mailbox, send_mail, supporter
@@ -241,6 +241,21 @@ def test_staff_preview_and_test_send_an_update(smtp_app, smtp_server, tmp_path):
     assert message["Subject"] == "[TEST] We delivered your signatures"
     with database(smtp_app) as session:
         assert session.scalars(select(Mailing)).all() == []  # nothing queued
+
+
+def test_the_readmes_update_and_the_example_file_are_updates_staff_can_send(
+    app, client, runner, tmp_path
+):
+    becomes_supporter(client, runner, lambda: mailbox(app), email="reader@example.org")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("### Writing an update", 1)[1].split("```markdown\n", 1)[1]
+    for path in (update_file(tmp_path, shown.split("```", 1)[0]), ROOT / "mailings/example.md"):
+        preview = runner.invoke(
+            args=["mailings", "preview", str(path), "--html", str(tmp_path / "p")]
+        )
+        assert preview.exit_code == 0, preview.output
+        assert "Hello Alex," in preview.output
+        assert "audience: 1 subscribed supporters" in preview.output
 
 
 def test_the_database_refuses_a_second_copy_of_a_mailing_for_one_supporter(
