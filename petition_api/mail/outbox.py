@@ -127,16 +127,8 @@ def start_sending(session: Session, row_id: int, owner: str) -> bool:
     then it must not be sent from here. The claim is stamped again, so recovery
     measures from the moment sending began.
     """
-    return bool(
-        session.execute(
-            update(Outbox)
-            .where(
-                Outbox.id == row_id,
-                Outbox.status == OutboxStatus.CLAIMED,
-                Outbox.claimed_by == owner,
-            )
-            .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
-        ).rowcount
+    return _moved_from_claim(
+        session, row_id, owner, status=OutboxStatus.SENDING, claimed_at=utcnow()
     )
 
 
@@ -147,11 +139,7 @@ def start_sending_many(session: Session, ids: list[int], owner: str) -> list[int
     return list(
         session.scalars(
             update(Outbox)
-            .where(
-                Outbox.id.in_(ids),
-                Outbox.status == OutboxStatus.CLAIMED,
-                Outbox.claimed_by == owner,
-            )
+            .where(Outbox.id.in_(ids), *still_claimed(owner))
             .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
             .returning(Outbox.id)
         )
@@ -181,17 +169,18 @@ def sent_many(session: Session, ids: list[int]) -> list[int]:
 
 def skip(session: Session, row_id: int, owner: str) -> bool:
     """claimed -> skipped: an update whose supporter stopped receiving updates."""
-    return bool(
-        session.execute(
-            update(Outbox)
-            .where(
-                Outbox.id == row_id,
-                Outbox.status == OutboxStatus.CLAIMED,
-                Outbox.claimed_by == owner,
-            )
-            .values(status=OutboxStatus.SKIPPED, payload=None)
-        ).rowcount
-    )
+    return _moved_from_claim(session, row_id, owner, status=OutboxStatus.SKIPPED, payload=None)
+
+
+def _moved_from_claim(session: Session, row_id: int, owner: str, **values) -> bool:
+    """Change a row only while it is still this worker's claim."""
+    statement = update(Outbox).where(Outbox.id == row_id, *still_claimed(owner))
+    return bool(session.execute(statement.values(**values)).rowcount)
+
+
+def still_claimed(owner: str) -> tuple:
+    """Rows still claimed by this worker: its recovery, or another's, may have taken them."""
+    return Outbox.status == OutboxStatus.CLAIMED, Outbox.claimed_by == owner
 
 
 def finish(row: Outbox, status: OutboxStatus, error: str | None) -> None:
