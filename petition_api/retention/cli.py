@@ -23,7 +23,8 @@ retention_cli = AppGroup("retention", help="Delete and anonymise as the privacy 
 )
 @click.option("--dry-run", is_flag=True, help="count what it would do, change nothing")
 def run_command(now: datetime | None, dry_run: bool):
-    """Delete old unconfirmed signatures, drop old IP addresses, anonymise closed petitions."""
+    """Delete old unconfirmed signatures, drop old IP addresses, anonymise closed petitions,
+    delete supporters who get no updates once their signatures are anonymised."""
     moment = now.replace(tzinfo=utcnow().tzinfo) if now else utcnow()
     report = run(moment, dry_run)
     if dry_run:
