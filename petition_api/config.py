@@ -112,6 +112,13 @@ SETTINGS = [
         "get 429 (an IPv6 address counts by its /64, as for every limit)",
     ),
     Setting(
+        "LIMIT_ONE_CLICK",
+        "600 per minute",
+        "one-click unsubscribes (RFC 8058) from one address beyond this get 429: mail "
+        "providers send them for all their users from a few addresses, so they have their own "
+        "budget, apart from LIMIT_IP_OTHER",
+    ),
+    Setting(
         "LIMIT_PETITION",
         "6000 per minute",
         "signatures to one petition beyond this get 429 (flood brake)",

@@ -1,5 +1,6 @@
-"""No secret link in any log line: confirmation (and, later, unsubscribe) tokens are
-cut out of paths before a log sees them.
+"""No secret link in any log line: confirmation tokens and supporters' link keys
+(`/confirm/`, `/unsubscribe/`, `/preferences/`) are cut out of paths before a log
+sees them.
 
 - our own error logs call `redact()` on the path they name;
 - the development server's request log (werkzeug) gets `RedactingFilter` (devserver.py);
@@ -17,7 +18,7 @@ from gunicorn import glogging
 
 # Werkzeug merges repeated slashes (a 308 to the single-slash path), so
 # /confirm//<token> leads to the confirmation page too.
-SECRET_PATH = re.compile(r"(/+(?:confirm|unsubscribe)/+)[^\s/?#\"']+")
+SECRET_PATH = re.compile(r"(/+(?:confirm|unsubscribe|preferences)/+)[^\s/?#\"']+")
 WORD = re.compile(r"\S*%\S*")
 
 

@@ -66,9 +66,17 @@ def per_address(route: Callable) -> Callable:
     return limiter.shared_limit(_other_requests, scope="ip-other")(route)
 
 
-def per_address_unless(exempt: Callable[[], bool]) -> Callable[[Callable], Callable]:
-    """The same budget, except for requests `exempt` says are not a person's."""
-    return limiter.shared_limit(_other_requests, scope="ip-other", exempt_when=exempt)
+def per_address_unless(exempt: Callable[[], bool], setting: str) -> Callable[[Callable], Callable]:
+    """The same budget, except for requests `exempt` picks (not a person's: a mail
+    provider's), which get a larger budget of their own, the setting `setting`."""
+
+    def decorate(route: Callable) -> Callable:
+        own = limiter.limit(lambda: current_app.config[setting], exempt_when=lambda: not exempt())
+        return limiter.shared_limit(_other_requests, scope="ip-other", exempt_when=exempt)(
+            own(route)
+        )
+
+    return decorate
 
 
 def _too_many(error: RateLimitExceeded):

@@ -1,7 +1,7 @@
 """Development only: serve the built campaign site beside the API, on one origin.
 
-In production a web server or CDN serves `site/` and proxies `/api/` and
-`/confirm/` to the API; see the README.
+In production a web server or CDN serves `site/` and proxies API_PATHS to the
+API; see the README ("Deploying").
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from pathlib import Path
 
 from flask import Flask, abort, redirect, send_from_directory
 
+# What the API answers on the site's origin: its JSON, and the pages emails link to.
+API_PATHS = ("api/", "confirm/", "unsubscribe/", "preferences/")
+
 
 def init_app(app: Flask) -> None:
     root = Path(app.config["SITE_DIR"]).resolve()
@@ -17,7 +20,7 @@ def init_app(app: Flask) -> None:
     @app.get("/", defaults={"path": ""})
     @app.get("/<path:path>")
     def site_file(path: str):
-        if path.startswith(("api/", "confirm/")):
+        if path.startswith(API_PATHS):
             abort(404)
         target = root / path
         if target.is_dir():

@@ -16,6 +16,17 @@ class PermanentFailure(Exception):
     """The server refused the message for good (bad address, policy)."""
 
 
+def described(error: Exception) -> str:
+    """A failure as the outbox keeps it (last_error): its kind and SMTP codes, never
+    the server's words, which often quote the recipient's address."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted(code for code, _ in error.recipients.values())
+        return f"SMTPRecipientsRefused: {codes}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code}"
+    return f"{type(error).__name__}: {error}"  # ours, or the connection's: no address
+
+
 class FileTransport:
     """Development: one .eml file per message."""
 

@@ -35,7 +35,7 @@ from ..retention import keeping as retention
 from . import outbox, signed_again
 from .compose import Skip, compose_many
 from .pacing import DomainSlots, Rate
-from .transports import PermanentFailure, recipient, transport
+from .transports import PermanentFailure, described, recipient, transport
 
 log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
@@ -117,7 +117,7 @@ def _hand_over(row_id: int, message, sender, crew: Crew) -> tuple[OutboxStatus |
     except PermanentFailure as error:
         return OutboxStatus.FAILED, str(error)
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
-        return None, f"{type(error).__name__}: {error}"
+        return None, described(error)
     return OutboxStatus.SENT, None
 
 

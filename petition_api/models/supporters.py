@@ -139,7 +139,9 @@ def erase(session, supporter_ids: list[int]) -> int:
     session.execute(
         delete(Outbox).where(theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
     )
-    session.execute(update(Outbox).where(theirs).values(supporter_id=None, payload=None))
+    session.execute(
+        update(Outbox).where(theirs).values(supporter_id=None, payload=None, last_error=None)
+    )
     session.execute(
         update(DeliveryEvent)
         .where(DeliveryEvent.supporter_id.in_(supporter_ids))

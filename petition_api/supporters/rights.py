@@ -147,7 +147,9 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
         delete(Outbox).where(theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
     ).rowcount
     session.execute(
-        update(Outbox).where(theirs).values(signature_id=None, supporter_id=None, payload=None)
+        update(Outbox)
+        .where(theirs)
+        .values(signature_id=None, supporter_id=None, payload=None, last_error=None)
     )
     if kept:
         done["signatures anonymised"] = anonymise(session, kept)

@@ -12,18 +12,21 @@ one-click unsubscribe, which mail providers send with no cookie and no page.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
 from .. import db, openapi
 from ..mail import outbox
-from ..models import Mailing, Scope, Signature, Supporter, utcnow
+from ..models import Mailing, Outbox, Scope, Signature, Supporter, utcnow
 from ..petitions.manifest import consent_wording
 from ..ratelimits import per_address, per_address_unless
 from . import people, rights
 
 bp = Blueprint("supporters", __name__, template_folder="templates")
 
+COPY_INTERVAL = timedelta(days=1)
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 PREFERENCES_WORDING = (
     "Email me updates about {choice}. I can unsubscribe at any time with one click."
@@ -34,20 +37,29 @@ CHOICES = {
 }
 
 
-def _supporter(session, key: str) -> Supporter | None:
-    """The supporter a link's secret stands for: their link key, or the confirmation
-    token of one of their signatures (the links in confirmation emails)."""
+def _supporter(session, key: str, lock: bool = False) -> Supporter | None:
+    """The supporter a link's secret stands for: their link key, or the unexpired
+    confirmation token of one of their signatures (the links in confirmation emails;
+    the thank-you and every later email carry the key, which never expires)."""
     if not 20 <= len(key) <= 100:
         return None
-    found = session.scalar(select(Supporter).where(Supporter.link_key == key).with_for_update())
+    query = select(Supporter).where(Supporter.link_key == key)
+    found = session.scalar(query.with_for_update() if lock else query)
     if found is None:
         signed = select(Signature.email_canonical).where(
-            Signature.confirm_token_hash == Signature.token_hash(key)
+            Signature.confirm_token_hash == Signature.token_hash(key),
+            Signature.confirm_expires_at > utcnow(),
         )
-        found = session.scalar(
-            select(Supporter).where(Supporter.email_canonical.in_(signed)).with_for_update()
-        )
+        query = select(Supporter).where(Supporter.email_canonical.in_(signed))
+        found = session.scalar(query.with_for_update() if lock else query)
     return found
+
+
+def _known(key: str) -> bool:
+    """Is anyone behind this link? Asked in a read before any write transaction, which
+    on SQLite takes the database's one write lock: a flood of made-up links must not."""
+    with db.reading() as session:
+        return _supporter(session, key) is not None or _pending(session, key) is not None
 
 
 def _mailing_id(session) -> int | None:
@@ -75,18 +87,20 @@ def unsubscribe_page(key: str):
 
 def _one_click() -> bool:
     """A mail provider's one-click POST (RFC 8058). Gmail and Yahoo send them from a
-    few addresses for all their users after a large mailing: a 429 would lose the
-    unsubscribe. A key is 192 random bits, so the limit protects no key."""
+    few addresses for all their users after a large mailing, so they get a budget of
+    their own (LIMIT_ONE_CLICK): a 429 could lose an unsubscribe."""
     return request.form.get("List-Unsubscribe") == "One-Click"
 
 
 @bp.post("/unsubscribe/<key>")
-@per_address_unless(_one_click)
+@per_address_unless(_one_click, "LIMIT_ONE_CLICK")
 def unsubscribe(key: str):
     # The page's button and a mail provider's one-click POST do the same thing.
     source = "one-click" if request.headers.get("Sec-Fetch-Mode") != "navigate" else "unsubscribe"
+    if not _known(key):
+        return _page("unknown", 404)
     with db.writing() as session:
-        supporter = _supporter(session, key)
+        supporter = _supporter(session, key, lock=True)
         if supporter is None:
             return _page("unknown", 404)
         people.withdrawn(session, supporter, source, utcnow(), _mailing_id(session))
@@ -118,8 +132,10 @@ def choose(key: str):
     if choice not in (*CHOICES, "none"):
         abort(422, description="updates: choose one of the options on the page.")
     now = utcnow()
+    if not _known(key):
+        return _page("unknown", 404)
     with db.writing() as session:
-        supporter = _supporter(session, key)
+        supporter = _supporter(session, key, lock=True)
         if supporter is None:
             return _page("unknown", 404)
         if choice == "none":
@@ -140,19 +156,21 @@ def choose(key: str):
 
 
 def _pending(session, token: str) -> Signature | None:
-    """Before confirming, the email's confirmation link stands for the address."""
+    """Before confirming, the email's unexpired confirmation link stands for the address."""
     if not 20 <= len(token) <= 100:
         return None
-    return session.scalar(Signature.with_token(token))
+    return session.scalar(
+        Signature.with_token(token).where(Signature.confirm_expires_at > utcnow())
+    )
 
 
-def _email_for(session, key: str) -> str | None:
-    return _person(session, key)[0]
+def _email_for(session, key: str, lock: bool = False) -> str | None:
+    return _person(session, key, lock)[0]
 
 
-def _person(session, key: str) -> tuple[str | None, int | None, int | None]:
+def _person(session, key: str, lock: bool = False) -> tuple[str | None, int | None, int | None]:
     """(email, supporter id, pending signature id) for a link's secret."""
-    supporter = _supporter(session, key)
+    supporter = _supporter(session, key, lock)
     if supporter is not None:
         return supporter.email, supporter.id, None
     pending = _pending(session, key)
@@ -163,15 +181,38 @@ def _person(session, key: str) -> tuple[str | None, int | None, int | None]:
 @per_address
 def copy(key: str):
     """Email the person everything we hold about their address (to that address only)."""
+    if not _known(key):
+        return _page("unknown", 404)
     with db.writing() as session:
-        email, supporter_id, signature_id = _person(session, key)
+        email, supporter_id, signature_id = _person(session, key, lock=True)
         if email is None:
             return _page("unknown", 404)
+        if _copied_lately(session, supporter_id, signature_id):
+            return _page("copy_sent", key=key, already=True)
         # The copy is made now and leaves the database with the message; tied to the
         # person, so forgetting them before it goes takes it too.
         payload = {"email": email, "data": rights.held(session, email)}
         outbox.enqueue(session, outbox.YOUR_DATA, signature_id, payload, supporter_id)
-    return _page("copy_sent", key=key)
+    return _page("copy_sent", key=key, already=False)
+
+
+def _copied_lately(session, supporter_id: int | None, signature_id: int | None) -> bool:
+    """One copy a day: whoever holds a link (a forwarded email) cannot fill the person's
+    inbox, nor hold back other mail, by pressing the button again and again."""
+    theirs = (
+        Outbox.supporter_id == supporter_id
+        if supporter_id is not None
+        else Outbox.signature_id == signature_id
+    )
+    return (
+        session.scalar(
+            select(Outbox.id)
+            .where(theirs, Outbox.kind == outbox.YOUR_DATA)
+            .where(Outbox.created_at > utcnow() - COPY_INTERVAL)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 @bp.get("/preferences/<key>/forget")
@@ -187,8 +228,10 @@ def forget_page(key: str):
 @bp.post("/preferences/<key>/forget")
 @per_address
 def forget(key: str):
+    if not _known(key):
+        return _page("unknown", 404)
     with db.writing() as session:
-        email = _email_for(session, key)
+        email = _email_for(session, key, lock=True)
         if email is None:
             return _page("unknown", 404)
         rights.forget(session, email, actor="the person, by their link")

@@ -23,6 +23,13 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.refuse_with: str | None = None
+        self.refuse_recipients_with: str | None = None  # {address} is the recipient
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_recipients_with:
+            return self.refuse_recipients_with.format(address=address)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:

@@ -82,6 +82,9 @@ def test_a_confirmation_link_never_reaches_an_error_log(app, client, caplog):
 def test_an_encoded_link_is_cut_whole_and_never_decoded_into_the_log():
     line = f'"GET /%63onfirm/{TOKEN}%0AFAKE HTTP/1.1" 404 and /confirm%2F{TOKEN}'
     assert redact(line) == '"GET [redacted] HTTP/1.1" 404 and [redacted]'
+    for page in ("unsubscribe", "preferences"):  # a supporter's key never expires
+        assert redact(f"POST /{page}/{TOKEN}/forget?m=3") == f"POST /{page}/[redacted]/forget?m=3"
+        assert TOKEN not in redact(f"GET /{page}%2F{TOKEN}")
     assert redact("GET /static/100%25.css") == "GET /static/100%25.css"
 
 
@@ -111,7 +114,7 @@ def test_a_confirmation_link_never_reaches_a_servers_request_log(app, tmp_path):
                 # Encoded paths reach the confirmation page too: the server decodes them.
                 for path in (
                     "/confirm/", "/confirm%2F", "/%63onfirm/", "/confirm%252F", "/confirm//",
-                    "//confirm/", "/confirm%2F%2F",
+                    "//confirm/", "/confirm%2F%2F", "/unsubscribe/", "/preferences/",
                 ):  # fmt: skip
                     for method in ("GET", "POST"):
                         request = urllib.request.Request(

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import select
 
-from petition_api.models import AuditEntry, PetitionCount, Signature, Status
+from petition_api.models import AuditEntry, Outbox, PetitionCount, Signature, Status
 
 from ..conftest import POSTGRES_URL, database
 from .support import PETITION, SIGN_URL, mailbox, send_mail, supporter
@@ -126,3 +126,22 @@ def test_a_signer_who_never_confirmed_erases_their_signature_from_the_confirmati
     assert link.startswith("/preferences/")
     assert client.post(f"{link}/forget").status_code == 200
     assert "Adebayo-Quist" not in dump(app)
+
+
+def test_a_mail_servers_refusal_quoting_the_address_is_forgotten_with_the_person(
+    smtp_app, smtp_server, tmp_path
+):
+    _, inbox = smtp_server
+    client, runner = smtp_app.test_client(), smtp_app.test_cli_runner()
+    client.post(SIGN_URL, json=supporter(**PERSON))
+    confirm_everyone(client, runner, inbox.messages)
+    runner.invoke(args=["mailings", "send", str(update_file(tmp_path)), "--yes"])
+    inbox.refuse_recipients_with = "452 4.2.2 <{address}>: mailbox full"
+    send_mail(runner)
+    with database(smtp_app) as session:
+        [waiting] = session.scalars(select(Outbox).where(Outbox.kind == "update")).all()
+    assert waiting.last_error == "SMTPRecipientsRefused: [452]"  # the code, not the words
+
+    forgot = runner.invoke(args=["supporters", "forget", PERSON["email"], "--yes"])
+    assert forgot.exit_code == 0, forgot.output
+    assert PERSON["email"] not in dump(smtp_app)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email import message_from_bytes, policy
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from petition_api.models import (
     ConsentEvent,
     ConsentWording,
     EmailStatus,
     Outbox,
+    Signature,
     Supporter,
     utcnow,
 )
@@ -157,6 +159,21 @@ def test_a_supporter_asks_for_a_copy_of_their_data_and_it_goes_to_their_address(
         assert all(row.payload is None for row in session.scalars(select(Outbox)))
 
 
+def test_pressing_copy_again_and_again_sends_one_copy_a_day(app, client, runner):
+    client.post(SIGN_URL, json=supporter())
+    confirm_everyone(client, runner, lambda: mailbox(app))
+    key = supporter_row(app, MARIA).link_key
+    pages = [client.post(f"/preferences/{key}/copy").get_data(as_text=True) for _ in range(5)]
+    assert "in the last\n24 hours" in pages[-1] and "in the last" not in pages[0]
+    with database(app) as session:
+        copies = session.scalars(select(Outbox).where(Outbox.kind == "your_data")).all()
+        assert len(copies) == 1
+        session.execute(update(Outbox).values(created_at=utcnow() - timedelta(days=1, minutes=1)))
+    client.post(f"/preferences/{key}/copy")
+    with database(app) as session:
+        assert len(session.scalars(select(Outbox).where(Outbox.kind == "your_data")).all()) == 2
+
+
 def test_every_email_links_to_the_persons_preferences_and_data(app, client, runner):
     client.post(SIGN_URL, json=supporter())
     confirm_everyone(client, runner, lambda: mailbox(app))
@@ -171,3 +188,9 @@ def test_every_email_links_to_the_persons_preferences_and_data(app, client, runn
     # ... and the thank-you says who receives it and how to share (no congress data here).
     assert "both of your senators" in thanked and "whatsapp" in thanked.lower()
     assert message_from_bytes(bytes(thanks), policy=policy.default)["To"] == MARIA
+    # The confirmation email's link lasts as long as its link to confirm; the key, always.
+    with database(app) as session:
+        session.execute(update(Signature).values(confirm_expires_at=utcnow()))
+    assert client.get(pending_link[0]).status_code == 404
+    assert client.post(f"{pending_link[0]}/forget").status_code == 404
+    assert client.get(f"/preferences/{key}").status_code == 200
