@@ -276,6 +276,12 @@ def check_production(config) -> None:
             "set it to a long random value, e.g. from "
             "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
         )
+    if config["MAIL_EVENTS_SECRET"] and len(config["MAIL_EVENTS_SECRET"]) < 32:
+        problems.append(
+            "GROUNDSWELL_MAIL_EVENTS_SECRET is shorter than 32 characters: whoever guesses it "
+            "can mark any supporter as bouncing or complaining; set a long random value (or "
+            "leave it empty to refuse delivery events)"
+        )
     if not allowed_origins(config):
         problems.append(
             "GROUNDSWELL_ALLOWED_ORIGINS is empty: set it to the campaign site's origin, "

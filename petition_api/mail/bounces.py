@@ -14,8 +14,11 @@ empty it afterwards). Each message is one of:
   status is 4.x.x (a temporary cause the sender gave up on: soft), a delayed
   one a soft bounce.
 
-The rules are events.py's, with "dsn" as the source, and each event is dated by
-the returned message's Date: reading the same mailbox twice applies nothing twice.
+The rules are events.py's, with "dsn" (or "arf") as the source, and each event is
+dated by the returned message's Date: reading the same mailbox twice applies
+nothing twice. A bounce or complaint is believed only when it quotes the
+Message-ID of a message we sent to that very address (message_ids.py): anyone
+can mail MAIL_FROM a forged report naming a supporter, and a complaint is sticky.
 Counts only, never an address, in what it prints and logs.
 """
 
@@ -54,6 +57,7 @@ LABELS = {
     "complaints": "complaints",
     "unsubscribes": "unsubscribes",
     "repeated": "already applied",
+    "unverified": "ignored: not about a message we sent to that address (no Message-ID of ours)",
     "unknown_addresses": "unknown addresses or keys (not our supporters)",
     "not_recognised": "not recognised (no bounce, complaint or unsubscribe request)",
 }
@@ -81,8 +85,11 @@ def read(path: Path) -> Counter:
         with db.writing() as session:
             if key is not None:
                 counts[_unsubscribe(session, key, now)] += 1
-            else:
-                counts.update(events.apply(session, found, "dsn", now))
+                continue
+            ours = [event for event in found if events.sent_by_us(session, event)]
+            counts["unverified"] += len(found) - len(ours)
+            source = "arf" if all(event.kind == "complaint" for event in found) else "dsn"
+            counts.update(events.apply(session, ours, source, now))
     if counts["messages"] == 0 and path.is_file() and path.stat().st_size:
         raise Unreadable(
             f"no messages found in {path}: is it an mbox (each message after a 'From ' line) "
@@ -205,5 +212,4 @@ def _unsubscribe(session: Session, key: str, now: datetime) -> str:
     supporter = session.scalar(select(Supporter).where(Supporter.link_key == key).with_for_update())
     if supporter is None:
         return "unknown_addresses"
-    withdrawn(session, supporter, "mail", now)
-    return "unsubscribes"
+    return "unsubscribes" if withdrawn(session, supporter, "mail", now) else "repeated"

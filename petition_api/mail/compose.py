@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..delivery import recipients
 from ..models import Mailing, Outbox, Petition, Signature, Supporter
 from ..petitions import sharing
-from . import updates, wire
+from . import message_ids, updates, wire
 from .outbox import SUBJECTS, THANKS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
@@ -56,9 +56,8 @@ def _message(row: Outbox, subject: str, to: str, sender: str | None = None) -> E
     message["From"] = sender or current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
-    # Unique per message, and naming its outbox row: a bounce or complaint that
-    # quotes it leads back to the row, and so to the mailing.
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain())
+    # Unique per message, and naming its outbox row (message_ids.py).
+    message["Message-ID"] = make_msgid(idstring=message_ids.idstring(row.id), domain=domain())
     return message
 
 
@@ -143,7 +142,7 @@ def update_on_the_wire(row: Outbox, mailing: Mailing, supporter: Supporter | Non
     if not (supporter.email.isascii() and all(v.isascii() for _, v in personal)):
         return update(row, mailing, supporter)  # the email package knows SMTPUTF8
     return wire.prepared(
-        mailing.id, mailing.sha256, shared, row_id=row.id,
+        mailing.id, mailing.sha256, shared, idstring=message_ids.idstring(row.id),
         envelope_from=parseaddr(current_app.config["MAIL_FROM"])[1], to=supporter.email,
         domain=domain(), own_headers=personal, text=text, html=html,
     )  # fmt: skip

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, Unauthorized, UnprocessableEntity
@@ -47,9 +47,11 @@ from ..models import (
     EmailStatus,
     EventReceipt,
     Outbox,
+    Signature,
     Supporter,
 )
 from ..signing.form import canonical_email
+from . import message_ids
 from .providers import Event, postmark, ses
 
 HEADER = "Groundswell-Signature"
@@ -58,8 +60,6 @@ SOFT_BOUNCES = 3
 SOFT_WINDOW = timedelta(days=30)
 MAX_EVENTS = 1000
 CLOCK_SKEW = timedelta(minutes=10)
-# Our Message-IDs carry the outbox row (compose.py): <...outbox-42@example.org>
-OUTBOX_ROW = re.compile(r"outbox-(\d{1,18})@")
 OUTCOMES = ("hard_bounces", "soft_bounces", "complaints", "unknown_addresses", "repeated")
 
 
@@ -266,16 +266,35 @@ def _recorded(session: Session, supporter_id: int, event: Event, source: str, at
     )
 
 
+def sent_by_us(session: Session, event: Event) -> bool:
+    """Does the event quote the Message-ID of a message we sent to its address? What
+    makes a returned message believable: anyone can mail a DSN or an abuse report."""
+    row_id = message_ids.outbox_row(event.message_id)
+    if row_id is None:
+        return False
+    canonical = canonical_email(event.email)
+    return (
+        session.scalar(
+            select(Outbox.id)
+            .outerjoin(Supporter, Supporter.id == Outbox.supporter_id)
+            .outerjoin(Signature, Signature.id == Outbox.signature_id)
+            .where(
+                Outbox.id == row_id,
+                or_(Supporter.email_canonical == canonical, Signature.email_canonical == canonical),
+            )
+        )
+        is not None
+    )
+
+
 def _mailing(session: Session, message_id: str | None, supporter_id: int) -> int | None:
     """The mailing the bounced message belonged to, named by its Message-ID's outbox row
     (only if that row was addressed to this supporter)."""
-    found = OUTBOX_ROW.search(message_id or "")
-    if found is None:
+    row_id = message_ids.outbox_row(message_id)
+    if row_id is None:
         return None
     return session.scalar(
-        select(Outbox.mailing_id).where(
-            Outbox.id == int(found.group(1)), Outbox.supporter_id == supporter_id
-        )
+        select(Outbox.mailing_id).where(Outbox.id == row_id, Outbox.supporter_id == supporter_id)
     )
 
 

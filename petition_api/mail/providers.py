@@ -28,7 +28,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 ADDRESS = re.compile(r"[^@\s<>\x00-\x1f\x7f]+@[^@\s<>\x00-\x1f\x7f]+")
-OUR_MESSAGE_ID = re.compile(r"outbox-\d+@")
+OUR_MESSAGE_ID = re.compile(r"outbox-\d+-[0-9a-f]{16}@")
 
 # Postmark's bounce types (https://postmarkapp.com/developer/api/bounce-api#bounce-types).
 HARD = frozenset({"HardBounce", "BadEmailAddress"})

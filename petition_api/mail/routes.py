@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from .. import db, openapi
 from ..models import utcnow
@@ -41,7 +42,14 @@ def delivery_events():
     request.max_content_length = max(config["MAX_BODY_BYTES"], LARGEST_BODY)
     body = request.get_data(cache=False)
     digest = events.verify(secret, t, signatures, body)
-    parsed = events.parse(source, body)
+    try:
+        parsed = events.parse(source, body)
+    except HTTPException:
+        # Refused, but taken: the same signed bytes may not come back under another
+        # `format` (the query string is not signed) and be read differently.
+        with db.writing() as session:
+            events.received(session, digest, t, now, max_age)
+        raise
     with db.writing() as session:
         if not events.received(session, digest, t, now, max_age):
             abort(

@@ -61,7 +61,7 @@ def prepared(
     sha256: str,
     shared: tuple[tuple[str, str], ...],
     *,
-    row_id: int,
+    idstring: str,
     envelope_from: str,
     to: str,
     domain: str,
@@ -74,7 +74,7 @@ def prepared(
     own = [
         ("To", to),
         ("Date", formatdate(localtime=False)),
-        ("Message-ID", make_msgid(idstring=f"outbox-{row_id}", domain=domain)),
+        ("Message-ID", make_msgid(idstring=idstring, domain=domain)),
         *own_headers,
         ("MIME-Version", "1.0"),
         ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),

@@ -10,6 +10,7 @@ import time
 
 from sqlalchemy import select
 
+from petition_api.mail import message_ids
 from petition_api.models import (
     ConsentEvent,
     DeliveryEvent,
@@ -58,7 +59,7 @@ def status_of(app, email: str) -> str:
 
 def an_update_sent_to(app, person: Supporter) -> tuple[int, str]:
     """A mailing and its sent message to `person`: the mailing's id and the Message-ID
-    our messages carry (compose.py: `<time.pid.random.outbox-<row id>@domain>`)."""
+    our messages carry (message_ids.py: `<time.pid.random.outbox-<row>-<tag>@domain>`)."""
     with database(app) as session:
         mailing = Mailing(
             name="2026-12-03-delivered",
@@ -79,7 +80,9 @@ def an_update_sent_to(app, person: Supporter) -> tuple[int, str]:
         )
         session.add(row)
         session.flush()
-        return mailing.id, f"<1764756000.4242.987654321.outbox-{row.id}@localhost>"
+        with app.app_context():
+            idstring = message_ids.idstring(row.id)
+        return mailing.id, f"<1764756000.4242.987654321.{idstring}@localhost>"
 
 
 def delivery_events(app) -> list[DeliveryEvent]:

@@ -42,6 +42,7 @@ def test_a_well_configured_production_deployment_starts():
         ("GROUNDSWELL_MAIL_BACKEND", "file", "MAIL_BACKEND is not smtp"),
         ("GROUNDSWELL_SMTP_SECURITY", "none", "SMTP_SECURITY is none"),
         ("GROUNDSWELL_RATELIMIT_STORAGE_URL", "memory://", "each worker would count on its own"),
+        ("GROUNDSWELL_MAIL_EVENTS_SECRET", "short-secret", "shorter than 32 characters"),
     ],
 )
 def test_production_refuses_what_is_only_safe_on_a_laptop(setting, value, words):

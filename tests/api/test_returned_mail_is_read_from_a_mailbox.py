@@ -4,12 +4,14 @@ Maria's mailbox is gone (an RFC 3464 DSN, failed 5.1.1), Wei's is full (one DSN
 delayed, one failed 4.2.2: both soft), James reports an update as spam (an ARF
 report from his provider's feedback loop), Ana unsubscribes by mail (the
 List-Unsubscribe mailto), a stranger's address bounces, and an auto-reply is
-none of these.
+none of these. Someone who wants Maria off the list mails forged reports: they
+are ignored, as they quote no Message-ID of a message we sent her.
 """
 
 from __future__ import annotations
 
 import mailbox
+import re
 import time
 from email.utils import formatdate
 
@@ -164,29 +166,36 @@ def test_staff_read_a_mailbox_of_bounces_a_complaint_and_an_unsubscribe(app, run
     ana = becomes_supporter(app, first_name="Ana", last_name="Lopez", email=ANA)
     mailing_id, to_maria = an_update_sent_to(app, maria)
     _, to_james = an_update_sent_to(app, james)
+    _, to_wei = an_update_sent_to(app, wei)
     now, earlier = formatdate(), formatdate(time.time() - 60)
     box = tmp_path / "returned.mbox"
     write_mbox(box, [
         dsn(MARIA, "failed", "5.1.1", to_maria, now),
-        dsn("Wei.Chen@gmail.com", "delayed", "4.4.7", "<1.2.3.outbox-99@localhost>", earlier),
-        dsn(WEI, "failed", "4.2.2", "<1.2.3.outbox-98@localhost>", now),
+        dsn("Wei.Chen@gmail.com", "delayed", "4.4.7", to_wei, earlier),
+        dsn(WEI, "failed", "4.2.2", to_wei, now),
         arf(JAMES, to_james, now),
         plain(f"Ana Lopez <{ANA}>", "unsubscribe@localhost", f"unsubscribe-{ana.link_key}", now,
               "unsubscribe"),
         dsn("someone@example.net", "failed", "5.1.1", "<x@elsewhere.example>", now),
         plain(f"Ana Lopez <{ANA}>", "petitions@localhost", "Out of office", now, "Back Monday."),
+        # Forged: Ana's complaint quoting the Message-ID of James's copy; Maria's bounce
+        # naming her message's row with a made-up tag; Ana's with no Message-ID of ours.
+        arf(ANA, to_james, now),
+        dsn(MARIA, "failed", "5.1.1", re.sub(r"-\w{16}@", "-0123456789abcdef@", to_maria), earlier),
+        dsn(ANA, "failed", "5.1.1", "<made-up@localhost>", now),
     ])  # fmt: skip
 
     counts = read(runner, box)
 
     assert counts == {
-        "messages read": 7,
+        "messages read": 10,
         "hard bounces": 1,
         "soft bounces": 2,
         "complaints": 1,
         "unsubscribes": 1,
         "already applied": 0,
-        "unknown addresses or keys (not our supporters)": 1,
+        "ignored: not about a message we sent to that address (no Message-ID of ours)": 4,
+        "unknown addresses or keys (not our supporters)": 0,
         "not recognised (no bounce, complaint or unsubscribe request)": 1,
     }
     assert status_of(app, MARIA) == "bouncing"
@@ -196,10 +205,12 @@ def test_staff_read_a_mailbox_of_bounces_a_complaint_and_an_unsubscribe(app, run
     events = {(e.supporter_id, e.kind, e.permanent, e.mailing_id) for e in delivery_events(app)}
     assert events == {
         (maria.id, "bounce", True, mailing_id),
-        (wei.id, "bounce", False, None),
+        (wei.id, "bounce", False, mailing_id + 2),
         (james.id, "complaint", True, mailing_id + 1),
     }
-    assert {e.source for e in delivery_events(app)} == {"dsn"}
+    assert {(e.kind, e.source) for e in delivery_events(app)} == {
+        ("bounce", "dsn"), ("complaint", "arf"),
+    }  # fmt: skip
     assert [(e.action, e.source) for e in consent_events(app, ana)][-1] == ("withdrawn", "mail")
     assert [(e.action, e.source) for e in consent_events(app, james)][-1] == (
         "withdrawn", "complaint",
@@ -207,7 +218,8 @@ def test_staff_read_a_mailbox_of_bounces_a_complaint_and_an_unsubscribe(app, run
 
     # Read again (the mailbox was not emptied): nothing is applied twice.
     again = read(runner, box)
-    assert again["already applied"] == 4
+    assert again["already applied"] == 5  # and Ana's unsubscribe
+    assert again["unsubscribes"] == 0
     assert (again["hard bounces"], again["soft bounces"], again["complaints"]) == (0, 0, 0)
     assert len(delivery_events(app)) == 4
     assert status_of(app, WEI) == "subscribed"
@@ -215,9 +227,9 @@ def test_staff_read_a_mailbox_of_bounces_a_complaint_and_an_unsubscribe(app, run
 
 
 def test_a_maildir_folder_is_read_too(app, runner, tmp_path):
-    becomes_supporter(app)
+    _, to_maria = an_update_sent_to(app, becomes_supporter(app))
     folder = mailbox.Maildir(tmp_path / "Maildir")
-    folder.add(dsn(MARIA, "failed", "5.1.1", "<no-id@localhost>", formatdate()))
+    folder.add(dsn(MARIA, "failed", "5.1.1", to_maria, formatdate()))
     folder.close()
     counts = read(runner, tmp_path / "Maildir")
     assert (counts["messages read"], counts["hard bounces"]) == (1, 1)
