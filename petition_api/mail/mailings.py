@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Select, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Select, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
+    CongressDataset,
+    CongressOffice,
     ConsentAction,
     ConsentEvent,
     DeliveryEvent,
@@ -54,6 +56,7 @@ FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
 AUDIENCE_KEYS = ("petitions", "states", "districts")
 KNOWN_FIELDS = {"subject", "preheader", "from_name", "audience"}
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 
 class MailingError(ValueError):
@@ -97,7 +100,7 @@ def read(path: Path) -> Update:
             f"{path}: unknown field {unknown[0]!r} (fields: subject, preheader, "
             "from_name, audience)"
         )
-    body = match.group(2).strip()
+    body = _placeholders(path, match.group(2).strip())
     if not body:
         raise MailingError(f"{path}: the update has no text below its front matter")
     return Update(
@@ -112,6 +115,18 @@ def read(path: Path) -> Update:
     )
 
 
+def _placeholders(path: Path, body: str) -> str:
+    """The body with `{{ first_name }}` written one way; any other placeholder is a
+    mistake that would reach every inbox as typed."""
+    for found in PLACEHOLDER.finditer(body):
+        if found.group(1) != "first_name":
+            raise MailingError(
+                f"{path}: body: unknown placeholder {found.group()!r}; the only one is "
+                f"{{{{ first_name }}}}"
+            )
+    return PLACEHOLDER.sub("{{ first_name }}", body)
+
+
 def _line(path: Path, meta: dict, name: str, limit: int, required: bool = False) -> str | None:
     value = meta.get(name)
     if value is None:
@@ -122,6 +137,10 @@ def _line(path: Path, meta: dict, name: str, limit: int, required: bool = False)
         raise MailingError(f"{path}: {name} must be text")
     if len(value) > limit or "\n" in value.strip():
         raise MailingError(f"{path}: {name} must be one line of at most {limit} characters")
+    if "{{" in value or "}}" in value:
+        raise MailingError(
+            f"{path}: {name}: placeholders such as {{{{ first_name }}}} work only in the body"
+        )
     return value.strip()
 
 
@@ -162,8 +181,9 @@ def _example(key: str) -> str:
     return {"petitions": "paid-family-leave", "states": "OH, PA", "districts": "OH-03"}[key]
 
 
-def check_petitions(session: Session, update_: Update) -> None:
-    """Every petition the audience names exists."""
+def check_names(session: Session, update_: Update) -> None:
+    """Every petition the audience names exists, and every district is one of the
+    loaded congressional data (when it is loaded: OH-03 has a shape, NY-AL is not a seat)."""
     if not isinstance(update_.audience, dict):
         return
     wanted = set(update_.audience.get("petitions", []))
@@ -171,6 +191,19 @@ def check_petitions(session: Session, update_: Update) -> None:
     missing = sorted(wanted - known)
     if missing:
         raise MailingError(f"{update_.path}: audience.petitions: no petition {missing[0]!r}")
+    districts = set(update_.audience.get("districts", []))
+    seats = set(
+        session.scalars(
+            select(CongressOffice.code)
+            .join(CongressDataset, CongressDataset.id == CongressOffice.dataset_id)
+            .where(CongressDataset.active.is_(True), CongressOffice.chamber == "house")
+        )
+    )
+    if seats and districts - seats:
+        raise MailingError(
+            f"{update_.path}: audience.districts: {sorted(districts - seats)[0]!r} is not a "
+            "district in the loaded congressional data (a state with one seat is XX-AL)"
+        )
 
 
 def audience(chosen: dict | str) -> Select:
@@ -249,15 +282,21 @@ def queue(session: Session, update_: Update, actor: str) -> Mailing:
     return mailing
 
 
-def pause(session: Session, mailing_id: int, paused: bool) -> bool:
-    """Pause (or resume) a mailing: workers leave its queued messages where they are."""
-    return bool(
-        session.execute(
-            update(Mailing)
-            .where(Mailing.id == mailing_id)
-            .values(paused_at=utcnow() if paused else None)
-        ).rowcount
+def pause(session: Session, mailing_id: int, paused: bool) -> None:
+    """Pause (or resume) a mailing: workers leave its queued messages where they are.
+    MailingError when there is no such mailing, or nothing to do."""
+    mailing = session.get(Mailing, mailing_id, with_for_update=True)
+    if mailing is None:
+        raise MailingError(f"no mailing {mailing_id} (see flask mailings status)")
+    if paused == (mailing.paused_at is not None):
+        raise MailingError(f"mailing {mailing_id} is {'already' if paused else 'not'} paused")
+    waiting = select(Outbox.id).where(
+        Outbox.mailing_id == mailing_id,
+        Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]),
     )
+    if paused and session.scalar(waiting.limit(1)) is None:
+        raise MailingError(f"mailing {mailing_id} has nothing left to send: nothing to pause")
+    mailing.paused_at = utcnow() if paused else None
 
 
 def figures(session: Session) -> list[dict]:

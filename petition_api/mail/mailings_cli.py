@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import text
@@ -29,7 +30,7 @@ def _read(path: Path) -> mailings.Update:
     try:
         update = mailings.read(path)
         with db.reading() as session:
-            mailings.check_petitions(session, update)
+            mailings.check_names(session, update)
     except mailings.MailingError as error:
         raise click.ClickException(str(error)) from None
     return update
@@ -79,20 +80,35 @@ def preview_command(file, html_out):
 
 @mailings_cli.command("test")
 @FILE
-@click.option("--to", "to", required=True, help="The address that receives the test copy.")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    multiple=True,
+    help="An address that receives a test copy (repeat for several).",
+)
 def test_command(file, to):
-    """Send one copy of FILE to --to now, marked [TEST]; nobody else receives anything."""
+    """Send one copy of FILE to each --to now, marked [TEST]; nobody else receives anything."""
     update = _read(file)
-    message = _sample(update, "Alex", to)
-    message.replace_header("Subject", f"[TEST] {update.subject}")
+    addresses = [_address(given) for given in to]
     sender = transport(current_app.config)
     try:
-        sender.send(0, message)
+        for address in addresses:
+            message = _sample(update, "Alex", address)
+            message.replace_header("Subject", f"[TEST] {update.subject}")
+            sender.send(0, message)
+            click.echo(f"test copy sent to {address}")
     except (PermanentFailure, smtplib.SMTPException, OSError) as error:
         raise click.ClickException(f"the test copy was not sent: {error}") from None
     finally:
         sender.close()
-    click.echo(f"test copy sent to {to}")
+
+
+def _address(given: str) -> str:
+    try:
+        return validate_email(given, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(f"{given!r}: {error}", param_hint="--to") from None
 
 
 @mailings_cli.command("send")
@@ -104,6 +120,10 @@ def send_command(file, yes, again):
     update = _read(file)
     with db.reading() as session:
         size = mailings.audience_size(session, update.audience)
+    if size == 0:
+        raise click.ClickException(
+            f"{file}: its audience reaches nobody (0 subscribed supporters): nothing queued"
+        )
     if not yes:
         if not sys.stdin.isatty():
             raise click.ClickException("not a terminal: add --yes to send without the question")
@@ -176,7 +196,9 @@ def resume_command(mailing_id):
 
 
 def _pause(mailing_id: int, paused: bool) -> None:
-    with db.writing() as session:
-        if not mailings.pause(session, mailing_id, paused):
-            raise click.ClickException(f"no mailing {mailing_id} (see flask mailings status)")
+    try:
+        with db.writing() as session:
+            mailings.pause(session, mailing_id, paused)
+    except mailings.MailingError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"mailing {mailing_id} {'paused' if paused else 'resumed'}")

@@ -129,16 +129,26 @@ def withdrawn(
     return True
 
 
+def unsent(session, theirs) -> int:
+    """A forgotten person's mail not yet sent, gone: their own messages are deleted;
+    their copies of a mailing are marked skipped, so its figures still add up."""
+    waiting = (theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
+    session.execute(
+        update(Outbox)
+        .where(*waiting, Outbox.mailing_id.is_not(None))
+        .values(status=OutboxStatus.SKIPPED, payload=None)
+    )
+    return session.execute(delete(Outbox).where(*waiting)).rowcount
+
+
 def erase(session, supporter_ids: list[int]) -> int:
     """Delete supporters and their consent history (a person forgotten, or a supporter
     retention lets go). Mail not yet sent goes; sent mail and delivery events keep
     their rows, for a mailing's figures, with nothing that points at the person."""
     if not supporter_ids:
         return 0
+    unsent(session, Outbox.supporter_id.in_(supporter_ids))
     theirs = Outbox.supporter_id.in_(supporter_ids)
-    session.execute(
-        delete(Outbox).where(theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
-    )
     session.execute(
         update(Outbox).where(theirs).values(supporter_id=None, payload=None, last_error=None)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask import current_app
@@ -42,6 +43,8 @@ def show_command(email):
 def forget_command(email, yes):
     """Erase EMAIL's owner everywhere; counts by state and district stay exact."""
     if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("not a terminal: add --yes to erase without the question")
         click.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
     with db.writing() as session:
         done = rights.forget(session, email, cli_actor())

@@ -21,14 +21,13 @@ from ..models import (
     ConsentWording,
     DeliveryEvent,
     Outbox,
-    OutboxStatus,
     Petition,
     Signature,
     SignedAgain,
     Status,
     Supporter,
 )
-from ..models.supporters import erase
+from ..models.supporters import erase, unsent
 from ..retention.keeping import anonymise
 from ..signing.form import canonical_email
 
@@ -143,9 +142,7 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
         theirs = theirs | (Outbox.supporter_id == supporter.id)
     # Mail not yet sent goes; mail already sent keeps its row (a mailing's figures)
     # with nothing that points at the person.
-    done["messages deleted"] = session.execute(
-        delete(Outbox).where(theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
-    ).rowcount
+    done["messages deleted"] = unsent(session, theirs)
     session.execute(
         update(Outbox)
         .where(theirs)

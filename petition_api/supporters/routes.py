@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
 from .. import db, openapi
@@ -34,6 +34,11 @@ PREFERENCES_WORDING = (
 CHOICES = {
     Scope.ALL: "this campaign's petitions",
     Scope.SIGNED: "the petitions I signed",
+}
+# The choice said back to the person.
+SAVED = {
+    Scope.ALL: "every petition of this campaign",
+    Scope.SIGNED: "the petitions you signed",
 }
 
 
@@ -110,6 +115,10 @@ def unsubscribe(key: str):
 @bp.get("/preferences/<key>")
 @per_address
 def preferences(key: str):
+    return _preferences_page(key)
+
+
+def _preferences_page(key: str, error: str | None = None):
     with db.reading() as session:
         supporter = _supporter(session, key)
         pending = None if supporter else _pending(session, key)
@@ -117,11 +126,13 @@ def preferences(key: str):
         return _page("unknown", 404)
     return _page(
         "preferences",
+        422 if error else 200,
         supporter=supporter,
         key=key,
         choices=CHOICES,
         wording=PREFERENCES_WORDING,
         email=supporter.email if supporter else pending.email,
+        error=error,
     )
 
 
@@ -130,7 +141,7 @@ def preferences(key: str):
 def choose(key: str):
     choice = request.form.get("updates", "")
     if choice not in (*CHOICES, "none"):
-        abort(422, description="updates: choose one of the options on the page.")
+        return _preferences_page(key, error="Choose one of the options, then save.")
     now = utcnow()
     if not _known(key):
         return _page("unknown", 404)
@@ -152,7 +163,7 @@ def choose(key: str):
                 now,
                 page=request.path.rsplit("/", 1)[0],
             )
-    return _page("saved", supporter=supporter, key=key, choice=choice, choices=CHOICES)
+    return _page("saved", key=key, saved=SAVED.get(choice))
 
 
 def _pending(session, token: str) -> Signature | None:

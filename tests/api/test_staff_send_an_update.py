@@ -7,7 +7,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from petition_api.mail import worker
-from petition_api.models import EmailStatus, Mailing, Outbox, Supporter
+from petition_api.models import (
+    CongressDataset,
+    CongressOffice,
+    EmailStatus,
+    Mailing,
+    Outbox,
+    Supporter,
+)
 
 from ..conftest import ROOT, database
 from .bounce_support import event, events_app, post_events
@@ -93,6 +100,7 @@ def test_an_update_carries_one_click_unsubscribe_and_the_persons_own_escaped_nam
 
 
 def test_the_same_update_is_not_sent_twice_unless_staff_insist(app, runner, client, tmp_path):
+    becomes_supporter(client, runner, lambda: mailbox(app))
     path = update_file(tmp_path)
     assert send(runner, path).exit_code == 0
     again = send(runner, path)
@@ -103,9 +111,17 @@ def test_the_same_update_is_not_sent_twice_unless_staff_insist(app, runner, clie
         assert len(session.scalars(select(Mailing)).all()) == 2
 
 
-def test_sending_asks_first_and_refuses_without_a_terminal(app, runner, tmp_path):
+def test_sending_asks_first_and_refuses_without_a_terminal(app, client, runner, tmp_path):
+    becomes_supporter(client, runner, lambda: mailbox(app))
     result = runner.invoke(args=["mailings", "send", str(update_file(tmp_path))])
     assert result.exit_code != 0 and "add --yes" in result.output
+
+
+def test_an_update_that_would_reach_nobody_is_not_queued(app, runner, tmp_path):
+    result = send(runner, update_file(tmp_path))
+    assert result.exit_code != 0 and "reaches nobody (0 subscribed supporters)" in result.output
+    with database(app) as session:
+        assert session.scalars(select(Mailing)).all() == []
 
 
 @pytest.mark.parametrize(
@@ -118,10 +134,14 @@ def test_sending_asks_first_and_refuses_without_a_terminal(app, runner, tmp_path
         ("subject: Hi\naudience:\n  districts: [OH-3]\n", "'OH-3' is not a district like OH-03"),
         ("subject: Hi\naudience:\n  petitions: [no-such]\n", "no petition 'no-such'"),
         ("subject: Hi\nsubjet: typo\naudience: all\n", "unknown field 'subjet'"),
+        ("subject: Hi {{ first_name }}\naudience: all\n", "subject: placeholders such as"),
+        ("subject: Hi\naudience: all\n---\nHello {{ name }}", "unknown placeholder '{{ name }}'"),
+        ("subject: Hi\naudience: all\n---\n{{ FIRST_NAME }}", "the only one is {{ first_name }}"),
     ],
 )
 def test_staff_write_an_update_wrong_and_are_told_which_field(app, runner, tmp_path, front, error):
-    path = update_file(tmp_path, f"---\n{front}---\nHello.\n")
+    text = f"---\n{front}---\nHello.\n" if "\n---\n" not in front else f"---\n{front}\n"
+    path = update_file(tmp_path, text)
     result = send(runner, path)
     assert result.exit_code != 0
     assert str(path) in result.output and error in result.output
@@ -205,6 +225,53 @@ def test_a_paused_mailing_waits_and_confirmations_still_go(smtp_app, smtp_server
         .output.strip()
         .endswith("no mailing 9 (see flask mailings status)")
     )
+    finished = runner.invoke(args=["mailings", "pause", "1"])
+    assert finished.exit_code != 0 and "has nothing left to send" in finished.output
+    running = runner.invoke(args=["mailings", "resume", "1"])
+    assert running.exit_code != 0 and "mailing 1 is not paused" in running.output
+
+
+def test_a_placeholder_written_loosely_still_greets_each_person(smtp_app, smtp_server, tmp_path):
+    _, inbox = smtp_server
+    client, runner = smtp_app.test_client(), smtp_app.test_cli_runner()
+    becomes_supporter(client, runner, inbox.messages, first_name="Ngozi")
+    send(runner, update_file(tmp_path, UPDATE.replace("{{ first_name }}", "{{first_name}}")))
+    send_mail(runner)
+    [update_] = updates_in(inbox)
+    assert "Hello Ngozi," in update_.get_body(("plain",)).get_content()
+
+
+def test_a_district_that_is_no_seat_in_the_loaded_data_is_refused(app, runner, tmp_path):
+    with database(app) as session:
+        dataset = CongressDataset(congress=119, active=True, districts_source="t",
+                                  legislators_source="t")  # fmt: skip
+        session.add(dataset)
+        session.flush()
+        for code, chamber in (("NY-12", "house"), ("VT-AL", "house"), ("NY", "senate")):
+            session.add(CongressOffice(dataset_id=dataset.id, code=code, chamber=chamber,
+                                       state=code[:2]))  # fmt: skip
+    wrong = update_file(tmp_path, "---\nsubject: Hi\naudience:\n  districts: [NY-AL]\n---\nHi\n")
+    result = runner.invoke(args=["mailings", "preview", str(wrong)])
+    assert result.exit_code != 0
+    assert "'NY-AL' is not a district in the loaded congressional data" in result.output
+    right = update_file(
+        tmp_path, "---\nsubject: Hi\naudience:\n  districts: [VT-AL, NY-12]\n---\nHi\n"
+    )
+    assert runner.invoke(args=["mailings", "preview", str(right)]).exit_code == 0
+
+
+def test_staff_send_test_copies_only_to_real_addresses(smtp_app, smtp_server, tmp_path):
+    _, inbox = smtp_server
+    runner = smtp_app.test_cli_runner()
+    path = str(update_file(tmp_path))
+    wrong = runner.invoke(args=["mailings", "test", path, "--to", "notanemail"])
+    assert wrong.exit_code != 0 and "--to" in wrong.output and "'notanemail'" in wrong.output
+    assert inbox.messages == []
+    both = runner.invoke(
+        args=["mailings", "test", path, "--to", "a@example.org", "--to", "b@example.org"]
+    )
+    assert both.exit_code == 0, both.output
+    assert [m["To"] for m in inbox.messages] == ["a@example.org", "b@example.org"]
 
 
 def test_someone_who_unsubscribes_after_the_mailing_was_queued_is_skipped(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from petition_api.models import AuditEntry, Outbox, PetitionCount, Signature, Status
 
 from ..conftest import POSTGRES_URL, database
-from .support import PETITION, SIGN_URL, mailbox, send_mail, supporter
+from .support import PETITION, SIGN_URL, mailbox, send_mail, signatures, supporter
 from .supporters_support import confirm_everyone, supporter_row, update_file
 
 PERSON = dict(
@@ -145,3 +145,24 @@ def test_a_mail_servers_refusal_quoting_the_address_is_forgotten_with_the_person
     forgot = runner.invoke(args=["supporters", "forget", PERSON["email"], "--yes"])
     assert forgot.exit_code == 0, forgot.output
     assert PERSON["email"] not in dump(smtp_app)
+
+
+def test_a_person_forgotten_while_a_mailing_waits_still_adds_up_in_its_figures(
+    app, client, runner, tmp_path
+):
+    for email in (PERSON["email"], "stays@example.org"):
+        client.post(SIGN_URL, json=supporter(**{**PERSON, "email": email}))
+    confirm_everyone(client, runner, lambda: mailbox(app))
+    runner.invoke(args=["mailings", "send", str(update_file(tmp_path)), "--yes"])
+    runner.invoke(args=["supporters", "forget", PERSON["email"], "--yes"])
+    send_mail(runner)
+    status = runner.invoke(args=["mailings", "status"]).output
+    assert "2 recipients, 0 queued, 1 sent, 0 failed, 1 skipped" in status
+    assert PERSON["email"] not in dump(app)
+
+
+def test_staff_cannot_forget_someone_from_a_script_without_saying_yes(app, client, runner):
+    client.post(SIGN_URL, json=supporter(**PERSON))
+    result = runner.invoke(args=["supporters", "forget", PERSON["email"]])
+    assert result.exit_code != 0 and "add --yes" in result.output
+    assert len(signatures(app)) == 1

@@ -114,7 +114,8 @@ def test_a_supporter_chooses_only_their_petitions_then_none_then_everything(app,
     key = supporter_row(app, MARIA).link_key
     page = client.get(f"/preferences/{key}").get_data(as_text=True)
     assert "Email me updates about the petitions I signed" in page
-    client.post(f"/preferences/{key}", data={"updates": "signed"})
+    saved = client.post(f"/preferences/{key}", data={"updates": "signed"})
+    assert "You will get updates about the petitions you signed." in saved.get_data(as_text=True)
     assert supporter_row(app, MARIA).scope == "signed"
     client.post(f"/preferences/{key}", data={"updates": "none"})
     assert supporter_row(app, MARIA).status == EmailStatus.UNSUBSCRIBED
@@ -122,7 +123,11 @@ def test_a_supporter_chooses_only_their_petitions_then_none_then_everything(app,
     maria = supporter_row(app, MARIA)
     assert (maria.status, maria.scope) == (EmailStatus.SUBSCRIBED, "all")
     assert [action for action, _ in history(app)] == ["given", "given", "withdrawn", "given"]
-    assert client.post(f"/preferences/{key}", data={"updates": "daily"}).status_code == 422
+    wrong = client.post(f"/preferences/{key}", data={"updates": "daily"})
+    assert wrong.status_code == 422  # the same page again, saying what to do
+    assert 'role="alert"' in wrong.get_data(as_text=True)
+    assert "Choose one of the options, then save." in wrong.get_data(as_text=True)
+    assert "Save my choice" in wrong.get_data(as_text=True)
 
 
 def test_a_supporter_who_complained_can_resubscribe_only_themselves(app, client, runner):
