@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _add_features(app: Flask) -> None:
     from . import (
+        audiences,
         confirming,
         congress,
         counting,
@@ -82,5 +83,6 @@ def _add_features(app: Flask) -> None:
         retention,
         staff,
         supporters,
+        audiences,
     ):
         feature.init_app(app)

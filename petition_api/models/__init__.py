@@ -25,6 +25,7 @@ from .supporters import (
     EmailStatus,
     Scope,
     Supporter,
+    SuppressedEmail,
     new_link_key,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "SignedAgain",
     "Status",
     "Supporter",
+    "SuppressedEmail",
     "hashed",
     "new_link_key",
     "utcnow",

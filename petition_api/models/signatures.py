@@ -69,6 +69,9 @@ class Signature(Base):
         UniqueConstraint("petition_id", "email_canonical"),
         CheckConstraint(check_in("status", Status), name="status"),
         Index("ix_signatures_petition_status_state", "petition_id", "status", "state"),
+        # A person's signatures on every petition: their data (supporters/rights.py),
+        # retention's test of whether any still names them, an audience's petitions.
+        Index("ix_signatures_email_canonical", "email_canonical"),
         # The counting refresh only looks at confirmed signatures not yet counted.
         Index(
             "ix_signatures_uncounted",

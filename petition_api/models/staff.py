@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, utcnow
 
 # What a staff token may do; each staff endpoint asks for one.
-SCOPES = ("export", "deliver")
+SCOPES = ("export", "deliver", "audiences")
 
 
 class ApiToken(Base):

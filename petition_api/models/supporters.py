@@ -16,6 +16,7 @@ with the wording, the moment, and where it happened.
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -80,6 +81,24 @@ class Supporter(Base):
         if status != EmailStatus.SUBSCRIBED:
             statement = statement.where(cls.status != EmailStatus.SPAM_COMPLAINT)
         return statement.values(status=status, status_changed_at=now)
+
+
+def email_sha256(email: str) -> str:
+    """SHA-256 hex of an email as ad platforms normalise it (Meta: trimmed, lower-cased;
+    `+tags` kept as typed): the one form in which a forgotten address is kept."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+class SuppressedEmail(Base):
+    """The hashed email of a person who asked to be forgotten, kept for one purpose:
+    the suppression list staff upload to exclude them from ad audiences built before
+    (audiences/). No name, no address, nothing else; never joined to anything."""
+
+    __tablename__ = "suppressed_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ConsentAction(enum.StrEnum):

@@ -29,7 +29,8 @@ def shown(text: str) -> str:
     multiple=True,
     required=True,
     type=click.Choice(SCOPES),
-    help="what it may do (repeat for several): export signatures, deliver packets",
+    help="what it may do (repeat for several): export signatures, deliver packets, "
+    "audiences (ad and CRM lists)",
 )
 @click.option(
     "--days", default=tokens.DEFAULT_DAYS, show_default=True, help="days until it expires"

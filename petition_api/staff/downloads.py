@@ -20,7 +20,7 @@ def requested() -> dict[str, str]:
     return dict(request.args.items())
 
 
-def staff_actor(scope: str, action: str, slug: str) -> str:
+def staff_actor(scope: str, action: str, slug: str | None) -> str:
     """Who is asking (401/403, audited, for anyone without a live token for `scope`)."""
     return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     AuditEntry,
+    ConsentAction,
     ConsentEvent,
     ConsentWording,
     DeliveryEvent,
@@ -26,8 +27,9 @@ from ..models import (
     SignedAgain,
     Status,
     Supporter,
+    SuppressedEmail,
 )
-from ..models.supporters import erase, unsent
+from ..models.supporters import email_sha256, erase, unsent
 from ..retention.keeping import anonymise
 from ..signing.form import canonical_email
 
@@ -155,6 +157,8 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
             delete(Signature).where(Signature.id.in_(dropped))
         ).rowcount
     session.execute(delete(SignedAgain).where(SignedAgain.email_canonical == canonical))
+    if supporter is not None and _ever_consented(session, supporter.id):
+        _suppress(session, email)
     done["supporter records deleted"] = erase(session, [supporter.id] if supporter else [])
     # In the same transaction: the erasure and its record stand or fall together.
     session.add(
@@ -167,3 +171,20 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
         )
     )
     return done
+
+
+def _ever_consented(session: Session, supporter_id: int) -> bool:
+    """Could they be in an ad audience staff exported before (audiences/)?"""
+    given = select(ConsentEvent.id).where(
+        ConsentEvent.supporter_id == supporter_id, ConsentEvent.action == ConsentAction.GIVEN
+    )
+    return session.scalar(given.limit(1)) is not None
+
+
+def _suppress(session: Session, email: str) -> None:
+    """Keep only the hash of their email, so the suppression list can still exclude them
+    from audiences uploaded before: the one trace forgetting leaves (README, privacy notice)."""
+    digest = email_sha256(email)
+    known = select(SuppressedEmail.id).where(SuppressedEmail.email_sha256 == digest)
+    if session.scalar(known) is None:
+        session.add(SuppressedEmail(email_sha256=digest))

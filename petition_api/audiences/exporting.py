@@ -1,0 +1,92 @@
+"""One export, the same from the command line and over HTTP: the rows, the file's
+default name, what was left out, and the audit row that follows it to the end."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import null, select, union_all
+
+from .. import db
+from ..models import SuppressedEmail, utcnow
+from ..petitions import look
+from ..staff import audit
+from . import selection
+from .formats import FORMATS, Format
+from .selection import Choice
+
+NOT_A_NAME = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Export:
+    format: Format
+    choice: Choice
+    plain: bool = False
+
+    @property
+    def action(self) -> str:
+        return f"audiences.{self.format.name}"
+
+    def filename(self) -> str:
+        """The campaign and the day, never a petition: an ad audience named after a
+        petition's topic ("WIC", "paid leave") may suggest health or financial status,
+        which Meta restricts (README, "Audiences")."""
+        campaign = NOT_A_NAME.sub("-", look.current().name.lower()).strip("-") or "campaign"
+        return f"{campaign}-{utcnow():%Y-%m-%d}-{self.format.name}.{self.format.extension}"
+
+    def left_out(self) -> dict[str, int]:
+        """Who the list leaves out and why (nothing for a suppression list)."""
+        if self.format.suppression:
+            return {}
+        with db.reading() as session:
+            return selection.left_out(session, self.choice)
+
+    def chunks(self, actor: str) -> Iterator[str]:
+        """The file's text; the audit row is written first and completed at the end."""
+        recorded = {**self.choice.as_dict(), "plain": self.plain}
+        left_out = self.left_out()
+        if left_out:
+            recorded["left_out"] = sum(left_out.values())
+        entry = audit.record(self.action, None, recorded, actor, "started")
+        counter = [0]
+        outcome = "incomplete"
+        rows = db.stream(self._query())
+        try:
+            yield from self.format.write(
+                rows,
+                counter,
+                plain=self.plain,
+                site_url=current_app.config["SITE_URL"].rstrip("/"),
+                chosen=self.choice.as_dict(),
+            )
+            outcome = "ok"
+        finally:
+            rows.close()  # the server-side cursor, also when the client went away
+            audit.finish(entry, outcome, counter[0])
+
+    def _query(self):
+        if not self.format.suppression:
+            return selection.subscribed(self.choice, self.format.petitions)
+        people = selection.withdrawn(self.choice).add_columns(null().label("email_sha256"))
+        forgotten = select(
+            null().label("email"), SuppressedEmail.email_sha256.label("email_sha256")
+        ).order_by(SuppressedEmail.id)
+        return union_all(people.order_by(None), forgotten.order_by(None))
+
+
+def described(left_out: dict[str, int]) -> str:
+    """ "12 without consent, 3 unsubscribed, 0 bouncing, 1 complained"."""
+    words = {
+        "no_consent": "without consent",
+        "unsubscribed": "unsubscribed",
+        "bouncing": "bouncing",
+        "complained": "complained",
+    }
+    return ", ".join(f"{left_out[key]} {word}" for key, word in words.items())
+
+
+__all__ = ["FORMATS", "Export", "described"]

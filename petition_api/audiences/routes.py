@@ -1,0 +1,96 @@
+"""GET /api/audiences/<format>: a retargeting list, a suppression list or a CRM import,
+for staff with an `audiences` token; streamed and audited like every export.
+
+Query parameters: `petition` (repeat it for several), `since` (YYYY-MM-DD),
+`plain=1` (Meta formats: the normalised text instead of SHA-256). The answer
+says who was left out in `Groundswell-Left-Out` (no_consent, unsubscribed,
+bouncing, complained).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+
+from .. import db, openapi
+from ..ratelimits import per_address
+from ..staff import audit, downloads
+from .exporting import Export
+from .formats import FORMATS
+from .selection import ChoiceError, parse
+
+bp = Blueprint("audiences", __name__)
+
+
+@bp.get("/api/audiences/<fmt>")
+@per_address
+def export(fmt: str):
+    action = f"audiences.{fmt}"
+    actor = downloads.staff_actor("audiences", action, None)
+    if fmt not in FORMATS:
+        audit.record(action, None, downloads.requested(), actor, "not-found")
+        abort(404, description=f"Audiences come as one of: {', '.join(FORMATS)}.")
+    try:
+        with db.reading() as session:
+            choice = parse(session, request.args.getlist("petition"), request.args.get("since"))
+    except ChoiceError as error:
+        audit.record(action, None, downloads.requested(), actor, "bad-request")
+        abort(400, description=str(error))
+    job = Export(FORMATS[fmt], choice, plain=request.args.get("plain") in ("1", "true", "yes"))
+    left_out = job.left_out()
+    response = downloads.attachment(job.chunks(actor), job.format.content_type, job.filename())
+    if left_out:
+        response.headers["Groundswell-Left-Out"] = ", ".join(
+            f"{k}={v}" for k, v in left_out.items()
+        )
+    return response
+
+
+openapi.describe(
+    bp,
+    {
+        "/api/audiences/{fmt}": {
+            "get": {
+                "summary": "Staff: supporters who agreed to updates, as a Meta customer list, "
+                "a Meta suppression list, or a Mailchimp, Action Network or OSDI import; "
+                "streamed, audited",
+                "security": openapi.STAFF,
+                "parameters": [
+                    {
+                        "name": "fmt",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(FORMATS)},
+                    },
+                    {
+                        "name": "petition",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                        "style": "form",
+                        "explode": True,
+                        "description": "only people who signed one of these petitions",
+                    },
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date"},
+                        "description": "only people who confirmed a signature on or after",
+                    },
+                    {
+                        "name": "plain",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["1", "0"]},
+                        "description": "Meta formats: normalised text instead of SHA-256",
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the file, streamed; `Groundswell-Left-Out` says who "
+                        "was left out and why",
+                        "content": {"text/csv": {}, "application/json": {}},
+                    },
+                    **downloads.refusals(),
+                },
+            }
+        }
+    },
+)
