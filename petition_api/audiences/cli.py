@@ -49,7 +49,7 @@ def export_command(fmt, petitions, since, plain, out):
     with target.open("w", encoding="utf-8", newline="") as file:
         for chunk in job.chunks(audit.cli_actor()):
             file.write(chunk)
-    left_out = job.left_out()
+    left_out = job.left_out
     click.echo(f"wrote {target} in {time.monotonic() - started:.1f}s", err=True)
     if left_out:
         click.echo(f"left out: {described(left_out)}", err=True)

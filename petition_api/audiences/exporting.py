@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import null, select, union_all
@@ -38,6 +39,7 @@ class Export:
         campaign = NOT_A_NAME.sub("-", look.current().name.lower()).strip("-") or "campaign"
         return f"{campaign}-{utcnow():%Y-%m-%d}-{self.format.name}.{self.format.extension}"
 
+    @cached_property
     def left_out(self) -> dict[str, int]:
         """Who the list leaves out and why (nothing for a suppression list)."""
         if self.format.suppression:
@@ -48,9 +50,8 @@ class Export:
     def chunks(self, actor: str) -> Iterator[str]:
         """The file's text; the audit row is written first and completed at the end."""
         recorded = {**self.choice.as_dict(), "plain": self.plain}
-        left_out = self.left_out()
-        if left_out:
-            recorded["left_out"] = sum(left_out.values())
+        if self.left_out:
+            recorded["left_out"] = sum(self.left_out.values())
         entry = audit.record(self.action, None, recorded, actor, "started")
         counter = [0]
         outcome = "incomplete"

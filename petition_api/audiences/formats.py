@@ -74,9 +74,11 @@ def meta_suppression(rows, counter, plain: bool = False, **_):
 
     def cells(row):
         if row.email is None:  # a forgotten person: only the hash exists
-            return [row.email_sha256] if not plain else [""]
+            return [row.email_sha256]
         return [inert(meta.email(row.email))] if plain else [meta.email_sha256(row.email)]
 
+    if plain:  # a forgotten address cannot be given in the clear: it is not held
+        rows = (row for row in rows if row.email is not None)
     return _csv(("email",), cells, rows, counter)
 
 

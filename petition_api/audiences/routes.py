@@ -36,7 +36,7 @@ def export(fmt: str):
         audit.record(action, None, downloads.requested(), actor, "bad-request")
         abort(400, description=str(error))
     job = Export(FORMATS[fmt], choice, plain=request.args.get("plain") in ("1", "true", "yes"))
-    left_out = job.left_out()
+    left_out = job.left_out
     response = downloads.attachment(job.chunks(actor), job.format.content_type, job.filename())
     if left_out:
         response.headers["Groundswell-Left-Out"] = ", ".join(

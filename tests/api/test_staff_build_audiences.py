@@ -140,6 +140,8 @@ def test_the_suppression_list_holds_who_withdrew_complained_or_was_forgotten(app
     assert sorted(row["email"] for row in rows_of(answer.data)) == sorted(
         [sha("sam@example.org"), sha("kim@example.org"), sha("ana@example.org")]
     )
+    plain = client.get("/api/audiences/meta-suppression?plain=1", headers=token(app))
+    assert sorted(r["email"] for r in rows_of(plain.data)) == ["kim@example.org", "sam@example.org"]
     with database(app) as session:  # Ana is held as that hash and nothing else
         assert session.scalars(select(SuppressedEmail.email_sha256)).all() == [
             sha("ana@example.org")
