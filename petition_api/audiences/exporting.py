@@ -20,6 +20,13 @@ from .formats import FORMATS, Format
 from .selection import Choice
 
 NOT_A_NAME = re.compile(r"[^a-z0-9]+")
+WORDS = {
+    "no_consent": "without consent",
+    "unsubscribed": "unsubscribed",
+    "bouncing": "bouncing",
+    "complained": "complained",
+    "only_petitions_signed": "wanting only updates about petitions they signed",
+}
 
 
 @dataclass
@@ -33,9 +40,9 @@ class Export:
         return f"audiences.{self.format.name}"
 
     def filename(self) -> str:
-        """The campaign and the day, never a petition: an ad audience named after a
-        petition's topic ("WIC", "paid leave") may suggest health or financial status,
-        which Meta restricts (README, "Audiences")."""
+        """The campaign (the site's name) and the day, never a petition: an ad audience
+        named after a petition's topic ("WIC", "paid leave") may suggest health or
+        financial status, which Meta restricts (README, "Audiences for ads and CRMs")."""
         campaign = NOT_A_NAME.sub("-", look.current().name.lower()).strip("-") or "campaign"
         return f"{campaign}-{utcnow():%Y-%m-%d}-{self.format.name}.{self.format.extension}"
 
@@ -47,12 +54,21 @@ class Export:
         with db.reading() as session:
             return selection.left_out(session, self.choice)
 
-    def chunks(self, actor: str) -> Iterator[str]:
-        """The file's text; the audit row is written first and completed at the end."""
-        recorded = {**self.choice.as_dict(), "plain": self.plain}
+    def recorded(self) -> dict:
+        """What the audit row says was asked: filters, plain, how many were left out."""
+        found = {**self.choice.as_dict(), "plain": self.plain}
         if self.left_out:
-            recorded["left_out"] = sum(self.left_out.values())
-        entry = audit.record(self.action, None, recorded, actor, "started")
+            found["left_out"] = sum(self.left_out.values())
+        return found
+
+    def chunks(self, actor: str) -> Iterator[str]:
+        """The file's text. The audit row is written now, before a byte is sent (so a
+        request that never reads the body, such as HEAD, is recorded too), and completed
+        with the row count when the last chunk is out or the reader goes away."""
+        entry = audit.record(self.action, None, self.recorded(), actor, "started")
+        return self._stream(entry)
+
+    def _stream(self, entry: int) -> Iterator[str]:
         counter = [0]
         outcome = "incomplete"
         rows = db.stream(self._query())
@@ -62,7 +78,6 @@ class Export:
                 counter,
                 plain=self.plain,
                 site_url=current_app.config["SITE_URL"].rstrip("/"),
-                chosen=self.choice.as_dict(),
             )
             outcome = "ok"
         finally:
@@ -71,23 +86,17 @@ class Export:
 
     def _query(self):
         if not self.format.suppression:
-            return selection.subscribed(self.choice, self.format.petitions)
-        people = selection.withdrawn(self.choice).add_columns(null().label("email_sha256"))
-        forgotten = select(
-            null().label("email"), SuppressedEmail.email_sha256.label("email_sha256")
-        ).order_by(SuppressedEmail.id)
-        return union_all(people.order_by(None), forgotten.order_by(None))
+            person = self.format.name == "osdi"
+            return selection.subscribed(self.choice, self.format.petitions, person)
+        gone = selection.withdrawn().subquery()
+        people = select(gone.c.email, null().label("email_sha256"))
+        hashed = select(null().label("email"), SuppressedEmail.email_sha256)
+        return union_all(people, hashed)
 
 
 def described(left_out: dict[str, int]) -> str:
-    """ "12 without consent, 3 unsubscribed, 0 bouncing, 1 complained"."""
-    words = {
-        "no_consent": "without consent",
-        "unsubscribed": "unsubscribed",
-        "bouncing": "bouncing",
-        "complained": "complained",
-    }
-    return ", ".join(f"{left_out[key]} {word}" for key, word in words.items())
+    """For people: "12 without consent, 3 unsubscribed, 0 bouncing, ..."."""
+    return ", ".join(f"{left_out[key]} {word}" for key, word in WORDS.items())
 
 
 __all__ = ["FORMATS", "Export", "described"]

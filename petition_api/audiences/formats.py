@@ -5,9 +5,9 @@
 - `meta-suppression`: one column, `email`, hashed the same way: people who
   withdrew their consent or complained, and every forgotten person.
 - `mailchimp`: Mailchimp's import CSV: Email Address, First Name, Last Name,
-  Address (city, state, ZIP and country separated by two spaces, as Mailchimp
-  reads one address cell; we never share a street), Tags (one per petition
-  signed, comma-separated in the cell).
+  Address (empty: Mailchimp's address needs a street, which we never share),
+  City, State, Zip Code, Tags (one per petition signed, comma-separated in the
+  cell).
 - `actionnetwork`: Action Network's upload CSV: email, first_name, last_name,
   zip_code, and `petitions_signed` (Action Network applies tags to a whole upload,
   not per row: export one petition at a time to tag it, or map this column to a
@@ -86,21 +86,22 @@ def _tags(petitions: str | None) -> str:
     return ",".join(sorted(set((petitions or "").split(",")) - {""}))
 
 
-def _address(row) -> str:
-    # Mailchimp reads one address cell as parts separated by two spaces, country last.
-    parts = [row.city or "", row.state or "", row.zip or "", "US"]
-    return "  ".join(part for part in parts if part)
-
-
 def mailchimp(rows, counter, **_):
-    header = ("Email Address", "First Name", "Last Name", "Address", "Tags")
+    # Mailchimp's Address field wants a street first, and we never share one (the
+    # signer gave it to find their district): Address stays empty, and city, state
+    # and ZIP come as columns of their own, to map to fields on import.
+    header = ("Email Address", "First Name", "Last Name", "Address", "City", "State",
+              "Zip Code", "Tags")  # fmt: skip
     return _csv(
         header,
         lambda r: [
             inert(r.email),
             inert(r.first_name),
             inert(r.last_name),
-            inert(_address(r)),
+            "",
+            inert(r.city),
+            inert(r.state),
+            inert(r.zip),
             inert(_tags(r.petitions)),
         ],
         rows,
@@ -167,24 +168,25 @@ def osdi_person(row, site_url: str) -> dict:
 
 
 def _signatures(dated: str | None, site_url: str) -> list[dict]:
-    """OSDI Signatures from "slug when,slug when": each linked to its petition's
-    resource in our public API."""
+    """OSDI Signatures from "slug when,slug when": when it was signed, and a link to
+    its petition in our public API."""
     signatures = []
     for item in sorted(set((dated or "").split(",")) - {""}):
         slug, _, when = item.partition(" ")
+        signed = _iso(when) if when else None
         signatures.append(
             {
                 "origin_system": "Groundswell",
-                "action_date": _iso(when) if when else None,
+                "created_date": signed,
+                "action_date": signed,
                 "_links": {"osdi:petition": {"href": f"{site_url}/api/petitions/{slug}"}},
             }
         )
     return signatures
 
 
-def osdi(rows, counter, site_url: str = "", chosen: dict | None = None, **_):
-    head = {"origin_system": "Groundswell", "filters": chosen or {}}
-    yield json.dumps(head)[:-1] + ', "_embedded": {"osdi:people": ['
+def osdi(rows, counter, site_url: str = "", **_):
+    yield '{"origin_system": "Groundswell", "_embedded": {"osdi:people": ['
     parts: list[str] = []
     size = 0
     for n, row in enumerate(rows, start=1):

@@ -23,6 +23,7 @@ import hashlib
 import re
 import string
 import unicodedata
+from functools import lru_cache
 
 from ..models.supporters import email_sha256
 
@@ -86,8 +87,33 @@ def sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest() if value else ""
 
 
+# Names, cities, ZIP codes and states repeat across a million rows: each is normalised
+# and hashed once. The email is everyone's own.
+@lru_cache(maxsize=1 << 16)
+def _hashed_name(value: str | None) -> str:
+    return sha256(name(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _hashed_place(city_name: str | None, state_code: str | None, zip5: str | None):
+    return sha256(zip_code(zip5)), sha256(city(city_name)), sha256(state(state_code))
+
+
+COUNTRY_SHA256 = sha256(COUNTRY)
+
+
 def hashed(row) -> tuple[str, ...]:
-    return tuple(sha256(value) for value in normalised(row))
+    """normalised(row), each field SHA-256 hex."""
+    zip_hash, city_hash, state_hash = _hashed_place(row.city, row.state, row.zip)
+    return (
+        sha256(email(row.email)),
+        _hashed_name(row.first_name),
+        _hashed_name(row.last_name),
+        zip_hash,
+        city_hash,
+        state_hash,
+        COUNTRY_SHA256,
+    )
 
 
 __all__ = ["COLUMNS", "email_sha256", "hashed", "normalised", "sha256"]

@@ -2,9 +2,10 @@
 for staff with an `audiences` token; streamed and audited like every export.
 
 Query parameters: `petition` (repeat it for several), `since` (YYYY-MM-DD),
-`plain=1` (Meta formats: the normalised text instead of SHA-256). The answer
-says who was left out in `Groundswell-Left-Out` (no_consent, unsubscribed,
-bouncing, complained).
+`plain=1` (Meta formats: the normalised text instead of SHA-256, to check, not
+to upload). The answer says who was left out in `Groundswell-Left-Out`
+(no_consent, unsubscribed, bouncing, complained, only_petitions_signed). The
+audit row is written before the first byte, so even a HEAD request is recorded.
 """
 
 from __future__ import annotations
@@ -29,13 +30,18 @@ def export(fmt: str):
     if fmt not in FORMATS:
         audit.record(action, None, downloads.requested(), actor, "not-found")
         abort(404, description=f"Audiences come as one of: {', '.join(FORMATS)}.")
+    plain = request.args.get("plain", "0")
     try:
+        if plain not in ("0", "1"):
+            raise ChoiceError("plain must be 1 (the normalised text) or 0 (SHA-256)")
+        if plain == "1" and not fmt.startswith("meta"):
+            raise ChoiceError("plain is for the meta formats only (the others are plain)")
         with db.reading() as session:
             choice = parse(session, request.args.getlist("petition"), request.args.get("since"))
     except ChoiceError as error:
         audit.record(action, None, downloads.requested(), actor, "bad-request")
         abort(400, description=str(error))
-    job = Export(FORMATS[fmt], choice, plain=request.args.get("plain") in ("1", "true", "yes"))
+    job = Export(FORMATS[fmt], choice, plain=plain == "1")
     left_out = job.left_out
     response = downloads.attachment(job.chunks(actor), job.format.content_type, job.filename())
     if left_out:
@@ -88,7 +94,12 @@ openapi.describe(
                         "was left out and why",
                         "content": {"text/csv": {}, "application/json": {}},
                     },
-                    **downloads.refusals(),
+                    **downloads.refusals(
+                        **{
+                            "400": "a parameter is wrong, or names no petition",
+                            "404": "no such format",
+                        }
+                    ),
                 },
             }
         }

@@ -4,8 +4,10 @@ Only supporters whose email status is `subscribed` (they gave updates consent,
 and have not withdrawn it, bounced or complained) are in a retargeting or CRM
 list. Filters narrow the supporters considered: `petitions` (signed one of
 them, confirmed) and `since` (a confirmed signature on or after that day).
-The suppression list is the reverse: people who withdrew their consent or
-complained (among those considered), and every forgotten person's hashed email.
+A supporter who chose updates only about the petitions they signed is in a list
+of chosen petitions, never in one of the whole campaign. The suppression list is
+the reverse, never filtered: every address of people who agreed and withdrew,
+complained or bounced, and the hashes kept of people who are gone.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, String, case, cast, exists, func, select
+from sqlalchemy import Select, String, case, cast, exists, func, select, union
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -22,6 +24,7 @@ from ..models import (
     ConsentEvent,
     EmailStatus,
     Petition,
+    Scope,
     Signature,
     Status,
     Supporter,
@@ -94,78 +97,98 @@ def _ever_consented():
     )
 
 
-def petitions_signed(dated: bool = False):
-    """The slugs of the petitions a supporter confirmed a signature on, comma-separated;
-    `dated`: each followed by a space and when it was confirmed."""
+def petitions_signed(dated: bool = False, among: tuple[int, ...] = ()):
+    """The slugs of the petitions a supporter confirmed a signature on, comma-separated,
+    only `among` these when given (a list for one petition says nothing of the others);
+    `dated`: each followed by a space and when it was signed."""
     item = Petition.slug
     if dated:
-        item = Petition.slug + " " + cast(Signature.validated_at, String)
-    return (
+        item = Petition.slug + " " + cast(Signature.created_at, String)
+    query = (
         select(func.aggregate_strings(item, ","))
         .join(Signature, Signature.petition_id == Petition.id)
         .where(
             Signature.email_canonical == Supporter.email_canonical,
             Signature.status == Status.VALIDATED,
         )
-        .scalar_subquery()
     )
+    if among:
+        query = query.where(Signature.petition_id.in_(among))
+    return query.scalar_subquery()
 
 
-PERSON = (
-    Supporter.id,
+# What every list needs, and what only OSDI adds.
+CONTACT = (
     Supporter.email,
     Supporter.first_name,
     Supporter.last_name,
     Supporter.city,
     Supporter.state,
     Supporter.zip,
+)
+PERSON = (
+    Supporter.id,
+    *CONTACT,
     Supporter.district,
     Supporter.created_at,
     Supporter.status_changed_at,
 )
 
 
-def subscribed(choice: Choice, petitions: str | None) -> Select:
+def subscribed(choice: Choice, petitions: str | None, person: bool = False) -> Select:
     """The rows of a retargeting or CRM list, in supporter order; `petitions`: None,
-    "slugs" or "dated" (a column `petitions`, see petitions_signed)."""
-    columns = [*PERSON]
+    "slugs" or "dated" (a column `petitions`, see petitions_signed); `person`: OSDI's
+    columns as well. A supporter who chose updates only about the petitions they signed
+    is in a list only when it is of chosen petitions (they signed one of them)."""
+    columns = [*(PERSON if person else CONTACT)]
     if petitions:
-        columns.append(petitions_signed(petitions == "dated").label("petitions"))
+        among = choice.petition_ids
+        columns.append(petitions_signed(petitions == "dated", among).label("petitions"))
     query = select(*columns).where(Supporter.status == EmailStatus.SUBSCRIBED)
+    if not choice.petition_ids:
+        query = query.where(Supporter.scope == Scope.ALL)
     considered = _considered(choice)
     if considered is not None:
         query = query.where(considered)
     return query.order_by(Supporter.id)
 
 
-def withdrawn(choice: Choice) -> Select:
-    """The emails of people who withdrew consent or complained (suppression list)."""
-    query = select(Supporter.email).where(
+def withdrawn() -> Select:
+    """Every address of the people who agreed to updates and no longer receive them
+    (withdrew, complained, bounced): the supporter's own, and each their signatures
+    gave, as an upload months ago may hold an older one. Never narrowed by filters: an
+    audience uploaded before may have held anyone."""
+    gone = select(Supporter.email_canonical).where(
         (Supporter.status == EmailStatus.SPAM_COMPLAINT)
-        | ((Supporter.status == EmailStatus.UNSUBSCRIBED) & _ever_consented())
+        | (
+            Supporter.status.in_([EmailStatus.UNSUBSCRIBED, EmailStatus.BOUNCING])
+            & _ever_consented()
+        )
     )
-    considered = _considered(choice)
-    if considered is not None:
-        query = query.where(considered)
-    return query.order_by(Supporter.id)
+    theirs = select(Supporter.email).where(Supporter.email_canonical.in_(gone))
+    signed = select(Signature.email).where(
+        Signature.email_canonical.in_(gone), Signature.email != ""
+    )
+    return union(theirs, signed)
 
 
-REASONS = ("no_consent", "unsubscribed", "bouncing", "complained")
+REASONS = ("no_consent", "unsubscribed", "bouncing", "complained", "only_petitions_signed")
 
 
 def left_out(session: Session, choice: Choice) -> dict[str, int]:
     """Supporters considered but not in a retargeting or CRM list, by reason."""
     reason = case(
+        (Supporter.status == EmailStatus.SUBSCRIBED, "only_petitions_signed"),
         (Supporter.status == EmailStatus.BOUNCING, "bouncing"),
         (Supporter.status == EmailStatus.SPAM_COMPLAINT, "complained"),
         (_ever_consented(), "unsubscribed"),
         else_="no_consent",
     )
-    query = (
-        select(reason, func.count())
-        .where(Supporter.status != EmailStatus.SUBSCRIBED)
-        .group_by(reason)
-    )
+    query = select(reason, func.count()).group_by(reason)
+    out = Supporter.status != EmailStatus.SUBSCRIBED
+    if not choice.petition_ids:
+        out = out | (Supporter.scope != Scope.ALL)
+    query = query.where(out)
     considered = _considered(choice)
     if considered is not None:
         query = query.where(considered)

@@ -20,11 +20,13 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Update, delete, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Update, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, EnumText, check_in, utcnow
 from .mail import DeliveryEvent, Outbox, OutboxStatus
+from .signatures import Signature
 
 
 class EmailStatus(enum.StrEnum):
@@ -90,15 +92,15 @@ def email_sha256(email: str) -> str:
 
 
 class SuppressedEmail(Base):
-    """The hashed email of a person who asked to be forgotten, kept for one purpose:
-    the suppression list staff upload to exclude them from ad audiences built before
-    (audiences/). No name, no address, nothing else; never joined to anything."""
+    """The hashed email of a person who agreed to updates and is now gone (forgotten, or
+    let go by retention), kept for one purpose: the suppression list staff upload to
+    exclude them from ad audiences built before (audiences/). The hash alone: no date,
+    no name, nothing to join it to."""
 
     __tablename__ = "suppressed_emails"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ConsentAction(enum.StrEnum):
@@ -160,12 +162,43 @@ def unsent(session, theirs) -> int:
     return session.execute(delete(Outbox).where(*waiting)).rowcount
 
 
+def keep_suppression_hashes(session, supporter_ids: list[int], typed: tuple[str, ...] = ()) -> None:
+    """Before supporters go: for each who ever agreed to updates (so may be in an ad
+    audience uploaded before), the hash of every address they gave us (the supporter's,
+    each signature's, and any `typed` by staff), as Meta normalises and hashes them."""
+    agreed = select(ConsentEvent.supporter_id).where(
+        ConsentEvent.supporter_id.in_(supporter_ids), ConsentEvent.action == ConsentAction.GIVEN
+    )
+    people = select(Supporter.id).where(Supporter.id.in_(agreed))
+    emails = set(session.scalars(select(Supporter.email).where(Supporter.id.in_(people))))
+    if not emails:
+        return
+    canonical = select(Supporter.email_canonical).where(Supporter.id.in_(people))
+    emails |= set(
+        session.scalars(
+            select(Signature.email).where(
+                Signature.email_canonical.in_(canonical), Signature.email != ""
+            )
+        )
+    )
+    emails |= set(typed)
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    for digest in sorted({email_sha256(email) for email in emails}):
+        session.execute(
+            dialect.insert(SuppressedEmail)
+            .values(email_sha256=digest)
+            .on_conflict_do_nothing(index_elements=["email_sha256"])
+        )
+
+
 def erase(session, supporter_ids: list[int]) -> int:
     """Delete supporters and their consent history (a person forgotten, or a supporter
-    retention lets go). Mail not yet sent goes; sent mail and delivery events keep
-    their rows, for a mailing's figures, with nothing that points at the person."""
+    retention lets go), keeping the hashes of those who ever agreed (above). Mail not
+    yet sent goes; sent mail and delivery events keep their rows, for a mailing's
+    figures, with nothing that points at the person."""
     if not supporter_ids:
         return 0
+    keep_suppression_hashes(session, supporter_ids)
     unsent(session, Outbox.supporter_id.in_(supporter_ids))
     theirs = Outbox.supporter_id.in_(supporter_ids)
     session.execute(

@@ -16,6 +16,11 @@ from ..models import ApiToken, hashed, utcnow
 from ..models.staff import SCOPES
 
 PREFIX = "gs_"
+WHAT = {
+    "export": "signature exports",
+    "deliver": "delivery packets",
+    "audiences": "ad and CRM audiences",
+}
 DEFAULT_DAYS = 90
 
 
@@ -97,6 +102,10 @@ def require_staff(scope: str) -> ApiToken:
         message = "This token has expired: ask for a new one (`flask tokens create`)."
         raise Refused(403, message, "expired-token", member)
     if not member.may(scope):
-        message = f"This token may not {scope}: it may {member.scopes or 'nothing'}."
+        message = (
+            f"This token is not for {WHAT[scope]} (scope {scope}); it has the scopes "
+            f"{', '.join(member.scopes.split()) or 'none'}: `flask tokens create NAME --scope "
+            f"{scope}` makes one that is."
+        )
         raise Refused(403, message, "wrong-scope", member)
     return member

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     AuditEntry,
-    ConsentAction,
     ConsentEvent,
     ConsentWording,
     DeliveryEvent,
@@ -29,7 +28,7 @@ from ..models import (
     Supporter,
     SuppressedEmail,
 )
-from ..models.supporters import email_sha256, erase, unsent
+from ..models.supporters import email_sha256, erase, keep_suppression_hashes, unsent
 from ..retention.keeping import anonymise
 from ..signing.form import canonical_email
 
@@ -51,7 +50,11 @@ def held(session: Session, email: str) -> dict | None:
     waiting = session.scalars(
         select(SignedAgain).where(SignedAgain.email_canonical == canonical)
     ).all()
-    if supporter is None and not signatures and not waiting:
+    # A forgotten person who had agreed to updates: only this hash, for ad suppression.
+    hashed = session.scalar(
+        select(SuppressedEmail.id).where(SuppressedEmail.email_sha256 == email_sha256(email))
+    )
+    if supporter is None and not signatures and not waiting and hashed is None:
         return None
     signature_ids = [signature.id for signature, _ in signatures]
     mail_filter = Outbox.signature_id.in_(signature_ids)
@@ -60,6 +63,7 @@ def held(session: Session, email: str) -> dict | None:
     mail = session.scalars(select(Outbox).where(mail_filter).order_by(Outbox.id)).all()
     return {
         "email": email.strip(),
+        "kept_as_a_hash_for_ad_suppression": hashed is not None,
         "supporter": _supporter(session, supporter) if supporter else None,
         "signatures": [{"petition": slug, **_columns(signature)} for signature, slug in signatures],
         "submissions_waiting": [
@@ -150,6 +154,8 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
         .where(theirs)
         .values(signature_id=None, supporter_id=None, payload=None, last_error=None)
     )
+    if supporter is not None:  # before the signatures lose the addresses they gave
+        keep_suppression_hashes(session, [supporter.id], typed=(email,))
     if kept:
         done["signatures anonymised"] = anonymise(session, kept)
     if dropped:
@@ -157,8 +163,6 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
             delete(Signature).where(Signature.id.in_(dropped))
         ).rowcount
     session.execute(delete(SignedAgain).where(SignedAgain.email_canonical == canonical))
-    if supporter is not None and _ever_consented(session, supporter.id):
-        _suppress(session, email)
     done["supporter records deleted"] = erase(session, [supporter.id] if supporter else [])
     # In the same transaction: the erasure and its record stand or fall together.
     session.add(
@@ -171,20 +175,3 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
         )
     )
     return done
-
-
-def _ever_consented(session: Session, supporter_id: int) -> bool:
-    """Could they be in an ad audience staff exported before (audiences/)?"""
-    given = select(ConsentEvent.id).where(
-        ConsentEvent.supporter_id == supporter_id, ConsentEvent.action == ConsentAction.GIVEN
-    )
-    return session.scalar(given.limit(1)) is not None
-
-
-def _suppress(session: Session, email: str) -> None:
-    """Keep only the hash of their email, so the suppression list can still exclude them
-    from audiences uploaded before: the one trace forgetting leaves (README, privacy notice)."""
-    digest = email_sha256(email)
-    known = select(SuppressedEmail.id).where(SuppressedEmail.email_sha256 == digest)
-    if session.scalar(known) is None:
-        session.add(SuppressedEmail(email_sha256=digest))

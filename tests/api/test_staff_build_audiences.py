@@ -128,7 +128,7 @@ def test_only_people_who_agreed_are_in_the_meta_list_and_staff_learn_who_was_lef
         "country": sha("us"),
     }
     assert answer.headers["Groundswell-Left-Out"] == (
-        "no_consent=1, unsubscribed=1, bouncing=1, complained=1"
+        "no_consent=1, unsubscribed=1, bouncing=1, complained=1, only_petitions_signed=0"
     )
     plain = rows_of(client.get("/api/audiences/meta?plain=1", headers=token(app)).data)
     assert plain[0]["fn"] == "maría josé" and plain[0]["email"] == "maria.h+petitions@example.org"
@@ -138,10 +138,12 @@ def test_the_suppression_list_holds_who_withdrew_complained_or_was_forgotten(app
     answer = client.get("/api/audiences/meta-suppression", headers=token(app))
     assert answer.status_code == 200
     assert sorted(row["email"] for row in rows_of(answer.data)) == sorted(
-        [sha("sam@example.org"), sha("kim@example.org"), sha("ana@example.org")]
+        [sha(f"{name}@example.org") for name in ("sam", "kim", "lee", "ana")]
     )
     plain = client.get("/api/audiences/meta-suppression?plain=1", headers=token(app))
-    assert sorted(r["email"] for r in rows_of(plain.data)) == ["kim@example.org", "sam@example.org"]
+    assert sorted(r["email"] for r in rows_of(plain.data)) == [
+        "kim@example.org", "lee@example.org", "sam@example.org",
+    ]  # fmt: skip
     with database(app) as session:  # Ana is held as that hash and nothing else
         assert session.scalars(select(SuppressedEmail.email_sha256)).all() == [
             sha("ana@example.org")
@@ -149,8 +151,8 @@ def test_the_suppression_list_holds_who_withdrew_complained_or_was_forgotten(app
 
 
 def test_a_forgotten_person_never_appears_in_any_list(app, client, campaign):
-    for fmt in ("meta", "mailchimp", "actionnetwork", "osdi"):
-        answer = client.get(f"/api/audiences/{fmt}?plain=1", headers=token(app))
+    for fmt in ("meta?plain=1", "mailchimp", "actionnetwork", "osdi"):
+        answer = client.get(f"/api/audiences/{fmt}", headers=token(app))
         assert answer.status_code == 200
         assert b"ana@example.org" not in answer.data and b"Lopez" not in answer.data
         assert sha("ana@example.org").encode() not in answer.data
@@ -164,9 +166,15 @@ def test_mailchimp_gets_its_columns_and_a_tag_per_petition(app, client, campaign
         "Email Address": "Maria.H+petitions@example.org",
         "First Name": "María José",
         "Last Name": "O'Brien-Núñez",
-        "Address": "St. Paul  MN  55101-1234  US",
+        "Address": "",  # never a street
+        "City": "St. Paul",
+        "State": "MN",
+        "Zip Code": "55101-1234",
         "Tags": "fund-wic,paid-family-leave",
     }
+    one = "/api/audiences/mailchimp?petition=paid-family-leave"
+    [only] = rows_of(client.get(one, headers=token(app)).data)
+    assert only["Tags"] == "paid-family-leave"  # a list of one petition names no other
     [row] = rows_of(client.get("/api/audiences/actionnetwork", headers=token(app)).data)
     assert list(row) == ["email", "first_name", "last_name", "zip_code", "petitions_signed"]
     assert row["zip_code"] == "55101-1234"
@@ -241,6 +249,11 @@ def test_an_audience_needs_a_token_for_audiences_and_every_try_is_recorded(app, 
     finished = entries[-1]
     assert finished.rows == 1 and finished.actor.endswith("Dana at the campaign office")
     assert finished.filters == {"since": "2020-01-01", "plain": False, "left_out": 4}
+    head = client.head("/api/audiences/meta", headers=token(app))
+    assert head.status_code == 200
+    with database(app) as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert last.action == "audiences.meta"  # a HEAD is recorded too
     assert b"maria" not in json.dumps(finished.filters).encode().lower()
 
 
@@ -257,12 +270,29 @@ def test_staff_export_from_the_command_line_into_a_folder(app, campaign, tmp_pat
     [written] = list((tmp_path / "ads").glob("*-meta.csv"))
     assert len(rows_of(written.read_text(encoding="utf-8"))) == 1
     assert "left out: 1 without consent, 1 unsubscribed, 1 bouncing, 1 complained" in result.output
-    named = campaign.invoke(args=["audiences", "export", "meta", "--petition", "fund-wic",
+    again = campaign.invoke(args=["audiences", "export", "meta", "--out", f"{tmp_path}/ads/"])
+    assert again.exit_code != 0 and "exists; add --force to replace it" in again.output
+    assert (written.stat().st_mode & 0o777) == 0o600
+    missing = campaign.invoke(args=["audiences", "export", "meta", "--out", f"{tmp_path}/no/x.csv"])
+    assert missing.exit_code != 0 and "there is no folder" in missing.output
+    plain = campaign.invoke(
+        args=["audiences", "export", "osdi", "--plain", "--out", f"{tmp_path}/"]
+    )
+    assert plain.exit_code != 0 and "--plain is for the meta formats only" in plain.output
+    named = campaign.invoke(args=["audiences", "export", "mailchimp",
                                   "--out", str(tmp_path / "fund-wic-signers.csv")])  # fmt: skip
     assert named.exit_code == 0 and "warning: the file name names the petition" in named.output
+    one = campaign.invoke(args=["audiences", "export", "meta", "--petition", "fund-wic",
+                                "--out", f"{tmp_path}/one/"])  # fmt: skip
+    assert "a Meta audience of one petition's signers may suggest its topic" in one.output
     wrong = campaign.invoke(args=["audiences", "export", "meta", "--since", "yesterday",
                                   "--out", str(tmp_path)])  # fmt: skip
     assert wrong.exit_code != 0 and "since must be a date like 2026-11-25" in wrong.output
+    with database(app) as session:
+        outcomes = session.scalars(
+            select(AuditEntry.outcome).where(AuditEntry.action.like("audiences.%"))
+        ).all()
+    assert outcomes.count("bad-request") == 4  # refusals are recorded too
 
 
 # -- What the privacy notice promises -----------------------------------------------------
@@ -288,3 +318,60 @@ def test_someone_who_never_agreed_to_updates_leaves_not_even_a_hash_when_forgott
         kept = session.scalars(select(SuppressedEmail.email_sha256)).all()
     assert sha("jo@example.org") not in kept and sha("ana@example.org") in kept
     assert "keep you out of lists we gave it before you left" in " ".join(PRIVACY.split())
+
+
+def test_a_supporter_who_wants_only_their_petitions_is_in_those_lists_only(app, client, campaign):
+    maria = supporter_row(app, "Maria.H+petitions@example.org")
+    client.post(f"/preferences/{maria.link_key}", data={"updates": "signed"})
+    whole = client.get("/api/audiences/meta", headers=token(app))
+    assert rows_of(whole.data) == []
+    assert "only_petitions_signed=1" in whole.headers["Groundswell-Left-Out"]
+    theirs = client.get("/api/audiences/meta?petition=paid-family-leave", headers=token(app))
+    assert len(rows_of(theirs.data)) == 1
+
+
+def test_every_address_a_gone_supporter_gave_stays_suppressed(app, client, campaign):
+    """Jane is uploaded to Meta as jane.doe@gmail.com, signs again as janedoe+wic@gmail.com
+    (the same mailbox, so the same supporter, now under the newer spelling), then
+    unsubscribes: Meta must be told both. Kim is forgotten under a spelling staff typed."""
+    jane = dict(first_name="Jane", last_name="Doe", email="jane.doe@gmail.com")
+    client.post(SIGN_URL, json=supporter(**jane))
+    confirm_everyone(client, campaign, lambda: mailbox(app))
+    uploaded = {
+        r["email"] for r in rows_of(client.get("/api/audiences/meta", headers=token(app)).data)
+    }
+    assert sha("jane.doe@gmail.com") in uploaded
+    again = {**jane, "email": "janedoe+wic@gmail.com", "email_updates": None}
+    client.post("/api/petitions/fund-wic/signatures", json=supporter(**again))
+    confirm_everyone(client, campaign, lambda: mailbox(app))
+    key = supporter_row(app, "janedoe+wic@gmail.com").link_key
+    client.post(f"/unsubscribe/{key}", data={"List-Unsubscribe": "One-Click"})
+    rows = {
+        r["email"]
+        for r in rows_of(client.get("/api/audiences/meta-suppression", headers=token(app)).data)
+    }
+    assert {sha("jane.doe@gmail.com"), sha("janedoe+wic@gmail.com")} <= rows
+    campaign.invoke(args=["supporters", "forget", "KIM@example.org", "--yes"])
+    rows = {
+        r["email"]
+        for r in rows_of(client.get("/api/audiences/meta-suppression", headers=token(app)).data)
+    }
+    assert sha("kim@example.org") in rows
+
+
+def test_retention_keeps_the_hash_of_a_supporter_it_lets_go_who_had_agreed(app, client, campaign):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from petition_api.models import Petition
+
+    closes = datetime(2027, 1, 31, tzinfo=UTC)
+    with database(app) as session:
+        session.execute(update(Petition).values(closes_at=closes))
+    when = (closes + timedelta(days=731)).strftime("%Y-%m-%d")
+    assert campaign.invoke(args=["retention", "run", "--now", when]).exit_code == 0
+    assert supporter_row(app, "sam@example.org") is None  # let go: unsubscribed, nameless
+    rows = rows_of(client.get("/api/audiences/meta-suppression", headers=token(app)).data)
+    assert sha("sam@example.org") in {r["email"] for r in rows}
+    assert sha("jo@example.org") not in {r["email"] for r in rows}  # never agreed

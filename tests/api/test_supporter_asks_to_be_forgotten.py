@@ -99,7 +99,10 @@ def test_forgetting_a_supporter_leaves_no_trace_and_keeps_the_counts(app, client
         ("NY", "", "")
     }
     assert entry.target is None and entry.rows == 2
-    assert runner.invoke(args=["supporters", "show", "seun.aq@example.org"]).exit_code != 0
+    # What stays: the hash of the address, for ad suppression only (they had agreed).
+    shown = json.loads(runner.invoke(args=["supporters", "show", "seun.aq@example.org"]).output)
+    assert shown["kept_as_a_hash_for_ad_suppression"] is True
+    assert (shown["supporter"], shown["signatures"], shown["mail"]) == (None, [], [])
 
 
 def test_a_supporter_forgets_themselves_from_the_link_in_an_email(app, client, runner, tmp_path):

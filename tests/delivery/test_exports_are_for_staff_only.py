@@ -90,7 +90,8 @@ def test_an_expired_token_and_a_token_for_something_else_are_refused_and_recorde
     delivery = f"/api/petitions/{PETITION}/delivery"
     refused = client.get(delivery, headers=bearer(exporter))
     assert (
-        refused.status_code == 403 and "may not deliver" in refused.get_json()["error"]["message"]
+        refused.status_code == 403
+        and "not for delivery packets" in refused.get_json()["error"]["message"]
     )
     exported = client.get(f"/api/petitions/{PETITION}/signatures.csv", headers=bearer(exporter))
     assert exported.status_code == 200 and exported.data.startswith(b"id,status")

@@ -1,7 +1,8 @@
 """forgotten people's hashed emails for ad suppression lists; signatures by email
 
-`suppressed_emails` keeps the SHA-256 of a forgotten person's normalised email
-and nothing else, for the `meta-suppression` export (issue 11). Signatures get
+`suppressed_emails` keeps the SHA-256 of each address a person gave us, once
+they agreed to updates and are gone (forgotten, or let go by retention), and
+nothing else, for the `meta-suppression` export (issue 11). Signatures get
 an index on their canonical email: a person's data, retention's test of whether
 a supporter is still named anywhere, and an audience's petitions all look
 signatures up by address, which the (petition, email) constraint cannot serve.
@@ -25,7 +26,6 @@ def upgrade() -> None:
         "suppressed_emails",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email_sha256", sa.String(length=64), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_suppressed_emails")),
         sa.UniqueConstraint("email_sha256", name=op.f("uq_suppressed_emails_email_sha256")),
     )
