@@ -300,7 +300,7 @@ def test_staff_export_from_the_command_line_into_a_folder(app, campaign, tmp_pat
 
 def test_meta_gets_only_what_the_privacy_notice_names_and_never_a_petition(app, client, campaign):
     elsewhere = " ".join(PRIVACY.split("**Our updates elsewhere.**", 1)[1].split("\n- ")[0].split())
-    assert "your email, first and last name, city, state and ZIP code (a SHA-256 hash" in elsewhere
+    assert "Meta your email, first and last name, city, state and ZIP code in a one-way" in elsewhere
     assert meta.COLUMNS == ("email", "fn", "ln", "zip", "ct", "st", "country")
     for fmt in ("meta", "meta-suppression"):
         for plain in ("0", "1"):
@@ -317,7 +317,7 @@ def test_someone_who_never_agreed_to_updates_leaves_not_even_a_hash_when_forgott
     with database(app) as session:
         kept = session.scalars(select(SuppressedEmail.email_sha256)).all()
     assert sha("jo@example.org") not in kept and sha("ana@example.org") in kept
-    assert "keep you out of lists we gave it before you left" in " ".join(PRIVACY.split())
+    assert "Meta to keep you out of lists we gave it before you left" in " ".join(PRIVACY.split())
 
 
 def test_a_supporter_who_wants_only_their_petitions_is_in_those_lists_only(app, client, campaign):
