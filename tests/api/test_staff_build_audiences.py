@@ -300,7 +300,9 @@ def test_staff_export_from_the_command_line_into_a_folder(app, campaign, tmp_pat
 
 def test_meta_gets_only_what_the_privacy_notice_names_and_never_a_petition(app, client, campaign):
     elsewhere = " ".join(PRIVACY.split("**Our updates elsewhere.**", 1)[1].split("\n- ")[0].split())
-    assert "Meta your email, first and last name, city, state and ZIP code in a one-way" in elsewhere
+    assert (
+        "Meta your email, first and last name, city, state and ZIP code in a one-way" in elsewhere
+    )
     assert meta.COLUMNS == ("email", "fn", "ln", "zip", "ct", "st", "country")
     for fmt in ("meta", "meta-suppression"):
         for plain in ("0", "1"):
@@ -375,3 +377,14 @@ def test_retention_keeps_the_hash_of_a_supporter_it_lets_go_who_had_agreed(app, 
     rows = rows_of(client.get("/api/audiences/meta-suppression", headers=token(app)).data)
     assert sha("sam@example.org") in {r["email"] for r in rows}
     assert sha("jo@example.org") not in {r["email"] for r in rows}  # never agreed
+
+
+def test_crm_lists_carry_only_what_the_privacy_notice_names(app, client, campaign):
+    elsewhere = " ".join(PRIVACY.split("**Our updates elsewhere.**", 1)[1].split("\n- ")[0].split())
+    assert "name, email, city, state, ZIP code, congressional district and which of our" in (
+        elsewhere
+    )
+    for fmt in ("mailchimp", "actionnetwork", "osdi"):
+        body = client.get(f"/api/audiences/{fmt}", headers=token(app)).data.decode()
+        for never in ("Street", "street", "utm_", "127.0.0.1", "comment"):
+            assert never not in body, (fmt, never)
