@@ -19,6 +19,7 @@ from .mail import (
 from .petitions import ConsentWording, Petition, PetitionCount, PetitionVersion
 from .signatures import Signature, Status
 from .staff import ApiToken, AuditEntry
+from .stories import CurrentWording, Story, StoryConsent, StoryConsentKind, StoryStatus
 from .supporters import (
     ConsentAction,
     ConsentEvent,
@@ -39,6 +40,7 @@ __all__ = [
     "ConsentAction",
     "ConsentEvent",
     "ConsentWording",
+    "CurrentWording",
     "DeliveryEvent",
     "EmailStatus",
     "EventReceipt",
@@ -53,6 +55,10 @@ __all__ = [
     "Signature",
     "SignedAgain",
     "Status",
+    "Story",
+    "StoryConsent",
+    "StoryConsentKind",
+    "StoryStatus",
     "Supporter",
     "SuppressedEmail",
     "hashed",

@@ -47,6 +47,8 @@ class Petition(Base):
     # When it stopped being listed: it closed then, and retention counts from it.
     unlisted_at: Mapped[datetime | None]
     updates_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
+    # The words of the form's "you may share my comment" box (stories/).
+    comment_share_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @classmethod

@@ -97,6 +97,8 @@ class Signature(Base):
     comment: Mapped[str | None] = mapped_column(Text, info=FREE_TEXT)
     petition_version: Mapped[str] = mapped_column(String(64))
     updates_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
+    # Ticked "you may share my comment": the comment may become a story candidate.
+    comment_share_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
     utm_source: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
     utm_medium: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
     utm_campaign: Mapped[str | None] = mapped_column(String(200), info=FREE_TEXT)
@@ -242,7 +244,8 @@ class Signature(Base):
         """A digest of everything the confirmation page shows: pressing the button
         confirms these words, not ones that replaced them since the page was shown."""
         shown = [self.first_name, self.last_name, self.street, self.city, self.state,
-                 self.zip, self.district, self.comment, self.updates_consent_id]  # fmt: skip
+                 self.zip, self.district, self.comment, self.updates_consent_id,
+                 self.comment_share_consent_id]  # fmt: skip
         return hashed(json.dumps(shown))
 
     # --- invalidated by staff, and restored ---------------------------------------

@@ -22,10 +22,13 @@ def sync_command(manifest_path):
     """Load petitions from the site's manifest (site/petitions.json)."""
     try:
         entries = manifest.read_manifest(manifest_path)
+        story_wordings = manifest.read_stories(manifest_path)
     except manifest.ManifestError as error:
         raise click.ClickException(str(error)) from None
     with db.writing() as session:
         changes = manifest.sync(session, entries)
+        if story_wordings:
+            manifest.sync_story_wordings(session, story_wordings)
     look.remember(manifest_path)  # the site's name and colours, for the API's own pages
     # This process's cache (a server's own expires within seconds on its own).
     kept = cache.current()

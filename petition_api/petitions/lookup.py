@@ -25,6 +25,7 @@ class OpenPetition:
     updates_consent_id: int | None
     updates_consent_text: str | None  # what the form's box says, word for word
     status: str
+    comment_share_consent_id: int | None = None  # the "you may share my comment" box
 
 
 def lookup(slug: str) -> OpenPetition | None:
@@ -51,6 +52,7 @@ def _read(slug: str) -> OpenPetition | None:
         petition.updates_consent_id,
         consent.text if consent else None,
         petition.status(utcnow()),
+        petition.comment_share_consent_id,
     )
 
 

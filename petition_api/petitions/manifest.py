@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..models import ConsentWording, Petition, PetitionVersion, utcnow
+from ..models import ConsentWording, CurrentWording, Petition, PetitionVersion, utcnow
 
 MANIFEST_FORMAT = 1
 
@@ -27,6 +27,36 @@ class ManifestError(ValueError):
 def ask_version(title: str, ask: str) -> str:
     """A content hash of what signers are shown, so a delivery can say which text they signed."""
     return hashlib.sha256(json.dumps([title, ask]).encode()).hexdigest()[:16]
+
+
+STORY_CONSENTS = ("publish", "name", "congress", "contact")
+
+
+def read_stories(path: Path) -> dict[str, str] | None:
+    """The story form's consent wordings the build published (`"stories"`), by kind;
+    None when the site has no story form. Read after read_manifest checked the file."""
+    stories = json.loads(path.read_text(encoding="utf-8")).get("stories")
+    if stories is None:
+        return None
+    consents = stories.get("consents") if isinstance(stories, dict) else None
+    if not isinstance(consents, dict):
+        raise ManifestError(f"{path}: stories.consents: expected an object")
+    for kind in STORY_CONSENTS:
+        if not isinstance(consents.get(kind), str) or not consents[kind].strip():
+            raise ManifestError(f"{path}: stories.consents.{kind}: required, a str")
+    return {kind: consents[kind] for kind in STORY_CONSENTS}
+
+
+def sync_story_wordings(session: Session, wordings: dict[str, str]) -> None:
+    """Each story consent box's words, stored once and made the version a story
+    submitted from now on records."""
+    for kind, text in wordings.items():
+        wording = consent_wording(session, f"story_{kind}", text)
+        current = session.get(CurrentWording, f"story_{kind}")
+        if current is None:
+            session.add(CurrentWording(kind=f"story_{kind}", wording_id=wording.id))
+        elif current.wording_id != wording.id:
+            current.wording_id, current.since = wording.id, utcnow()
 
 
 def read_manifest(path: Path) -> list[dict]:
@@ -108,6 +138,8 @@ def sync(session: Session, entries: list[dict]) -> dict[str, list[str]]:
 
 def _apply_changes(petition: Petition, entry: dict, session: Session) -> bool:
     consent = consent_wording(session, "email_updates", entry["email_updates_consent"])
+    share = entry.get("comment_share_consent")
+    sharing = consent_wording(session, "comment_share", share) if share else None
     values = {
         "title": entry["title"],
         "ask": entry["ask"],
@@ -121,6 +153,7 @@ def _apply_changes(petition: Petition, entry: dict, session: Session) -> bool:
         "unlisted_at": None,
         "version": ask_version(entry["title"], entry["ask"]),
         "updates_consent_id": consent.id,
+        "comment_share_consent_id": sharing.id if sharing else None,
     }
     changed = any(getattr(petition, field) != value for field, value in values.items())
     for field, value in values.items():

@@ -254,6 +254,11 @@ class SignerFields(Form):
         false_values=CHECKBOX_OFF,
         description="consent to update emails (opt-in)",
     )
+    comment_shareable = BooleanField(
+        "You may share my comment",
+        false_values=CHECKBOX_OFF,
+        description="consent to the comment becoming a story candidate (opt-in)",
+    )
 
 
 class SignatureForm(SignerFields):
@@ -278,6 +283,11 @@ class SignatureForm(SignerFields):
         raw = (field.raw_data or [""])[0]
         if str(raw).lower() not in CHECKBOX_ON + CHECKBOX_OFF:
             raise ValidationError("Email updates must be ticked or left empty.")
+
+    def validate_comment_shareable(self, field):
+        raw = (field.raw_data or [""])[0]
+        if str(raw).lower() not in CHECKBOX_ON + CHECKBOX_OFF:
+            raise ValidationError("You may share my comment must be ticked or left empty.")
 
     def validate_zip(self, field):
         if self.state.data in STATES and ZIP.match(field.data or ""):

@@ -59,6 +59,12 @@ def submission(
         "email_canonical": canonical_email(form.email.data),
         "petition_version": petition.version,
         "updates_consent_id": petition.updates_consent_id if form.email_updates.data else None,
+        # Only a comment can be shared, and only with the words the box showed.
+        "comment_share_consent_id": (
+            petition.comment_share_consent_id
+            if form.comment_shareable.data and form.comment.data
+            else None
+        ),
         "ip": client_ip()[:45],
         "created_at": now,
     }
