@@ -67,6 +67,7 @@ def _add_features(app: Flask) -> None:
         retention,
         signing,
         staff,
+        stories,
         supporters,
     )
 
@@ -84,5 +85,6 @@ def _add_features(app: Flask) -> None:
         staff,
         supporters,
         audiences,
+        stories,
     ):
         feature.init_app(app)

@@ -129,6 +129,7 @@ def prepared_app(database_url: str, tmp_path: Path, **overrides):
     migrating.upgrade(app.extensions["engine"])
     with database(app) as session:
         manifest.sync(session, manifest.read_manifest(MANIFEST))
+        manifest.sync_story_wordings(session, manifest.read_stories(MANIFEST))
     return app
 
 

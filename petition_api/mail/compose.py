@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..delivery import recipients
-from ..models import Mailing, Outbox, Petition, Signature, Supporter
+from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
 from ..petitions import sharing
 from . import message_ids, updates, wire
-from .outbox import SUBJECTS, THANKS, UPDATE, YOUR_DATA
+from .outbox import STORY_CONFIRM, SUBJECTS, THANKS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
 # programs then show the subject with a leading space; 998 is the RFC's limit.
@@ -81,6 +81,20 @@ def about_signature(row: Outbox, signature: Signature, petition: Petition,
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(render_template(f"mail/{row.kind}.txt", **context))
     message.add_alternative(render_template(f"mail/{row.kind}.html", **context), subtype="html")
+    return message
+
+
+def story_confirm(row: Outbox, story: Story) -> EmailMessage:
+    """The link that confirms a story before staff see it; what the supporter allowed."""
+    context = {
+        "story": story,
+        "confirm_url": f"{site_url()}/confirm-story/{row.payload['token']}",
+        "expires_days": current_app.config["CONFIRM_TOKEN_DAYS"],
+    }
+    message = _message(row, SUBJECTS[STORY_CONFIRM], story.email)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(render_template("mail/story_confirm.txt", **context))
+    message.add_alternative(render_template("mail/story_confirm.html", **context), subtype="html")
     return message
 
 
@@ -153,6 +167,8 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     supporter no longer receives updates."""
     if row.kind == YOUR_DATA:
         return your_data(row)
+    if row.kind == STORY_CONFIRM:
+        return story_confirm(row, session.get(Story, row.payload["story_id"]))
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == UPDATE:
         return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)

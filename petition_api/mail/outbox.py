@@ -29,6 +29,7 @@ ALREADY_SIGNED = "already_signed"
 THANKS = "thanks"
 YOUR_DATA = "your_data"  # a copy of everything held about an address, asked for by its owner
 UPDATE = "update"  # a mailing to supporters (mailings.py)
+STORY_CONFIRM = "story_confirm"  # the link that confirms a story (stories/)
 
 SUBJECTS = {
     CONFIRM: "Please confirm your signature: {title}",
@@ -36,6 +37,7 @@ SUBJECTS = {
     ALREADY_SIGNED: "You have already signed: {title}",
     THANKS: "Thank you for signing: {title}",
     YOUR_DATA: "The data we hold about you",
+    STORY_CONFIRM: "Please confirm your story",
 }
 MAX_BACKOFF = timedelta(hours=6)
 

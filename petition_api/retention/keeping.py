@@ -14,7 +14,9 @@
   or complained) is deleted, with their consent history, once none of their
   signatures still carries their address (each was anonymised or deleted): the
   supporter record copies a signature's name and address, so it may not outlive
-  them. A subscribed supporter stays until they unsubscribe.
+  them. A subscribed supporter stays until they unsubscribe;
+- a story nobody confirmed goes RETAIN_UNCONFIRMED_DAYS after it was offered,
+  with its consents, its photo and its mail (stories/keeping.py).
 
 Idempotent (a second run finds nothing to do) and safe beside signing: it works
 in batches of BATCH rows, each its own short write transaction, so on SQLite
@@ -33,8 +35,19 @@ from sqlalchemy import Select, String, and_, cast, delete, func, literal, or_, s
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..models import EmailStatus, Outbox, Petition, Signature, SignedAgain, Status, Supporter
+from ..models import (
+    EmailStatus,
+    Outbox,
+    Petition,
+    Signature,
+    SignedAgain,
+    Status,
+    Story,
+    StoryStatus,
+    Supporter,
+)
 from ..models.supporters import erase
+from ..stories.keeping import discard
 
 BATCH = 2_000
 
@@ -63,6 +76,7 @@ class Report:
     anonymised: int = 0
     unanswered_deleted: int = 0
     supporters_deleted: int = 0
+    stories_deleted: int = 0
 
     def __str__(self) -> str:
         return (
@@ -70,7 +84,8 @@ class Report:
             f"{self.addresses_dropped} IP addresses dropped, "
             f"{self.anonymised} signatures anonymised, "
             f"{self.unanswered_deleted} queued submissions deleted unanswered, "
-            f"{self.supporters_deleted} supporters without updates deleted"
+            f"{self.supporters_deleted} supporters without updates deleted, "
+            f"{self.stories_deleted} unconfirmed stories deleted"
         )
 
 
@@ -86,18 +101,20 @@ def run(now: datetime, dry_run: bool = False) -> Report:
         (named_after_closing(closed_before), anonymise),
         (unanswered(unconfirmed_before), delete_unanswered),
         (let_go(), erase),
+        (unconfirmed_stories(unconfirmed_before), discard),
     ]
     if dry_run:
         # Counted as the run finds them: what the first step deletes, the next two never
         # see; supporters are counted as they stand now, before this run's anonymising.
         survivors = Signature.id.not_in(doomed)
-        (_, _), (addressed, _), (named, _), (queued, _), (unattached, _) = steps
+        (_, _), (addressed, _), (named, _), (queued, _), (unattached, _), (stories, _) = steps
         return Report(
             counted(doomed),
             counted(addressed.where(survivors)),
             counted(named.where(survivors)),
             counted(queued),
             counted(unattached),
+            counted(stories),
         )
     return Report(*(in_batches(chosen, act) for chosen, act in steps))
 
@@ -175,3 +192,9 @@ def let_go() -> Select:
     """Supporters who receive no updates and whose every signature has lost its address."""
     named = select(Signature.id).where(Signature.email_canonical == Supporter.email_canonical)
     return select(Supporter.id).where(Supporter.status != EmailStatus.SUBSCRIBED, ~named.exists())
+
+
+def unconfirmed_stories(made_before: datetime) -> Select:
+    """Stories nobody confirmed (or the abuse checks set aside), past their time."""
+    waiting = Story.status.in_([StoryStatus.PENDING, StoryStatus.SET_ASIDE])
+    return select(Story.id).where(waiting, Story.created_at < made_before)

@@ -290,19 +290,7 @@ class SignatureForm(SignerFields):
             raise ValidationError("You may share my comment must be ticked or left empty.")
 
     def validate_zip(self, field):
-        if self.state.data in STATES and ZIP.match(field.data or ""):
-            # The loaded ZCTA table knows most ZIPs exactly; the prefix check covers the rest.
-            known = geography().states(field.data)
-            if not (
-                self.state.data in known
-                if known
-                else zip_matches_state(field.data, self.state.data)
-            ):
-                raise ValidationError(
-                    f"ZIP code {field.data} is not in {STATES[self.state.data]}: "
-                    "please check the ZIP code and the state."
-                )
-            field.data = normalise_zip(field.data)
+        zip_in_state(self, field)
 
     def validate_district(self, field):
         if field.errors:  # not shaped like a district: one message is enough
@@ -327,6 +315,20 @@ class SignatureForm(SignerFields):
             # otherwise the district stays unresolved: senators yes, House no.
             self.district.data = geography().resolve(self.state.data, self.zip.data)
         return valid
+
+
+def zip_in_state(form, field) -> None:
+    """The ZIP code lies in the chosen state (and is stored normalised)."""
+    state = form.state.data
+    if state in STATES and ZIP.match(field.data or ""):
+        # The loaded ZCTA table knows most ZIPs exactly; the prefix check covers the rest.
+        known = geography().states(field.data)
+        if not (state in known if known else zip_matches_state(field.data, state)):
+            raise ValidationError(
+                f"ZIP code {field.data} is not in {STATES[state]}: "
+                "please check the ZIP code and the state."
+            )
+        field.data = normalise_zip(field.data)
 
 
 @cache

@@ -25,12 +25,14 @@ from ..models import (
     Signature,
     SignedAgain,
     Status,
+    Story,
     Supporter,
     SuppressedEmail,
 )
 from ..models.supporters import email_sha256, erase, keep_suppression_hashes, unsent
 from ..retention.keeping import anonymise
 from ..signing.form import canonical_email
+from ..stories.keeping import discard
 
 # Never shown, even to the person: secrets and our own bookkeeping.
 HIDDEN = {"confirm_token_hash", "counted", "duplicate_notices", "link_key"}
@@ -54,7 +56,8 @@ def held(session: Session, email: str) -> dict | None:
     hashed = session.scalar(
         select(SuppressedEmail.id).where(SuppressedEmail.email_sha256 == email_sha256(email))
     )
-    if supporter is None and not signatures and not waiting and hashed is None:
+    told = session.scalars(select(Story).where(Story.email_canonical == canonical)).all()
+    if supporter is None and not signatures and not waiting and not told and hashed is None:
         return None
     signature_ids = [signature.id for signature, _ in signatures]
     mail_filter = Outbox.signature_id.in_(signature_ids)
@@ -66,6 +69,14 @@ def held(session: Session, email: str) -> dict | None:
         "kept_as_a_hash_for_ad_suppression": hashed is not None,
         "supporter": _supporter(session, supporter) if supporter else None,
         "signatures": [{"petition": slug, **_columns(signature)} for signature, slug in signatures],
+        "stories": [
+            {
+                "status": str(story.status),
+                "text": story.text,
+                "created_at": story.created_at.isoformat(),
+            }
+            for story in told
+        ],
         "submissions_waiting": [
             {"received_at": row.created_at.isoformat(), "petition_id": row.petition_id}
             for row in waiting
@@ -163,6 +174,8 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
             delete(Signature).where(Signature.id.in_(dropped))
         ).rowcount
     session.execute(delete(SignedAgain).where(SignedAgain.email_canonical == canonical))
+    theirs_told = select(Story.id).where(Story.email_canonical == canonical)
+    done["stories deleted"] = discard(session, list(session.scalars(theirs_told)))
     done["supporter records deleted"] = erase(session, [supporter.id] if supporter else [])
     # In the same transaction: the erasure and its record stand or fall together.
     session.add(

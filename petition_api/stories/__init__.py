@@ -1,0 +1,9 @@
+"""Stories: supporters' stories, with permission, from the form to the site and to Congress."""
+
+from flask import Flask
+
+from .routes import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,105 @@
+"""What a story must look like on the wire: the supporter's words, where they live, and
+four separate consents, each checked with an error that names its field.
+
+Wire names (the story form and POST /api/stories): first_name, email, state, zip,
+story, photo (multipart only), consent_publish, consent_name, consent_congress,
+consent_contact (present/true when ticked), petition (optional slug), and the same
+website honeypot, form_token and utm_source/page/variant as signing.
+"""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, Form, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional, Regexp
+
+from ..models import StoryConsentKind
+from ..signing.form import (
+    CHECKBOX_OFF,
+    CHECKBOX_ON,
+    ZIP,
+    EmailAddress,
+    InStates,
+    MaxLength,
+    attribution_field,
+    name_field,
+    paragraphs,
+    plain_text,
+    strip,
+    upper,
+    zip_in_state,
+)
+
+MAX_STORY = 5000
+CONSENT_FIELDS = {f"consent_{kind.value}": kind for kind in StoryConsentKind}
+
+
+def consent_field(label: str) -> BooleanField:
+    return BooleanField(label, false_values=CHECKBOX_OFF, description="ticked or not (opt-in)")
+
+
+class StoryForm(Form):
+    first_name = name_field("First name")
+    email = StringField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            MaxLength(max=254, message="Email must be at most 254 characters."),
+            EmailAddress(),
+        ],
+    )
+    state = StringField(
+        "State", filters=[upper], validators=[DataRequired("Please choose your state."), InStates()]
+    )
+    zip = StringField(
+        "ZIP code",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your ZIP code."),
+            Regexp(ZIP, message="ZIP code must be 5 digits, or ZIP+4 like 12345-6789."),
+        ],
+    )
+    story = TextAreaField(
+        "Your story",
+        filters=[paragraphs],
+        validators=[
+            DataRequired("Please write your story."),
+            MaxLength(
+                max=MAX_STORY, message=f"Your story must be at most {MAX_STORY:,} characters."
+            ),
+            plain_text("Your story", lines="many"),
+        ],
+    )
+    consent_publish = consent_field("Publish my story on the campaign's website")
+    consent_name = consent_field("Show my first name with it")
+    consent_congress = consent_field("Share my story with my members of Congress")
+    consent_contact = consent_field("Contact me about my story")
+    petition = StringField(
+        "Petition", filters=[strip], validators=[Optional()], description="a petition's slug"
+    )
+    # Read by the abuse checks, never stored.
+    website = StringField("Website", description="leave empty (a trap for bots)")
+    form_token = StringField("Form token", description="from /api/stories/form-token")
+    utm_source = attribution_field("utm_source")
+    page = attribution_field("page")
+
+    def validate_zip(self, field):
+        zip_in_state(self, field)
+
+    def consents(self) -> dict[StoryConsentKind, bool]:
+        return {kind: bool(self[name].data) for name, kind in CONSENT_FIELDS.items()}
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for name in CONSENT_FIELDS:
+            raw = (self[name].raw_data or [""])[0]
+            if str(raw).lower() not in CHECKBOX_ON + CHECKBOX_OFF:
+                self[name].errors = [
+                    *self[name].errors,
+                    f"{self[name].label.text}: tick it or leave it empty.",
+                ]
+                valid = False
+        return valid
+
+
+__all__ = ["CONSENT_FIELDS", "MAX_STORY", "StoryForm"]
