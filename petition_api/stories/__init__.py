@@ -2,8 +2,10 @@
 
 from flask import Flask
 
+from .cli import stories_cli
 from .routes import bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(stories_cli)

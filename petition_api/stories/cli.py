@@ -1,0 +1,95 @@
+"""`flask stories ...`: the moderation desk from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from .. import db
+from ..models import StoryStatus
+from ..staff.audit import cli_actor
+from . import moderation
+from .moderation import ModerationError
+
+stories_cli = AppGroup("stories", help="Supporters' stories: moderate, ask permission, publish.")
+MARKS = {"publish": "P", "name": "N", "congress": "C", "contact": "K"}
+
+
+def _do(action):
+    try:
+        with db.writing() as session:
+            return action(session)
+    except ModerationError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@stories_cli.command("list")
+@click.option("--status", type=click.Choice([s.value for s in StoryStatus]))
+def list_command(status):
+    """One confirmed story a line: ID, status, date, state, consents (P publish, N name,
+    C Congress, K contact; lower case: not given), petition, first words."""
+    with db.reading() as session:
+        rows = moderation.listing(session, status)
+        for story, slug in rows:
+            given = moderation.consents_now(session, story.id)
+            marks = "".join(m if given[kind] else m.lower() for kind, m in MARKS.items())
+            words = " ".join((story.edited or story.text).split())[:60]
+            click.echo(
+                f"{story.id}\t{story.status}\t{story.created_at:%Y-%m-%d}\t{story.state}\t"
+                f"{marks}\t{slug or '-'}\t{words}"
+            )
+    if not rows:
+        click.echo("no stories" + (f" {status}" if status else " to moderate"))
+
+
+@stories_cli.command("show")
+@click.argument("story_id", type=int)
+def show_command(story_id):
+    """Everything about one story, its consents with their words, as JSON."""
+
+    def shown(session):
+        story = moderation.one(session, story_id)
+        return {
+            "id": story.id,
+            "status": str(story.status),
+            "source": story.source,
+            "first_name": story.first_name,
+            "email": story.email,
+            "state": story.state,
+            "district": story.district,
+            "text": story.text,
+            "edited": story.edited,
+            "photo": story.photo,
+            "rejected_because": story.rejected_because,
+            "created_at": story.created_at.isoformat(),
+            "confirmed_at": story.confirmed_at.isoformat() if story.confirmed_at else None,
+            "consents": moderation.history(session, story.id),
+        }
+
+    click.echo(json.dumps(_do(shown), indent=2, ensure_ascii=False))
+
+
+@stories_cli.command("approve")
+@click.argument("story_id", type=int)
+@click.option(
+    "--edited",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a UTF-8 text file with the story as staff edited it (approved instead of the words sent)",
+)
+def approve_command(story_id, edited):
+    """Approve a confirmed story (its consents decide where it may go)."""
+    text = edited.read_text(encoding="utf-8") if edited else None
+    _do(lambda session: moderation.approve(session, story_id, cli_actor(), text))
+    click.echo(f"story {story_id} approved" + (" with your edits" if text else ""))
+
+
+@stories_cli.command("reject")
+@click.argument("story_id", type=int)
+@click.option("--reason", required=True, help="why, kept with the story and audited")
+def reject_command(story_id, reason):
+    """Reject a confirmed story: it is never published or shared."""
+    _do(lambda session: moderation.reject(session, story_id, cli_actor(), reason))
+    click.echo(f"story {story_id} rejected")

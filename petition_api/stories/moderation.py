@@ -1,0 +1,116 @@
+"""What staff do with a confirmed story: read it, approve it (perhaps edited), or reject
+it with a reason. Each decision is audited; no decision ever changes a consent."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    AuditEntry,
+    ConsentWording,
+    Petition,
+    Story,
+    StoryConsent,
+    StoryConsentKind,
+    StoryStatus,
+    utcnow,
+)
+from .form import MAX_STORY
+
+
+class ModerationError(ValueError):
+    """Why staff cannot do that to this story, in a sentence."""
+
+
+def consents_now(session: Session, story_id: int) -> dict[StoryConsentKind, bool]:
+    """Each consent as it stands: the latest word on each kind (never given: False)."""
+    latest = (
+        select(StoryConsent.kind, func.max(StoryConsent.id).label("id"))
+        .where(StoryConsent.story_id == story_id)
+        .group_by(StoryConsent.kind)
+        .subquery()
+    )
+    rows = session.execute(
+        select(StoryConsent.kind, StoryConsent.given).join(latest, StoryConsent.id == latest.c.id)
+    ).all()
+    found = dict.fromkeys(StoryConsentKind, False)
+    found.update({StoryConsentKind(kind): given for kind, given in rows})
+    return found
+
+
+def history(session: Session, story_id: int) -> list[dict]:
+    rows = session.execute(
+        select(StoryConsent, ConsentWording.text)
+        .join(ConsentWording, ConsentWording.id == StoryConsent.wording_id)
+        .where(StoryConsent.story_id == story_id)
+        .order_by(StoryConsent.id)
+    ).all()
+    return [
+        {
+            "id": consent.id,
+            "kind": str(consent.kind),
+            "given": consent.given,
+            "wording_id": consent.wording_id,
+            "wording": text,
+            "source": consent.source,
+            "at": consent.at.isoformat(),
+        }
+        for consent, text in rows
+    ]
+
+
+def listing(session: Session, status: str | None) -> list[tuple[Story, str | None]]:
+    query = select(Story, Petition.slug).outerjoin(Petition, Petition.id == Story.petition_id)
+    if status:
+        query = query.where(Story.status == status)
+    else:  # what staff work on: never the unconfirmed, never a bot's
+        query = query.where(Story.status.not_in([StoryStatus.PENDING, StoryStatus.SET_ASIDE]))
+    return list(session.execute(query.order_by(Story.id)).all())
+
+
+def one(session: Session, story_id: int) -> Story:
+    story = session.get(Story, story_id, with_for_update=True)
+    if story is None or story.status in (StoryStatus.PENDING, StoryStatus.SET_ASIDE):
+        raise ModerationError(f"no confirmed story {story_id} (see flask stories list)")
+    return story
+
+
+def approve(session: Session, story_id: int, actor: str, edited: str | None = None) -> Story:
+    story = one(session, story_id)
+    if story.status not in (StoryStatus.SUBMITTED, StoryStatus.REJECTED, StoryStatus.APPROVED):
+        raise ModerationError(f"story {story_id} is {story.status}: only a story not yet "
+                              "published can be approved")  # fmt: skip
+    if edited is not None:
+        edited = edited.replace("\r\n", "\n").strip()
+        if not edited:
+            raise ModerationError("the edited text is empty")
+        if len(edited) > MAX_STORY:
+            raise ModerationError(f"the edited text is longer than {MAX_STORY:,} characters")
+    story.status, story.edited, story.decided_at = StoryStatus.APPROVED, edited, utcnow()
+    story.rejected_because = None
+    _audit(session, "stories.approve", story, actor, {"edited": edited is not None})
+    return story
+
+
+def reject(session: Session, story_id: int, actor: str, reason: str) -> Story:
+    story = one(session, story_id)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ModerationError("say why (--reason): the reason is kept with the story")
+    if story.status == StoryStatus.PUBLISHED:
+        raise ModerationError(f"story {story_id} is published: unpublish it first")
+    story.status, story.rejected_because, story.decided_at = (
+        StoryStatus.REJECTED,
+        reason[:500],
+        utcnow(),
+    )
+    _audit(session, "stories.reject", story, actor, {"reason": reason[:40]})
+    return story
+
+
+def _audit(session: Session, action: str, story: Story, actor: str, filters: dict) -> None:
+    # The story's number, never its author or words: the audit log names nobody.
+    session.add(
+        AuditEntry(actor=actor[:120], action=action, target=f"story {story.id}", filters=filters)
+    )
