@@ -18,7 +18,9 @@ from gunicorn import glogging
 
 # Werkzeug merges repeated slashes (a 308 to the single-slash path), so
 # /confirm//<token> leads to the confirmation page too.
-SECRET_PATH = re.compile(r"(/+(?:confirm|confirm-story|unsubscribe|preferences)/+)[^\s/?#\"']+")
+SECRET_PATH = re.compile(
+    r"(/+(?:confirm|confirm-story|story-permission|unsubscribe|preferences)/+)[^\s/?#\"']+"
+)
 WORD = re.compile(r"\S*%\S*")
 
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from flask import Flask, abort, redirect, send_from_directory
 
 # What the API answers on the site's origin: its JSON, and the pages emails link to.
-API_PATHS = ("api/", "confirm/", "confirm-story/", "unsubscribe/", "preferences/")
+API_PATHS = (
+    "api/",
+    "confirm/",
+    "confirm-story/",
+    "story-permission/",
+    "unsubscribe/",
+    "preferences/",
+)
 
 
 def init_app(app: Flask) -> None:

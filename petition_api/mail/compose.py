@@ -21,7 +21,7 @@ from ..delivery import recipients
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
 from ..petitions import sharing
 from . import message_ids, updates, wire
-from .outbox import STORY_CONFIRM, SUBJECTS, THANKS, UPDATE, YOUR_DATA
+from .outbox import STORY_CONFIRM, STORY_PERMISSION, SUBJECTS, THANKS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
 # programs then show the subject with a leading space; 998 is the RFC's limit.
@@ -84,17 +84,19 @@ def about_signature(row: Outbox, signature: Signature, petition: Petition,
     return message
 
 
-def story_confirm(row: Outbox, story: Story) -> EmailMessage:
-    """The link that confirms a story before staff see it; what the supporter allowed."""
+def about_story(row: Outbox, story: Story) -> EmailMessage:
+    """The link that confirms a story before staff see it, or the one where its author
+    gives or refuses the consents it lacks."""
+    path = "confirm-story" if row.kind == STORY_CONFIRM else "story-permission"
     context = {
         "story": story,
-        "confirm_url": f"{site_url()}/confirm-story/{row.payload['token']}",
+        "link": f"{site_url()}/{path}/{row.payload['token']}",
         "expires_days": current_app.config["CONFIRM_TOKEN_DAYS"],
     }
-    message = _message(row, SUBJECTS[STORY_CONFIRM], story.email)
+    message = _message(row, SUBJECTS[row.kind], story.email)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template("mail/story_confirm.txt", **context))
-    message.add_alternative(render_template("mail/story_confirm.html", **context), subtype="html")
+    message.set_content(render_template(f"mail/{row.kind}.txt", **context))
+    message.add_alternative(render_template(f"mail/{row.kind}.html", **context), subtype="html")
     return message
 
 
@@ -167,8 +169,8 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     supporter no longer receives updates."""
     if row.kind == YOUR_DATA:
         return your_data(row)
-    if row.kind == STORY_CONFIRM:
-        return story_confirm(row, session.get(Story, row.payload["story_id"]))
+    if row.kind in (STORY_CONFIRM, STORY_PERMISSION):
+        return about_story(row, session.get(Story, row.payload["story_id"]))
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == UPDATE:
         return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)

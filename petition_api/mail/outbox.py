@@ -30,6 +30,7 @@ THANKS = "thanks"
 YOUR_DATA = "your_data"  # a copy of everything held about an address, asked for by its owner
 UPDATE = "update"  # a mailing to supporters (mailings.py)
 STORY_CONFIRM = "story_confirm"  # the link that confirms a story (stories/)
+STORY_PERMISSION = "story_permission"  # staff ask for the consents a story lacks
 
 SUBJECTS = {
     CONFIRM: "Please confirm your signature: {title}",
@@ -38,6 +39,7 @@ SUBJECTS = {
     THANKS: "Thank you for signing: {title}",
     YOUR_DATA: "The data we hold about you",
     STORY_CONFIRM: "Please confirm your story",
+    STORY_PERMISSION: "May we share your story?",
 }
 MAX_BACKOFF = timedelta(hours=6)
 

@@ -3,9 +3,11 @@
 from flask import Flask
 
 from .cli import stories_cli
+from .permission import bp as permission_bp
 from .routes import bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(permission_bp)
     app.cli.add_command(stories_cli)

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from .. import db
 from ..models import StoryStatus
 from ..staff.audit import cli_actor
-from . import moderation
+from . import moderation, permission
 from .moderation import ModerationError
 
 stories_cli = AppGroup("stories", help="Supporters' stories: moderate, ask permission, publish.")
@@ -93,3 +93,11 @@ def reject_command(story_id, reason):
     """Reject a confirmed story: it is never published or shared."""
     _do(lambda session: moderation.reject(session, story_id, cli_actor(), reason))
     click.echo(f"story {story_id} rejected")
+
+
+@stories_cli.command("ask")
+@click.argument("story_id", type=int)
+def ask_command(story_id):
+    """Email the author a link to give (or refuse) the consents their story lacks."""
+    asked = _do(lambda session: permission.ask(session, story_id, cli_actor()))
+    click.echo(f"asked for {', '.join(asked)}: the mail worker sends it")

@@ -3,6 +3,7 @@ them with a reason; every decision is in the audit log, which names nobody."""
 
 from __future__ import annotations
 
+import html
 import json
 
 from sqlalchemy import select
@@ -76,3 +77,45 @@ def test_an_unconfirmed_story_cannot_be_approved(app, client, runner):
     story_id = stories(app)[0].id
     result = runner.invoke(args=["stories", "approve", str(story_id)])
     assert result.exit_code != 0 and f"no confirmed story {story_id}" in result.output
+
+
+def test_staff_ask_permission_and_the_supporter_answers_through_a_real_smtp_exchange(
+    smtp_app, smtp_server
+):
+    _, inbox = smtp_server
+    client, runner = smtp_app.test_client(), smtp_app.test_cli_runner()
+    client.post("/api/stories", json={**STORY, "consent_publish": False})
+    send_mail(runner)
+    [confirm] = inbox.messages
+    link = next(
+        w for w in confirm.get_body(("plain",)).get_content().split() if "/confirm-story/" in w
+    )
+    client.post(link.split("8000", 1)[1])
+    story_id = stories(smtp_app)[0].id
+
+    asked = runner.invoke(args=["stories", "ask", str(story_id)])
+    assert asked.exit_code == 0 and "asked for publish, name" in asked.output
+    send_mail(runner)
+    ask = inbox.messages[-1]
+    assert ask["Subject"] == "May we share your story?" and ask["To"] == STORY["email"]
+    link = next(
+        w for w in ask.get_body(("plain",)).get_content().split() if "/story-permission/" in w
+    )
+    path = link.split("8000", 1)[1]
+    page = html.unescape(client.get(path).get_data(as_text=True))
+    assert "You may publish my story on this campaign's website." in page  # the words shown
+    answers = {"consent_publish": "yes", "consent_name": "no", "consent_congress": "yes",
+               "consent_contact": "no"}  # fmt: skip
+    saved = client.post(path, data=answers)
+    assert saved.status_code == 200
+    shown = json.loads(runner.invoke(args=["stories", "show", str(story_id)]).output)
+    assert [(c["kind"], c["given"], c["source"]) for c in shown["consents"]][-2:] == [
+        ("publish", True, "permission"), ("contact", False, "permission"),
+    ]  # fmt: skip
+    done = runner.invoke(args=["stories", "ask", str(story_id)])
+    assert done.exit_code == 0  # still lacks the name: asking again is allowed
+    with database(smtp_app) as session:
+        [entry, *_] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "stories.ask")
+        ).all()
+    assert entry.target == f"story {story_id}" and entry.filters == {"asked": ["publish", "name"]}

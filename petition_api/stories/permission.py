@@ -1,0 +1,127 @@
+"""Asking a supporter for the consents their story lacks, and the page where they answer.
+
+`flask stories ask ID` emails a link (valid PERMISSION_DAYS) to a page that shows each
+consent with the words the story form shows now; the person gives or refuses each,
+and every answer is a new line in the story's consent history (source `permission`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+
+from .. import db
+from ..mail import outbox
+from ..models import (
+    AuditEntry,
+    ConsentWording,
+    CurrentWording,
+    Story,
+    StoryConsent,
+    StoryConsentKind,
+    StoryStatus,
+    utcnow,
+)
+from ..ratelimits import per_address
+from .intake import wordings
+from .moderation import ModerationError, consents_now, one
+
+PERMISSION_DAYS = 30
+ASKABLE = (StoryStatus.SUBMITTED, StoryStatus.APPROVED, StoryStatus.PUBLISHED)
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+bp = Blueprint("story_permission", __name__, template_folder="templates")
+
+
+def ask(session, story_id: int, actor: str) -> list[str]:
+    """Queue the email that asks for the missing consents; which kinds it asks for."""
+    story = one(session, story_id)
+    if story.status not in ASKABLE:
+        raise ModerationError(f"story {story_id} is {story.status}: nothing to ask for")
+    missing = [str(kind) for kind, given in consents_now(session, story.id).items() if not given]
+    if not missing:
+        raise ModerationError(f"story {story_id} has every consent already")
+    token = secrets.token_urlsafe(32)
+    story.confirm_token_hash = Story.token_hash(token)
+    story.confirm_expires_at = utcnow() + timedelta(days=PERMISSION_DAYS)
+    outbox.enqueue(session, outbox.STORY_PERMISSION, None, {"token": token, "story_id": story.id})
+    session.add(
+        AuditEntry(
+            actor=actor[:120],
+            action="stories.ask",
+            target=f"story {story.id}",
+            filters={"asked": missing},
+        )
+    )
+    return missing
+
+
+def _story(session, token: str) -> Story | None:
+    if not 20 <= len(token) <= 100:
+        return None
+    return session.scalar(
+        select(Story).where(
+            Story.confirm_token_hash == Story.token_hash(token),
+            Story.status.in_(ASKABLE),
+            Story.confirm_expires_at > utcnow(),
+        )
+    )
+
+
+def _shown(session) -> dict[str, str]:
+    return dict(
+        session.execute(
+            select(CurrentWording.kind, ConsentWording.text)
+            .join(ConsentWording, ConsentWording.id == CurrentWording.wording_id)
+            .where(CurrentWording.kind.like("story_%"))
+        ).all()
+    )
+
+
+@bp.get("/story-permission/<token>")
+@per_address
+def page(token: str):
+    with db.reading() as session:
+        story = _story(session, token)
+        if story is None:
+            return render_template("stories/unknown.html"), 404, NO_STORE
+        given = {str(k): v for k, v in consents_now(session, story.id).items()}
+        shown = _shown(session)
+    return (
+        render_template(
+            "stories/permission.html", story=story, token=token, given=given, shown=shown
+        ),
+        200,
+        NO_STORE,
+    )
+
+
+@bp.post("/story-permission/<token>")
+@per_address
+def answer(token: str):
+    now = utcnow()
+    with db.writing() as session:
+        story = _story(session, token)
+        if story is None:
+            return render_template("stories/unknown.html"), 404, NO_STORE
+        current = wordings(session)
+        before = consents_now(session, story.id)
+        for kind in StoryConsentKind:
+            said = request.form.get(f"consent_{kind.value}")
+            if said not in ("yes", "no") or (said == "yes") == before[kind]:
+                continue  # unanswered, or unchanged: nothing new to record
+            session.add(
+                StoryConsent(
+                    story_id=story.id,
+                    kind=kind,
+                    given=said == "yes",
+                    wording_id=current[f"story_{kind.value}"],
+                    source="permission",
+                    at=now,
+                )
+            )
+        given = {str(k): v for k, v in consents_now(session, story.id).items()}
+    return render_template("stories/permission_saved.html", given=given), 200, NO_STORE
