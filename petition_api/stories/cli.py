@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from .. import db
 from ..models import StoryStatus
 from ..staff.audit import cli_actor
-from . import moderation, permission
+from . import moderation, permission, publishing
 from .moderation import ModerationError
 
 stories_cli = AppGroup("stories", help="Supporters' stories: moderate, ask permission, publish.")
@@ -101,3 +101,32 @@ def ask_command(story_id):
     """Email the author a link to give (or refuse) the consents their story lacks."""
     asked = _do(lambda session: permission.ask(session, story_id, cli_actor()))
     click.echo(f"asked for {', '.join(asked)}: the mail worker sends it")
+
+
+CONTENT = click.option(
+    "--content",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="content",
+    show_default=True,
+    help="the campaign site's content folder",
+)
+
+
+@stories_cli.command("publish")
+@click.argument("story_id", type=int)
+@CONTENT
+def publish_command(story_id, content):
+    """Write an approved story, whose author consented, as a post of the stories blog."""
+    post = _do(lambda session: publishing.publish(session, story_id, content, cli_actor()))
+    click.echo(f"wrote {post}: build the site to publish it")
+
+
+@stories_cli.command("unpublish")
+@click.argument("story_id", type=int)
+@CONTENT
+def unpublish_command(story_id, content):
+    """Remove a published story's post and photo (it stays approved)."""
+    removed = _do(lambda session: publishing.unpublish(session, story_id, content, cli_actor()))
+    for path in removed:
+        click.echo(f"removed {path}")
+    click.echo("build the site to take it down")

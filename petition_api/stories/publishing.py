@@ -1,0 +1,142 @@
+"""A published story is Markdown: `flask stories publish ID --content DIR` writes
+`DIR/stories/posts/<date>-supporter-story-<id>.md` beside its re-encoded photo, and the
+next build shows it in the stories blog, its tags and its feed like any staff post.
+
+Only a story approved by staff whose author consented to publication can reach
+`content/`; anything else is refused before a byte is written. The post's front matter
+records what allowed it: each consent's record and wording version, the state, the
+petition it supports and the image. The author's first name appears only with their
+consent ("a parent in Ohio" otherwise); their email, ZIP and district never.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEntry, Petition, Story, StoryConsent, StoryConsentKind, StoryStatus
+from ..models.base import utcnow
+from ..states import STATES
+from .intake import photo_folder
+from .moderation import ModerationError, consents_now, one
+
+AUTHOR = "supporters"  # the blog author every published supporter story is under
+MARKDOWN_START = re.compile(r"^(\s*)([#>*+\-=|`~]|\d+[.)])", re.MULTILINE)
+
+
+def post_name(story: Story) -> str:
+    day = (story.confirmed_at or story.created_at).date().isoformat()
+    return f"{day}-supporter-story-{story.id}"
+
+
+def posts_folder(content: Path) -> Path:
+    return content / "stories" / "posts"
+
+
+def publish(session: Session, story_id: int, content: Path, actor: str) -> Path:
+    """Write the story's post (and photo) under `content`; the path of the post."""
+    story = one(session, story_id)
+    given = consents_now(session, story.id)
+    if story.status not in (StoryStatus.APPROVED, StoryStatus.PUBLISHED):
+        raise ModerationError(f"story {story_id} is {story.status}: approve it first")
+    if not given[StoryConsentKind.PUBLISH]:
+        raise ModerationError(
+            f"story {story_id} has no consent to publish it: nothing written "
+            "(flask stories ask asks its author)"
+        )
+    _check_author(content)
+    folder = posts_folder(content)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = post_name(story)
+    image = None
+    if story.photo:
+        image = f"{name}{Path(story.photo).suffix}"
+        shutil.copyfile(photo_folder() / story.photo, folder / image)
+    post = folder / f"{name}.md"
+    post.write_text(_markdown(session, story, given, image), encoding="utf-8")
+    story.status, story.decided_at = StoryStatus.PUBLISHED, utcnow()
+    session.add(AuditEntry(actor=actor[:120], action="stories.publish", target=f"story {story.id}"))
+    return post
+
+
+def unpublish(session: Session, story_id: int, content: Path, actor: str) -> list[Path]:
+    """Remove the post and its photo; the story goes back to approved."""
+    story = one(session, story_id)
+    folder = posts_folder(content)
+    removed = [p for p in folder.glob(f"{post_name(story)}.*") if p.is_file()]
+    for path in removed:
+        path.unlink()
+    if story.status == StoryStatus.PUBLISHED:
+        story.status = StoryStatus.APPROVED
+    session.add(
+        AuditEntry(actor=actor[:120], action="stories.unpublish", target=f"story {story.id}")
+    )
+    return removed
+
+
+def _check_author(content: Path) -> None:
+    authors = content / "stories" / ".authors.yml"
+    known = {}
+    if authors.is_file():
+        known = (yaml.safe_load(authors.read_text(encoding="utf-8")) or {}).get("authors") or {}
+    if AUTHOR not in known:
+        raise ModerationError(
+            f"{authors}: add an author {AUTHOR!r} (the name supporters' stories appear under; "
+            'README, "Stories"): nothing written'
+        )
+
+
+def _markdown(session: Session, story: Story, given: dict, image: str | None) -> str:
+    place = STATES.get(story.state, story.state)
+    teller = (
+        f"{story.first_name} in {place}" if given[StoryConsentKind.NAME] else f"a parent in {place}"
+    )
+    slug = session.scalar(select(Petition.slug).where(Petition.id == story.petition_id))
+    latest = {
+        str(kind): {"record": record, "wording": wording}
+        for kind, record, wording in session.execute(
+            select(StoryConsent.kind, StoryConsent.id, StoryConsent.wording_id)
+            .where(StoryConsent.story_id == story.id)
+            .order_by(StoryConsent.id)
+        ).all()
+    }  # the last line of each kind wins: the consent as it stands
+    front = {
+        "date": (story.confirmed_at or story.created_at).date(),
+        "authors": [AUTHOR],
+        "description": f"A story from {teller}.",
+        "categories": ["Supporter stories"],
+        "tags": ["supporter stories"],
+        "supporter_story": {
+            "record": story.id,
+            "consents": {k: latest[k] for k in sorted(latest) if given[StoryConsentKind(k)]},
+            "state": story.state,
+            "petition": slug,
+            "image": image,
+        },
+    }
+    body = [f"# {teller[0].upper()}{teller[1:]}", ""]
+    if image:
+        body += [f"![A photo shared by {teller}]({image})", ""]
+    paragraphs = [p for p in (story.edited or story.text).split("\n\n") if p.strip()]
+    body.append(_text(paragraphs[0]))
+    body += ["", "<!-- more -->", ""]
+    body += [f"{_text(p)}\n" for p in paragraphs[1:]]
+    return f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n\n" + "\n".join(
+        body
+    )
+
+
+def _text(paragraph: str) -> str:
+    """A supporter's words as words: HTML escaped, and nothing at a line's start that
+    Markdown would read as a heading, a list, a quote or a table."""
+    escaped = html.escape(paragraph.strip(), quote=False)
+    escaped = (
+        escaped.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
+    )
+    return MARKDOWN_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)

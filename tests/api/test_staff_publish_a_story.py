@@ -1,0 +1,93 @@
+"""Staff publish an approved story as a post of the campaign's stories blog, only with
+its author's consent; the next build shows it with the blog's own stories."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import yaml
+
+from ..conftest import ROOT
+from ..site.support import run_build
+from .test_staff_moderate_stories import offered_and_confirmed
+from .test_supporter_offers_a_story import STORY, jpeg_with_gps, stories
+
+
+def a_content_folder(tmp_path):
+    """A copy of the sample campaign, as staff keep it in their repository."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return tmp_path / "content"
+
+
+def test_a_story_without_consent_to_publish_never_reaches_the_content(
+    app, client, runner, tmp_path
+):
+    content = a_content_folder(tmp_path)
+    before = sorted(p.name for p in (content / "stories" / "posts").iterdir())
+    story_id = offered_and_confirmed(client, runner, app, consent_publish=False)
+    assert runner.invoke(args=["stories", "approve", str(story_id)]).exit_code == 0
+    refused = runner.invoke(args=["stories", "publish", str(story_id), "--content", str(content)])
+    assert (
+        refused.exit_code != 0 and "has no consent to publish it: nothing written" in refused.output
+    )
+    assert sorted(p.name for p in (content / "stories" / "posts").iterdir()) == before
+    assert stories(app)[0].status == "approved"
+
+
+def test_a_story_not_yet_approved_is_not_published(app, client, runner, tmp_path):
+    content = a_content_folder(tmp_path)
+    story_id = offered_and_confirmed(client, runner, app)
+    refused = runner.invoke(args=["stories", "publish", str(story_id), "--content", str(content)])
+    assert refused.exit_code != 0 and "approve it first" in refused.output
+
+
+def test_a_published_story_is_a_post_with_its_consents_and_photo_and_the_build_shows_it(
+    app, client, runner, tmp_path
+):
+    content = a_content_folder(tmp_path)
+    data = {k: ("y" if v is True else "" if v is False else v) for k, v in STORY.items()}
+    data["story"] = "# Not a heading\n\nWhen my daughter was born early, <b>WIC</b> kept us going."
+    data["photo"] = (io.BytesIO(jpeg_with_gps()), "IMG_0042.jpg", "image/jpeg")
+    client.post("/api/stories", data=data, content_type="multipart/form-data")
+    story_id = stories(app)[0].id
+    from .support import mailbox, send_mail
+
+    send_mail(runner)
+    link = next(w for m in mailbox(app) for w in m.get_body(("plain",)).get_content().split()
+                if "/confirm-story/" in w)  # fmt: skip
+    client.post(link.split("8000", 1)[1])
+    runner.invoke(args=["stories", "approve", str(story_id)])
+    done = runner.invoke(args=["stories", "publish", str(story_id), "--content", str(content)])
+    assert done.exit_code == 0, done.output
+    [post] = (content / "stories" / "posts").glob(f"*-supporter-story-{story_id}.md")
+    [photo] = (content / "stories" / "posts").glob(f"*-supporter-story-{story_id}.jpg")
+    text = post.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    told = front["supporter_story"]
+    assert (told["record"], told["state"], told["petition"]) == (
+        story_id,
+        "NY",
+        "paid-family-leave",
+    )
+    assert set(told["consents"]) == {"publish", "congress", "contact"}  # not the name
+    assert all({"record", "wording"} <= set(c) for c in told["consents"].values())
+    assert told["image"] == photo.name
+    assert "# A parent in New York" in text and "Maria" not in text
+    assert "&lt;b&gt;WIC&lt;/b&gt;" in text and "\\# Not a heading" in text
+    assert STORY["email"] not in text and "10118" not in text
+
+    build = run_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert build.returncode == 0, build.output
+    pages = [p for p in (tmp_path / "site" / "stories").rglob("index.html")
+             if "supporter-story" in str(p) or "A parent in New York" in p.read_text()]  # fmt: skip
+    assert pages, "the post is in the built stories blog"
+    feed = next((tmp_path / "site").rglob("*.xml"), None)
+    assert feed is None or "A parent in New York" in "".join(
+        f.read_text(encoding="utf-8") for f in (tmp_path / "site").rglob("*.xml")
+    )
+
+    gone = runner.invoke(args=["stories", "unpublish", str(story_id), "--content", str(content)])
+    assert gone.exit_code == 0 and not post.exists() and not photo.exists()
+    assert stories(app)[0].status == "approved"
