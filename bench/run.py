@@ -684,7 +684,8 @@ def bench_audiences(workdir: Path, env: dict, args, results: list[dict], rows: i
         out = workdir / f"audience-{fmt}.csv"
 
         def export(fmt=fmt, out=out):
-            seconds, rss, _ = timed(flask("audiences", "export", fmt, "--out", str(out)), env)
+            command = flask("audiences", "export", fmt, "--out", str(out), "--force")
+            seconds, rss, _ = timed(command, env)
             return seconds, rss
 
         measured[fmt] = repeated(f"audiences.export.{fmt}", "s", export, args.export_runs)
