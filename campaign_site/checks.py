@@ -11,6 +11,7 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -38,6 +39,16 @@ class Petition:
     opens: datetime.date | None
     closes: datetime.date | None
     email_updates_consent: str
+    comment_share_consent: str | None  # None: the plugin's comment_share_consent
+
+
+@dataclass(frozen=True)
+class StoryForm:
+    """A page's story form (``story_form:`` in its front matter)."""
+
+    page: str  # src_uri of the page that shows it
+    petition: str | None  # the slug of the petition the stories go with
+    thanks_page: str  # src_uri of the page the API sends the supporter to
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,11 @@ class Content:
     meta: dict[str, dict] = field(default_factory=dict)  # cleaned front matter by src_uri
     petitions: list[Petition] = field(default_factory=list)
     charts: dict[str, list[DrawnChart]] = field(default_factory=dict)  # by page src_uri
+    story_forms: dict[str, StoryForm] = field(default_factory=dict)  # by page src_uri
+    # Story thank-you pages the build writes because content/ has none there.
+    story_thanks_missing: set[str] = field(default_factory=set)
+    story_page: str | None = None  # src_uri of the plugin's story_page, if it is one here
+    story_thanks: str | None = None  # src_uri of the story forms' default thank-you page
     authors: dict[str, str] = field(default_factory=dict)  # story author id -> name
     problems: list[Problem] = field(default_factory=list)
 
@@ -64,6 +80,7 @@ class Site:
     shown_as: str  # the docs folder as editors see it in messages, e.g. "content"
     story_dir: str | None = None  # e.g. "stories/posts"; None without the blog plugin
     authors_file: str | None = None  # e.g. "stories/.authors.yml"
+    story_page: str = "stories/tell/"  # the plugin's option: a page from the root, or an address
 
 
 def page_folder(src_uri: str) -> str:
@@ -76,6 +93,31 @@ def page_folder(src_uri: str) -> str:
 
 def thanks_page(src_uri: str) -> str:
     return posixpath.join(page_folder(src_uri), "thanks.md")
+
+
+def page_source(path: str, known: set[str]) -> str | None:
+    """The Markdown file of a page named from the site's root, as an editor writes it:
+    stories/tell/thanks/, /stories/tell/thanks/, stories/tell/thanks.md (or .html)."""
+    path = path.split("#", 1)[0].split("?", 1)[0].strip().lstrip("/")
+    if path.endswith(".md"):
+        return path if path in known else None
+    stem = posixpath.normpath(path.removesuffix(".html")) if path else "."
+    if stem == "." or stem.startswith("../"):
+        stem = ""
+    folder = f"{stem}/" if stem else ""
+    candidates = [f"{stem}.md"] if stem else []
+    candidates += [f"{folder}index.md", f"{folder}README.md"]
+    return next((candidate for candidate in candidates if candidate in known), None)
+
+
+def default_story_thanks(story_page: str) -> str:
+    """Where a story form sends supporters unless it says otherwise: the story page's
+    thanks/ (stories/tell/thanks/), or stories/tell/thanks/ when that is an address."""
+    if urlsplit(story_page).scheme:
+        story_page = "stories/tell/"
+    stem = story_page.split("?", 1)[0].strip("/").removesuffix(".html").removesuffix(".md")
+    stem = stem.removesuffix("/index")
+    return f"{stem}/thanks/" if stem else "thanks/"
 
 
 def chart_file(src_uri: str, chart_id: str) -> str:
@@ -111,7 +153,16 @@ def check(site: Site) -> Content:
             _petition(content, src_uri, cleaned["petition"], report)
         if cleaned.get("charts") is not None:
             _charts(content, site, src_uri, cleaned["charts"], report)
+        if cleaned.get("story_form"):
+            _story_form(content, src_uri, cleaned["story_form"], report)
     known |= {thanks_page(p.page) for p in content.petitions}
+    for src_uri in list(content.story_forms):
+        report = _reporter(content, f"{site.shown_as}/{src_uri}")
+        _story_form_targets(content, site, src_uri, known, report)
+    known |= content.story_thanks_missing
+    if not urlsplit(site.story_page).scheme:
+        content.story_page = page_source(site.story_page, known)
+    content.story_thanks = page_source(default_story_thanks(site.story_page), known)
     for src_uri, (body, first_line) in bodies.items():
         _links(src_uri, body, first_line, known, _reporter(content, f"{site.shown_as}/{src_uri}"))
     return content
@@ -168,6 +219,55 @@ def _petition(content: Content, src_uri: str, data: dict, report) -> None:
             report("petition.slug", f"{other.slug!r} is already declared in {other.page}")
             return
     content.petitions.append(Petition(page=src_uri, **cleaned))
+
+
+def _story_form(content: Content, src_uri: str, data: bool | dict, report) -> None:
+    """The form's options; the petition and thank-you page are checked once all are read."""
+    options = {} if data is True else data
+    cleaned, problems = schema.validate(schema.StoryFormConfig, options, prefix="story_form.")
+    for name, message in problems:
+        report(name, message)
+    if not problems:
+        content.story_forms[src_uri] = StoryForm(
+            src_uri, cleaned["petition"], cleaned["thanks_page"]
+        )
+
+
+def _story_form_targets(
+    content: Content, site: Site, src_uri: str, known: set[str], report
+) -> None:
+    form = content.story_forms[src_uri]
+    petition = form.petition
+    declared = {p.slug: p for p in content.petitions}
+    if petition is None:
+        # On a petition's own page, stories go with that petition.
+        petition = next((p.slug for p in content.petitions if p.page == src_uri), None)
+    elif petition not in declared:
+        slugs = ", ".join(sorted(declared)) or "none yet"
+        report("story_form.petition", f"no petition {petition!r} is declared (declared: {slugs})")
+        petition = None
+    default = default_story_thanks(site.story_page)
+    wanted = form.thanks_page or default
+    thanks = page_source(wanted, known)
+    if thanks is None and _same_page(wanted, default):
+        # No page there yet: the build writes the standard one (stories.py).
+        thanks = f"{default.strip('/')}.md"
+        content.story_thanks_missing.add(thanks)
+    if thanks is None:
+        report(
+            "story_form.thanks_page",
+            f"no page at {wanted!r} (a page of this site from its root, like {default})",
+        )
+        content.story_forms.pop(src_uri)
+        return
+    content.story_forms[src_uri] = StoryForm(src_uri, petition, thanks)
+
+
+def _same_page(one: str, other: str) -> bool:
+    def normal(path: str) -> str:
+        return path.strip().strip("/").removesuffix(".md").removesuffix(".html")
+
+    return normal(one) == normal(other)
 
 
 def _charts(content: Content, site: Site, src_uri: str, data: dict, report) -> None:

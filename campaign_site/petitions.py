@@ -7,6 +7,7 @@ import json
 import os
 
 from .checks import Petition
+from .config import COMMENT_SHARE_CONSENT
 from .schema import DEFAULT_CONSENT
 
 MANIFEST_FORMAT = 1
@@ -33,14 +34,22 @@ def generated_at() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def manifest(entries: list[tuple[Petition, str, str]], site: dict | None = None) -> str:
-    """JSON for (petition, page path, thank-you page path) triples, and the site's
-    name and colours for the API's own pages (look.py)."""
+def manifest(
+    entries: list[tuple[Petition, str, str]],
+    site: dict | None = None,
+    stories: dict | None = None,
+    comment_share_consent: str = COMMENT_SHARE_CONSENT,
+) -> str:
+    """JSON for (petition, page path, thank-you page path) triples, the site's
+    name and colours for the API's own pages (look.py), and the story form's
+    wordings (stories.py). ``comment_share_consent``: the plugin's, for petitions
+    that do not word the box beside the comment their own way."""
     return json.dumps(
         {
             "format": MANIFEST_FORMAT,
             "generated_at": generated_at(),
             **({"site": site} if site else {}),
+            **({"stories": stories} if stories else {}),
             "petitions": [
                 {
                     "slug": petition.slug,
@@ -53,6 +62,8 @@ def manifest(entries: list[tuple[Petition, str, str]], site: dict | None = None)
                     "page": page,
                     "thanks_page": thanks,
                     "email_updates_consent": petition.email_updates_consent or DEFAULT_CONSENT,
+                    "comment_share_consent": petition.comment_share_consent
+                    or comment_share_consent,
                 }
                 for petition, page, thanks in entries
             ],
@@ -67,9 +78,15 @@ def thanks_markdown(petition: Petition) -> str:
 
 
 def template_values(
-    petition: Petition, page_url: str, thanks_url: str, base_path: str, api_base: str
+    petition: Petition,
+    page_url: str,
+    thanks_url: str,
+    base_path: str,
+    api_base: str,
+    comment_share_consent: str = COMMENT_SHARE_CONSENT,
 ) -> dict:
-    """What the petition partials need, with dates as text."""
+    """What the petition partials need, with dates as text; ``comment_share_consent``
+    as in ``manifest``."""
     return {
         "slug": petition.slug,
         "title": petition.title,
@@ -79,6 +96,7 @@ def template_values(
         "opens": _iso(petition.opens),
         "closes": _iso(petition.closes),
         "email_updates_consent": petition.email_updates_consent,
+        "comment_share_consent": petition.comment_share_consent or comment_share_consent,
         "page_url": page_url,
         "page_path": base_path + page_url,
         "api_base": api_base.rstrip("/"),

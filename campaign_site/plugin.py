@@ -32,6 +32,7 @@ from . import (
     material_internals,
     petitions,
     sharecard,
+    stories,
     storysearch,
 )
 from .config import CampaignSiteConfig
@@ -60,7 +61,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 "plugin's own option: under plugins, `- campaign-site:` then `api_base: ...`"
             )
         self.content = checks.Content()
-        self.site = _site(config)
+        self.site = _site(config, self.config.story_page)
         self.cache = self._cache_dir(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
         self.stories: list[feed.Story] = []
@@ -92,6 +93,17 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 )
             card = _card(pictures, config, petition.title)
             self._add(files, config, _share_image(petition.page), card)
+        for thanks in sorted(self.content.story_thanks_missing):
+            if files.get_file_from_path(thanks) is None:
+                files.append(
+                    File.generated(
+                        config,
+                        thanks,
+                        content=stories.THANKS_PAGE,
+                        inclusion=InclusionLevel.NOT_IN_NAV,
+                    )
+                )
+        self._check_story_page()
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
                 svg = drawcache.drawn(
@@ -111,6 +123,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
 
     def on_env(self, env, /, *, config, files):
         env.globals["gs_states"] = STATES.items()
+        self.env = env
         self.shortcuts.on_env(env, config)
         if self.cache is not None and env.bytecode_cache is None:
             # Compiled templates kept between builds (Jinja checks each against its source).
@@ -129,6 +142,11 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             page.meta["petition"] = self._template_values(petition, files, config)
             # The signing panel needs the width the table of contents would take.
             page.meta["hide"] = sorted({*(page.meta.get("hide") or []), "toc"})
+        form = self.content.story_forms.get(src_uri)
+        if form:
+            page.meta["story_form"] = self._story_form_values(form, config)
+        else:
+            page.meta.pop("story_form", None)
         thanked = self.petition_of_thanks.get(src_uri)
         if thanked:
             page.meta["thanks_for"] = self._template_values(thanked, files, config)
@@ -157,6 +175,15 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 self.story_search.append(entry)
             self.shortcuts.on_story_content(page)
         return html
+
+    def on_page_context(self, context, /, *, page, config, nav):
+        """The story form after the page's text, whatever the template (a petition's,
+        the blog's): rendered into the content, with the page's context for its links.
+        After the search plugin (listed first) has indexed the text without it."""
+        if page.meta.get("story_form"):
+            form = self.env.get_template("partials/story-form.html").render(context)
+            page.content = f"{page.content or ''}\n{form}"
+        return context
 
     def on_post_page(self, output, /, *, page, config):
         return material_internals.name_the_search_dialog(output)
@@ -197,8 +224,41 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         page_file = files.get_file_from_path(petition.page)
         thanks_file = files.get_file_from_path(checks.thanks_page(petition.page))
         return petitions.template_values(
-            petition, page_file.url, thanks_file.url, _base_path(config), self.config.api_base
+            petition,
+            page_file.url,
+            thanks_file.url,
+            _base_path(config),
+            self.config.api_base,
+            self.config.comment_share_consent,
         )
+
+    def _story_form_values(self, form: checks.StoryForm, config) -> dict:
+        titles = {petition.slug: petition.title for petition in self.content.petitions}
+        return stories.template_values(
+            form,
+            _base_path(config) + _page_url(config, form.page),
+            self.config.api_base,
+            stories.consents(self.config.story_consents),
+            titles,
+        )
+
+    def _check_story_page(self) -> None:
+        """Warn when the API's pages and email would invite supporters to a page with no form."""
+        option = self.config.story_page
+        if self.content.story_page is None and not urlsplit(option).scheme:
+            log.warning(
+                "story_page %r: no page of this site is there, so the API's \"tell your "
+                'story" links lead nowhere; add one with story_form: true in its front matter',
+                option,
+            )
+        elif self.content.story_page and self.content.story_page not in self.content.story_forms:
+            log.warning(
+                "story_page %r (%s/%s) shows no story form: add story_form: true to its "
+                "front matter",
+                option,
+                self.site.shown_as,
+                self.content.story_page,
+            )
 
     def _place_charts(self, html: str, page, drawn: list[checks.DrawnChart]) -> str:
         figures = {}
@@ -241,10 +301,34 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             page = base + _page_url(config, petition.page)
             thanks = base + _page_url(config, checks.thanks_page(petition.page))
             entries.append((petition, page, thanks))
-        return petitions.manifest(entries, look.published(config, self.config.story_page))
+        forms = [
+            {
+                "page": base + _page_url(config, form.page),
+                "thanks_page": base + _page_url(config, form.thanks_page),
+                "petition": form.petition,
+            }
+            for form in sorted(self.content.story_forms.values(), key=lambda f: f.page)
+        ]
+        if self.content.story_thanks:
+            default_thanks = base + _page_url(config, self.content.story_thanks)
+        else:
+            where = checks.default_story_thanks(self.config.story_page)
+            default_thanks = look.story_url(config, where)
+        story_entry = stories.manifest_entry(
+            look.story_url(config, self.config.story_page),
+            stories.consents(self.config.story_consents),
+            default_thanks,
+            forms,
+        )
+        return petitions.manifest(
+            entries,
+            look.published(config, self.config.story_page),
+            story_entry,
+            self.config.comment_share_consent,
+        )
 
 
-def _site(config) -> checks.Site:
+def _site(config, story_page: str) -> checks.Site:
     docs_dir = config.docs_dir
     config_dir = os.path.dirname(config.config_file_path or docs_dir)
     shown_as = os.path.relpath(docs_dir, config_dir).replace(os.sep, "/")
@@ -255,7 +339,7 @@ def _site(config) -> checks.Site:
         story_dir = blog.config.post_dir.format(blog=blog_dir)
         if blog.config.authors:
             authors_file = blog.config.authors_file.format(blog=blog_dir)
-    return checks.Site(Path(docs_dir), shown_as, story_dir, authors_file)
+    return checks.Site(Path(docs_dir), shown_as, story_dir, authors_file, story_page)
 
 
 def _in_front_of_the_theme(theme, folders: list[str]) -> None:

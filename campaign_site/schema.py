@@ -56,6 +56,31 @@ class Slug(BaseConfigOption[str]):
         return value
 
 
+class Wording(BaseConfigOption[str]):
+    """A consent's words as supporters read them beside a box; the API records them as given."""
+
+    def __init__(self, default: str | None = None) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(f"expected the words shown beside the box, got {value!r}")
+        return value
+
+
+class StoryFormSetting(BaseConfigOption[object]):
+    """``story_form: true``, or its options under it (checked by ``StoryFormConfig``)."""
+
+    def run_validation(self, value: object) -> bool | dict:
+        if isinstance(value, bool | dict):
+            return value
+        raise ValidationError(
+            "expected true, or petition: and thanks_page: under it "
+            f"(story_form: {{petition: a-slug}}), got {value!r}"
+        )
+
+
 class Columns(BaseConfigOption[list]):
     """One column name or a list of them."""
 
@@ -76,6 +101,16 @@ class PetitionConfig(Config):
     opens = c.Optional(IsoDate())
     closes = c.Optional(IsoDate())
     email_updates_consent = c.Type(str, default=DEFAULT_CONSENT)
+    # The box beside the comment; empty: the campaign-site plugin's comment_share_consent.
+    comment_share_consent = c.Optional(Wording())
+
+
+class StoryFormConfig(Config):
+    """``story_form:`` with options: which petition the stories go with, where the API
+    sends the supporter after posting (a page of this site, from its root)."""
+
+    petition = c.Optional(Slug())
+    thanks_page = c.Optional(c.Type(str))
 
 
 class ChartConfig(Config):
@@ -99,6 +134,7 @@ class PageConfig(Config):
     tags = c.Optional(c.ListOfItems(c.Type(str)))
     petition = c.Optional(c.Type(dict))
     charts = c.Optional(c.Type(dict))
+    story_form = c.Optional(StoryFormSetting())
 
 
 class StoryConfig(PageConfig):
@@ -113,6 +149,9 @@ class StoryConfig(PageConfig):
     pin = c.Optional(c.Type(bool))
     readtime = c.Optional(c.Type(int))
     links = c.Optional(c.Type(list))
+    # A supporter's story, written by `flask stories publish`: what allowed it (each
+    # consent's record and wording version), the state, the petition and the image.
+    supporter_story = c.Optional(c.Type(dict))
 
 
 def validate(

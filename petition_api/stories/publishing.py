@@ -109,8 +109,9 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
     front = {
         "date": (story.confirmed_at or story.created_at).date(),
         "authors": [AUTHOR],
+        "slug": f"supporter-story-{story.id}",  # two stories from one state never collide
         "description": f"A story from {teller}.",
-        "categories": ["Supporter stories"],
+        # A tag, not a category: a campaign may allow only its own categories.
         "tags": ["supporter stories"],
         "supporter_story": {
             "record": story.id,

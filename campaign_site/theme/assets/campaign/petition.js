@@ -135,6 +135,7 @@
       if (name !== "gs-district-choice") body[name] = value;
     });
     body.email_updates = form.elements.email_updates.checked;
+    body.comment_shareable = form.elements.comment_shareable.checked;
     return body;
   }
 

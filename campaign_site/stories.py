@@ -1,0 +1,82 @@
+"""The story form: what its partial needs, its thank-you page, and its manifest entry.
+
+Any page can show the form (``story_form:`` in its front matter); the page at
+the plugin's ``story_page`` (stories/tell/) is the one the API's confirmed
+page links to, with ``?petition=<slug>``. The form posts to the API's
+``/api/stories`` without JavaScript; story.js only adds a form token, the
+petition named in the address, and where the supporter came from.
+
+The build publishes the wording of the four boxes in petitions.json, so the
+API records the exact words a supporter ticked:
+
+    "stories": {"page": "/stories/tell/",
+                "consents": {"publish": "...", "name": "...",
+                             "congress": "...", "contact": "..."},
+                "thanks_page": "/stories/tell/thanks/",
+                "forms": [{"page": "/stories/tell/", "thanks_page": "/stories/tell/thanks/",
+                           "petition": null}]}
+
+``forms`` lists every page with the form and where the API should send a
+supporter who posted from it (the form's ``page`` field names the page).
+"""
+
+from __future__ import annotations
+
+from .checks import StoryForm
+
+CONSENTS = ("publish", "name", "congress", "contact")  # the boxes, in the form's order
+
+THANKS_PAGE = """\
+---
+title: Check your email to confirm your story
+description: >-
+  We sent you a link to confirm your story.
+  Staff read every story before anything is shared.
+search:
+  exclude: true
+---
+
+# Check your email to confirm your story
+
+Thank you for telling us your story. We sent you an email with a link: your
+story reaches us once you click it.
+
+A member of our staff reads every story before anything is shared. Nothing is
+published or shared in any way you did not tick on the form.
+"""
+
+
+def consents(options) -> dict[str, str]:
+    """The plugin's ``story_consents``, by box, in the form's order."""
+    return {name: options[name] for name in CONSENTS}
+
+
+def template_values(
+    form: StoryForm,
+    page_path: str,
+    api_base: str,
+    wordings: dict[str, str],
+    petitions: dict[str, str],
+) -> dict:
+    """What partials/story-form.html needs. ``petitions``: slug -> title of every petition,
+    for the script to name the one in the address (only when the page names none)."""
+    return {
+        "api_base": api_base.rstrip("/"),
+        "page_path": page_path,
+        "petition": form.petition or "",
+        "petition_title": petitions.get(form.petition or "", ""),
+        "petitions": {} if form.petition else petitions,
+        "consents": wordings,
+    }
+
+
+def manifest_entry(
+    story_url: str, wordings: dict[str, str], default_thanks: str, forms: list[dict]
+) -> dict:
+    """The manifest's ``stories`` object (see the module's docstring)."""
+    return {
+        "page": story_url,
+        "consents": wordings,
+        "thanks_page": default_thanks,
+        "forms": forms,
+    }
