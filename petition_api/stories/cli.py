@@ -45,6 +45,13 @@ def list_command(status):
         click.echo("no stories" + (f" {status}" if status else " to moderate"))
 
 
+@stories_cli.command("from-comments")
+def from_comments_command():
+    """Make story candidates of the petition comments their signers let us share."""
+    made = _do(lambda session: moderation.from_comments(session, cli_actor()))
+    click.echo(f"{made} comments are now story candidates (no consent yet: ask before using)")
+
+
 @stories_cli.command("show")
 @click.argument("story_id", type=int)
 def show_command(story_id):

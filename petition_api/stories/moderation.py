@@ -10,6 +10,8 @@ from ..models import (
     AuditEntry,
     ConsentWording,
     Petition,
+    Signature,
+    Status,
     Story,
     StoryConsent,
     StoryConsentKind,
@@ -114,3 +116,38 @@ def _audit(session: Session, action: str, story: Story, actor: str, filters: dic
     session.add(
         AuditEntry(actor=actor[:120], action=action, target=f"story {story.id}", filters=filters)
     )
+
+
+def from_comments(session: Session, actor: str) -> int:
+    """Confirmed signatures whose signer ticked "you may share my comment" become story
+    candidates (once each), with no consent yet: staff read them, then ask."""
+    taken = select(Story.signature_id).where(Story.signature_id.is_not(None))
+    rows = session.scalars(
+        select(Signature).where(
+            Signature.status == Status.VALIDATED,
+            Signature.comment_share_consent_id.is_not(None),
+            Signature.comment.is_not(None),
+            Signature.id.not_in(taken),
+        )
+    ).all()
+    for signature in rows:
+        session.add(
+            Story(
+                status=StoryStatus.SUBMITTED,
+                source="comment",
+                petition_id=signature.petition_id,
+                signature_id=signature.id,
+                first_name=signature.first_name,
+                email=signature.email,
+                email_canonical=signature.email_canonical,
+                state=signature.state,
+                zip=signature.zip,
+                district=signature.district,
+                text=signature.comment,
+                created_at=signature.validated_at or utcnow(),
+                confirmed_at=signature.validated_at,
+            )
+        )
+    if rows:
+        session.add(AuditEntry(actor=actor[:120], action="stories.from_comments", rows=len(rows)))
+    return len(rows)

@@ -119,3 +119,26 @@ def test_staff_ask_permission_and_the_supporter_answers_through_a_real_smtp_exch
             select(AuditEntry).where(AuditEntry.action == "stories.ask")
         ).all()
     assert entry.target == f"story {story_id}" and entry.filters == {"asked": ["publish", "name"]}
+
+
+def test_a_comment_becomes_a_story_candidate_only_when_its_signer_allowed_it(app, client, runner):
+    from .support import SIGN_URL, supporter
+    from .supporters_support import confirm_everyone
+
+    client.post(SIGN_URL, json=supporter(email="shares@example.org", comment="WIC fed my twins.",
+                                         comment_shareable=True))  # fmt: skip
+    client.post(SIGN_URL, json=supporter(email="keeps@example.org", comment="Private words.",
+                                         comment_shareable=False))  # fmt: skip
+    client.post(SIGN_URL, json=supporter(email="pending@example.org", comment="Not confirmed.",
+                                         comment_shareable=True))  # fmt: skip
+    confirm_everyone(client, runner, lambda: [m for m in mailbox(app)
+                                              if m["To"] != "pending@example.org"])  # fmt: skip
+    made = runner.invoke(args=["stories", "from-comments"])
+    assert "1 comments are now story candidates" in made.output
+    [candidate] = stories(app)
+    assert (candidate.source, candidate.text, candidate.email) == (
+        "comment", "WIC fed my twins.", "shares@example.org",
+    )  # fmt: skip
+    assert "\tpnck\t" in runner.invoke(args=["stories", "list"]).output  # no consent yet
+    again = runner.invoke(args=["stories", "from-comments"])
+    assert "0 comments" in again.output  # once each
