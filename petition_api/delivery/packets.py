@@ -31,6 +31,7 @@ from ..exports.filters import FilterError, Filters, parse_filters
 from ..formulas import inert
 from ..models import Petition, PetitionVersion, Signature
 from ..states import STATES
+from ..stories import for_congress as stories_for_congress
 from .offices import OfficeInfo, offices_for
 
 # What the privacy notice (content/privacy.md) promises: only confirmed signatures
@@ -140,6 +141,8 @@ class Delivery:
                 )
                 for code, o in offices(session, dataset.id).items()
             }
+            # Approved stories their authors let us share with these offices.
+            self.stories = stories_for_congress.by_office(session, petition.id, self.offices)
             self.versions = list(
                 session.scalars(
                     select(PetitionVersion)
@@ -252,6 +255,8 @@ class Delivery:
                   "petition_version", "signed_at"]  # fmt: skip
         from .pdf import PacketPDF
 
+        told = self.stories.get(tally.office.code, [])
+        tally.needs_cjk |= not self.fonts.covers(" ".join(text for pair in told for text in pair))
         pdf = PacketPDF(self, tally)
         with (
             open(tally.path, encoding="utf-8", newline="") as raw,
@@ -263,6 +268,8 @@ class Delivery:
             for values in csv.reader(raw):
                 writer.writerow([inert(v) for v in values])
                 table.row(values)
+        if told:
+            pdf.stories(told)
         pdf.output(str(packet.pdf))
 
     def _closing_parts(self) -> Iterator[tuple[str, Path]]:

@@ -188,6 +188,26 @@ class PacketPDF(FPDF):
                 "House district; they appear here and in your state's other senator's packet.",
             )
 
+    def stories(self, told: list[tuple[str, str]]) -> None:
+        """After the signatures: the stories constituents let us share with this office."""
+        self.set_auto_page_break(True, margin=18)
+        self.add_page()
+        self.bold(13)
+        self.para(7, "Stories from your constituents")
+        self.regular(9.5)
+        self.para(
+            5,
+            "Each of these constituents wrote to us and agreed that we share their story with you.",
+        )
+        for teller, text in told:
+            self.ln(4)
+            self.bold(10.5)
+            self.para(5.5, teller)
+            self.regular(10.5)
+            for paragraph in text.split("\n"):
+                if paragraph.strip():
+                    self.para(5.5, paragraph.strip())
+
     def start_table(self, several_versions: bool) -> FastTable | PublicTable:
         self.set_auto_page_break(False, margin=18)  # rows break pages themselves
         self.ln(6)

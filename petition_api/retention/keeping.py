@@ -42,14 +42,15 @@ from ..models import (
     Signature,
     SignedAgain,
     Status,
-    Story,
-    StoryStatus,
     Supporter,
 )
 from ..models.supporters import erase
-from ..stories.keeping import discard
 
 BATCH = 2_000
+# What other features keep unconfirmed, and how it goes, by its Report field: they
+# register here (stories/ does, in init_app), as this module must not import them
+# (the mail worker imports this, and they import mail).
+UNCONFIRMED_ELSEWHERE: dict[str, tuple[Callable[[datetime], Select], Callable]] = {}
 
 ANONYMOUS = {
     "first_name": "",
@@ -101,22 +102,30 @@ def run(now: datetime, dry_run: bool = False) -> Report:
         (named_after_closing(closed_before), anonymise),
         (unanswered(unconfirmed_before), delete_unanswered),
         (let_go(), erase),
-        (unconfirmed_stories(unconfirmed_before), discard),
     ]
+    elsewhere = {
+        field: (choose(unconfirmed_before), act)
+        for field, (choose, act) in UNCONFIRMED_ELSEWHERE.items()
+    }
     if dry_run:
         # Counted as the run finds them: what the first step deletes, the next two never
         # see; supporters are counted as they stand now, before this run's anonymising.
         survivors = Signature.id.not_in(doomed)
-        (_, _), (addressed, _), (named, _), (queued, _), (unattached, _), (stories, _) = steps
-        return Report(
+        (_, _), (addressed, _), (named, _), (queued, _), (unattached, _) = steps
+        report = Report(
             counted(doomed),
             counted(addressed.where(survivors)),
             counted(named.where(survivors)),
             counted(queued),
             counted(unattached),
-            counted(stories),
         )
-    return Report(*(in_batches(chosen, act) for chosen, act in steps))
+        for field, (chosen, _) in elsewhere.items():
+            setattr(report, field, counted(chosen))
+        return report
+    report = Report(*(in_batches(chosen, act) for chosen, act in steps))
+    for field, (chosen, act) in elsewhere.items():
+        setattr(report, field, in_batches(chosen, act))
+    return report
 
 
 def counted(chosen: Select) -> int:
@@ -192,9 +201,3 @@ def let_go() -> Select:
     """Supporters who receive no updates and whose every signature has lost its address."""
     named = select(Signature.id).where(Signature.email_canonical == Supporter.email_canonical)
     return select(Supporter.id).where(Supporter.status != EmailStatus.SUBSCRIBED, ~named.exists())
-
-
-def unconfirmed_stories(made_before: datetime) -> Select:
-    """Stories nobody confirmed (or the abuse checks set aside), past their time."""
-    waiting = Story.status.in_([StoryStatus.PENDING, StoryStatus.SET_ASIDE])
-    return select(Story.id).where(waiting, Story.created_at < made_before)

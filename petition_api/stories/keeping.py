@@ -6,11 +6,19 @@ confirmation email promises) and when its author is forgotten.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from datetime import datetime
+
+from sqlalchemy import Select, delete, select
 
 from ..mail import outbox
-from ..models import Outbox, Story, StoryConsent
+from ..models import Outbox, Story, StoryConsent, StoryStatus
 from .intake import photo_folder
+
+
+def unconfirmed(made_before: datetime) -> Select:
+    """Stories nobody confirmed (or the abuse checks set aside), past their time."""
+    waiting = Story.status.in_([StoryStatus.PENDING, StoryStatus.SET_ASIDE])
+    return select(Story.id).where(waiting, Story.created_at < made_before)
 
 
 def discard(session, story_ids: list[int]) -> int:

@@ -1,0 +1,50 @@
+"""A delivery packet closes with the stories of that office's constituents who let us
+share them with Congress: a representative gets their district's, a senator their state's."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from petition_api.models import Petition, Story, StoryConsent, StoryConsentKind, StoryStatus
+
+from ..conftest import database
+from .support import PETITION, add_signatures, bearer, pdf_text, read_archive
+
+
+def a_story(app, text: str, state: str, district: str | None, status: StoryStatus,
+            congress: bool, name: bool) -> None:  # fmt: skip
+    with database(app) as session:
+        petition = session.scalar(select(Petition.id).where(Petition.slug == PETITION))
+        wording = session.execute(select(Petition.updates_consent_id)).scalars().first()
+        story = Story(status=status, petition_id=petition, first_name="Rosa",
+                      email=f"{text[:5].lower()}@example.org", email_canonical="x@example.org",
+                      state=state, zip="10001", district=district, text=text)  # fmt: skip
+        session.add(story)
+        session.flush()
+        for kind, given in ((StoryConsentKind.CONGRESS, congress), (StoryConsentKind.NAME, name)):
+            session.add(StoryConsent(story_id=story.id, kind=kind, given=given,
+                                     wording_id=wording, source="form"))  # fmt: skip
+
+
+def test_each_office_gets_the_stories_its_constituents_allowed(app, client, token):
+    add_signatures(app, [{"state": "NY", "zip": "10001", "district": "NY-12"},
+                         {"state": "NY", "zip": "11201", "district": "NY-10"}])  # fmt: skip
+    a_story(app, "Paid leave kept my job.", "NY", "NY-12", StoryStatus.APPROVED, True, True)
+    a_story(app, "Brooklyn needs WIC.", "NY", "NY-10", StoryStatus.PUBLISHED, True, False)
+    a_story(app, "Not for Congress.", "NY", "NY-12", StoryStatus.APPROVED, False, True)
+    a_story(app, "Not approved yet.", "NY", "NY-12", StoryStatus.SUBMITTED, True, True)
+    files = read_archive(
+        client.get(f"/api/petitions/{PETITION}/delivery", headers=bearer(token)).data
+    )
+    house = pdf_text(files["NY/NY-12.pdf"])
+    assert "Stories from your constituents" in house
+    assert "Rosa, in New York" in house and "Paid leave kept my job." in house
+    assert "Brooklyn needs WIC." not in house  # another district's
+    assert "Not for Congress." not in house and "Not approved yet." not in house
+    senators = [name for name in files if name in ("NY/NY-SR.pdf", "NY/NY-JR.pdf")]
+    assert len(senators) == 2
+    for name in senators:
+        text = pdf_text(files[name])
+        assert "Paid leave kept my job." in text and "Brooklyn needs WIC." in text
+        assert "A constituent in New York" in text  # no consent to show the name
+    assert "Rosa" not in pdf_text(files["NY/NY-10.pdf"])
