@@ -170,6 +170,12 @@ SETTINGS = [
     Setting("MAIL_BACKEND", "file", "`file` (writes .eml files to MAIL_DIR) or `smtp`"),
     Setting("MAIL_DIR", "instance/mail", "where the file backend writes one .eml per message"),
     Setting(
+        "STORY_PHOTO_DIR",
+        "",
+        "where supporters' photos are kept, re-encoded, until their story is published "
+        "(empty: instance/story-photos)",
+    ),
+    Setting(
         "MAIL_FROM", "Groundswell petitions <petitions@localhost>", "From: address of every message"
     ),
     Setting("SMTP_HOST", "localhost", "SMTP server"),

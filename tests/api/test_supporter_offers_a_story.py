@@ -152,3 +152,15 @@ def test_a_supporter_who_is_forgotten_takes_their_stories_with_them(app, client,
     forgot = runner.invoke(args=["supporters", "forget", STORY["email"], "--yes"])
     assert "1 stories deleted" in forgot.output
     assert stories(app) == []
+
+
+def test_the_privacy_notice_promises_what_stories_do():
+    from .test_data_is_kept_only_as_promised import PRIVACY
+
+    keeping = " ".join(PRIVACY.split("## How long we keep it", 1)[1].split("##", 1)[0].split())
+    assert "Stories you did not confirm, and their photos: deleted 30 days after you sent them" in (
+        keeping
+    )
+    offered = " ".join(PRIVACY.split("## When you offer a story", 1)[1].split("## ", 1)[0].split())
+    assert "Staff read a story only after you confirm it by email" in offered
+    assert "Your email, ZIP code and district are never published" in offered
