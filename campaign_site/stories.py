@@ -39,7 +39,7 @@ search:
 # Check your email to confirm your story
 
 Thank you for telling us your story. We sent you an email with a link: your
-story reaches us once you click it.
+story reaches us once you open it and press its button.
 
 A member of our staff reads every story before anything is shared. Nothing is
 published or shared in any way you did not tick on the form.

@@ -112,6 +112,11 @@ SETTINGS = [
         "get 429 (an IPv6 address counts by its /64, as for every limit)",
     ),
     Setting(
+        "LIMIT_STORIES",
+        "20 per hour",
+        "stories (each may carry an 8 MB photo) from one address beyond this get 429",
+    ),
+    Setting(
         "LIMIT_ONE_CLICK",
         "600 per minute",
         "one-click unsubscribes (RFC 8058) from one address beyond this get 429: mail "

@@ -144,7 +144,7 @@ class PacketPDF(FPDF):
         if o.address:
             self.para(5.5, o.address)
         self.ln(5)
-        people = "constituent" if t.count == 1 else "constituents"
+        people = "constituents"  # "1 of your constituents", as "2 of your constituents"
         when = (
             f"on {_day(t.first)}"
             if t.first and t.first.date() == t.last.date()

@@ -41,6 +41,8 @@ class Story(Base):
     __table_args__ = (
         CheckConstraint(check_in("status", StoryStatus), name="status"),
         Index("ix_stories_status", "status", "id"),
+        # A published post is named by its story's number: never give a number twice.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
-from ..models import StoryStatus
+from ..models import StoryConsentKind
 from ..staff.audit import cli_actor
 from . import moderation, permission, publishing
 from .moderation import ModerationError
@@ -27,7 +27,11 @@ def _do(action):
 
 
 @stories_cli.command("list")
-@click.option("--status", type=click.Choice([s.value for s in StoryStatus]))
+@click.option(
+    "--status",
+    type=click.Choice(["submitted", "approved", "rejected", "published"]),
+    help="only these (default: all confirmed stories)",
+)
 def list_command(status):
     """One confirmed story a line: ID, status, date, state, consents (P publish, N name,
     C Congress, K contact; lower case: not given), petition, first words."""
@@ -37,8 +41,11 @@ def list_command(status):
             given = moderation.consents_now(session, story.id)
             marks = "".join(m if given[kind] else m.lower() for kind, m in MARKS.items())
             words = " ".join((story.edited or story.text).split())[:60]
+            status = str(story.status)
+            if status == "published" and not given[StoryConsentKind.PUBLISH]:
+                status = "published-WITHDRAWN"  # flask stories sync takes it down
             click.echo(
-                f"{story.id}\t{story.status}\t{story.created_at:%Y-%m-%d}\t{story.state}\t"
+                f"{story.id}\t{status}\t{story.created_at:%Y-%m-%d}\t{story.state}\t"
                 f"{marks}\t{slug or '-'}\t{words}"
             )
     if not rows:
@@ -49,7 +56,7 @@ def list_command(status):
 def from_comments_command():
     """Make story candidates of the petition comments their signers let us share."""
     made = _do(lambda session: moderation.from_comments(session, cli_actor()))
-    click.echo(f"{made} comments are now story candidates (no consent yet: ask before using)")
+    click.echo(f"story candidates made from comments: {made} (no consent yet: ask before using)")
 
 
 @stories_cli.command("show")
@@ -97,16 +104,17 @@ def approve_command(story_id, edited):
 @click.argument("story_id", type=int)
 @click.option("--reason", required=True, help="why, kept with the story and audited")
 def reject_command(story_id, reason):
-    """Reject a confirmed story: it is never published or shared."""
+    """Reject a confirmed story: it is not published or shared unless approved again."""
     _do(lambda session: moderation.reject(session, story_id, cli_actor(), reason))
     click.echo(f"story {story_id} rejected")
 
 
 @stories_cli.command("ask")
 @click.argument("story_id", type=int)
-def ask_command(story_id):
+@click.option("--again", is_flag=True, help="send a new request while one is still open")
+def ask_command(story_id, again):
     """Email the author a link to give (or refuse) the consents their story lacks."""
-    asked = _do(lambda session: permission.ask(session, story_id, cli_actor()))
+    asked = _do(lambda session: permission.ask(session, story_id, cli_actor(), again))
     click.echo(f"asked for {', '.join(asked)}: the mail worker sends it")
 
 
@@ -137,3 +145,15 @@ def unpublish_command(story_id, content):
     for path in removed:
         click.echo(f"removed {path}")
     click.echo("build the site to take it down")
+
+
+@stories_cli.command("sync")
+@CONTENT
+def sync_command(content):
+    """Bring the published posts in line with their stories (run it before every build):
+    remove those whose author withdrew or was forgotten, rewrite a changed name."""
+    done = _do(lambda session: publishing.sync(session, content, cli_actor()))
+    for what, stems in done.items():
+        for stem in stems:
+            click.echo(f"{what}: {stem}")
+    click.echo(f"{len(done['removed'])} removed, {len(done['rewritten'])} rewritten")

@@ -9,8 +9,11 @@ website honeypot, form_token and utm_source/page/variant as signing.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from wtforms import BooleanField, Form, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from ..models import StoryConsentKind
 from ..signing.form import (
@@ -35,6 +38,12 @@ CONSENT_FIELDS = {f"consent_{kind.value}": kind for kind in StoryConsentKind}
 
 def consent_field(label: str) -> BooleanField:
     return BooleanField(label, false_values=CHECKBOX_OFF, description="ticked or not (opt-in)")
+
+
+# A first name, and nothing a page could read as markup: it may head a published page.
+# (Separators: space, apostrophes, full stop, hyphen, and the zero-width joiners that
+# Persian and Indic names are written with.)
+FIRST_NAME = re.compile(r"^[^\W\d_]+(?:[ '\u2019.\-\u200c\u200d]+[^\W\d_]+)*\.?$")
 
 
 class StoryForm(Form):
@@ -85,6 +94,15 @@ class StoryForm(Form):
 
     def validate_zip(self, field):
         zip_in_state(self, field)
+
+    def validate_first_name(self, field):
+        if field.errors:  # already refused: one message is enough
+            return
+        field.data = unicodedata.normalize("NFC", field.data or "")
+        if field.data and not FIRST_NAME.match(field.data):
+            raise ValidationError(
+                "First name can hold letters, spaces, apostrophes, hyphens and full stops only."
+            )
 
     def consents(self) -> dict[StoryConsentKind, bool]:
         return {kind: bool(self[name].data) for name, kind in CONSENT_FIELDS.items()}

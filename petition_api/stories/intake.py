@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import db
 from ..congress.geography import geography
@@ -97,7 +97,27 @@ def record(
                     at=now,
                 )
             )
-        if not set_aside:
+        if not set_aside and not _asked_enough(session, story):
             outbox.enqueue(
                 session, outbox.STORY_CONFIRM, None, {"token": token, "story_id": story.id}
             )
+
+
+CONFIRMATIONS_A_DAY = 3
+
+
+def _asked_enough(session, story: Story) -> bool:
+    """An address gets at most CONFIRMATIONS_A_DAY story confirmations a day: anyone can
+    type someone else's address into the form, again and again."""
+    since = story.created_at - timedelta(days=1)
+    earlier = session.scalar(
+        select(func.count())
+        .select_from(Story)
+        .where(
+            Story.email_canonical == story.email_canonical,
+            Story.status == StoryStatus.PENDING,
+            Story.created_at > since,
+            Story.id != story.id,
+        )
+    )
+    return earlier >= CONFIRMATIONS_A_DAY

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, and_, delete, or_, select
 
 from ..mail import outbox
-from ..models import Outbox, Story, StoryConsent, StoryStatus
+from ..models import Outbox, Signature, Story, StoryConsent, StoryStatus
 from .intake import photo_folder
 
 
 def unconfirmed(made_before: datetime) -> Select:
-    """Stories nobody confirmed (or the abuse checks set aside), past their time."""
+    """Stories nobody confirmed (or the abuse checks set aside), past their time; and
+    comment candidates whose signature has since lost its name (retention anonymised
+    it): the copy may not outlive what it was copied from."""
     waiting = Story.status.in_([StoryStatus.PENDING, StoryStatus.SET_ASIDE])
-    return select(Story.id).where(waiting, Story.created_at < made_before)
+    nameless = select(Signature.id).where(Signature.email == "")
+    return select(Story.id).where(
+        or_(
+            and_(waiting, Story.created_at < made_before),
+            and_(Story.source == "comment", Story.signature_id.in_(nameless)),
+        )
+    )
 
 
 def discard(session, story_ids: list[int]) -> int:
@@ -26,7 +34,8 @@ def discard(session, story_ids: list[int]) -> int:
     if not story_ids:
         return 0
     wanted = set(story_ids)
-    mail = session.scalars(select(Outbox).where(Outbox.kind == outbox.STORY_CONFIRM)).all()
+    kinds = (outbox.STORY_CONFIRM, outbox.STORY_PERMISSION)
+    mail = session.scalars(select(Outbox).where(Outbox.kind.in_(kinds))).all()
     for row in mail:  # the story is named in the payload, which no index reaches
         if row.payload and row.payload.get("story_id") in wanted:
             session.delete(row)

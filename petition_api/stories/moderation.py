@@ -63,6 +63,7 @@ def history(session: Session, story_id: int) -> list[dict]:
 
 
 def listing(session: Session, status: str | None) -> list[tuple[Story, str | None]]:
+    """Confirmed stories (never the unconfirmed, never a bot's), oldest first."""
     query = select(Story, Petition.slug).outerjoin(Petition, Petition.id == Story.petition_id)
     if status:
         query = query.where(Story.status == status)

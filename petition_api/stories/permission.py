@@ -36,11 +36,31 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 bp = Blueprint("story_permission", __name__, template_folder="templates")
 
 
-def ask(session, story_id: int, actor: str) -> list[str]:
-    """Queue the email that asks for the missing consents; which kinds it asks for."""
+def ask(session, story_id: int, actor: str, again: bool = False) -> list[str]:
+    """Queue the email that asks for the missing consents; which kinds it asks for.
+
+    Not to an author who answered "do not contact me" (a comment's author answered
+    nothing yet: asking is how they are asked), and one open request at a time."""
     story = one(session, story_id)
     if story.status not in ASKABLE:
         raise ModerationError(f"story {story_id} is {story.status}: nothing to ask for")
+    refused_contact = (
+        session.scalar(
+            select(StoryConsent.id).where(
+                StoryConsent.story_id == story.id,
+                StoryConsent.kind == StoryConsentKind.CONTACT,
+            )
+        )
+        is not None
+        and not consents_now(session, story.id)[StoryConsentKind.CONTACT]
+    )
+    if refused_contact:
+        raise ModerationError(f"story {story_id}: its author did not allow us to contact them")
+    if story.confirm_token_hash and story.confirm_expires_at > utcnow() and not again:
+        raise ModerationError(
+            f"story {story_id}: a request is open until {story.confirm_expires_at:%Y-%m-%d} "
+            "(add --again to send another)"
+        )
     missing = [str(kind) for kind, given in consents_now(session, story.id).items() if not given]
     if not missing:
         raise ModerationError(f"story {story_id} has every consent already")

@@ -12,7 +12,6 @@ consent ("a parent in Ohio" otherwise); their email, ZIP and district never.
 from __future__ import annotations
 
 import html
-import re
 import shutil
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from .intake import photo_folder
 from .moderation import ModerationError, consents_now, one
 
 AUTHOR = "supporters"  # the blog author every published supporter story is under
-MARKDOWN_START = re.compile(r"^(\s*)([#>*+\-=|`~]|\d+[.)])", re.MULTILINE)
 
 
 def post_name(story: Story) -> str:
@@ -68,15 +66,60 @@ def publish(session: Session, story_id: int, content: Path, actor: str) -> Path:
 def unpublish(session: Session, story_id: int, content: Path, actor: str) -> list[Path]:
     """Remove the post and its photo; the story goes back to approved."""
     story = one(session, story_id)
-    folder = posts_folder(content)
-    removed = [p for p in folder.glob(f"{post_name(story)}.*") if p.is_file()]
-    for path in removed:
-        path.unlink()
+    removed = _remove(content, post_name(story))
+    if not removed:
+        raise ModerationError(
+            f"no post of story {story_id} in {posts_folder(content)}: nothing removed "
+            "(is --content the site's content folder?)"
+        )
     if story.status == StoryStatus.PUBLISHED:
         story.status = StoryStatus.APPROVED
     session.add(
         AuditEntry(actor=actor[:120], action="stories.unpublish", target=f"story {story.id}")
     )
+    return removed
+
+
+def sync(session: Session, content: Path, actor: str) -> dict[str, list[str]]:
+    """Make the posts under `content` what the stories allow now: a post whose story is
+    gone (its author was forgotten) or whose author withdrew publication is removed; one
+    whose author withdrew or gave the name consent is written again. Idempotent: run it
+    before every build."""
+    done: dict[str, list[str]] = {"removed": [], "rewritten": []}
+    folder = posts_folder(content)
+    published = {
+        post_name(story): story
+        for story in session.scalars(select(Story).where(Story.status == StoryStatus.PUBLISHED))
+    }
+    for post in sorted(folder.glob("*-supporter-story-*.md")):
+        story = published.get(post.stem)
+        given = consents_now(session, story.id) if story else None
+        if story is None or not given[StoryConsentKind.PUBLISH]:
+            _remove(content, post.stem)
+            done["removed"].append(post.stem)
+            if story is not None:
+                story.status = StoryStatus.APPROVED
+            continue
+        image = next((p.name for p in folder.glob(f"{post.stem}.*") if p.suffix != ".md"), None)
+        text = _markdown(session, story, given, image)
+        if post.read_text(encoding="utf-8") != text:
+            post.write_text(text, encoding="utf-8")
+            done["rewritten"].append(post.stem)
+    if done["removed"] or done["rewritten"]:
+        session.add(
+            AuditEntry(
+                actor=actor[:120],
+                action="stories.sync",
+                filters={k: len(v) for k, v in done.items()},
+            )
+        )
+    return done
+
+
+def _remove(content: Path, stem: str) -> list[Path]:
+    removed = [p for p in posts_folder(content).glob(f"{stem}.*") if p.is_file()]
+    for path in removed:
+        path.unlink()
     return removed
 
 
@@ -110,7 +153,7 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
         "date": (story.confirmed_at or story.created_at).date(),
         "authors": [AUTHOR],
         "slug": f"supporter-story-{story.id}",  # two stories from one state never collide
-        "description": f"A story from {teller}.",
+        "description": html.escape(f"A story from {teller}.", quote=True),
         # A tag, not a category: a campaign may allow only its own categories.
         "tags": ["supporter stories"],
         "supporter_story": {
@@ -121,9 +164,15 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
             "image": image,
         },
     }
-    body = [f"# {teller[0].upper()}{teller[1:]}", ""]
+    # The name passed the story form's check (letters, spaces, ' - .), and is escaped
+    # all the same: it reaches a heading, an image's alt text and a meta description.
+    heading = html.escape(teller[0].upper() + teller[1:], quote=True)
+    body = [f"# {heading}", ""]
     if image:
-        body += [f"![A photo shared by {teller}]({image})", ""]
+        body += [
+            f'<p><img src="{image}" alt="A photo shared by {html.escape(teller, quote=True)}"></p>',
+            "",
+        ]
     paragraphs = [p for p in (story.edited or story.text).split("\n\n") if p.strip()]
     body.append(_text(paragraphs[0]))
     body += ["", "<!-- more -->", ""]
@@ -133,11 +182,17 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
     )
 
 
-def _text(paragraph: str) -> str:
-    """A supporter's words as words: HTML escaped, and nothing at a line's start that
-    Markdown would read as a heading, a list, a quote or a table."""
-    escaped = html.escape(paragraph.strip(), quote=False)
-    escaped = (
-        escaped.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*").replace("_", "\\_")
+def who_told(story: Story, given: dict) -> str:
+    """ "Rosa in New York" with the name consent, "a parent in New York" without."""
+    place = STATES.get(story.state, story.state)
+    return (
+        f"{story.first_name} in {place}" if given[StoryConsentKind.NAME] else f"a parent in {place}"
     )
-    return MARKDOWN_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+
+
+def _text(paragraph: str) -> str:
+    """A supporter's words as words: an HTML paragraph, every character escaped, which
+    Markdown passes through untouched (no link, attribute list, admonition or heading
+    can come of it), line breaks kept."""
+    lines = [html.escape(line.strip(), quote=True) for line in paragraph.strip().splitlines()]
+    return "<p>" + "<br>\n".join(line for line in lines if line) + "</p>"

@@ -23,6 +23,11 @@ from .intake import NotReady, record
 
 bp = Blueprint("stories", __name__, template_folder="templates")
 
+
+def _story_limit() -> str:
+    return current_app.config["LIMIT_STORIES"]
+
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # The form token is signed for this, as a petition form's is for its slug.
 TOKEN_SCOPE = "stories"  # noqa: S105 - a scope name, not a secret
@@ -30,24 +35,31 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @bp.post("/api/stories")
-@limiter.limit(abuse.ip_hard_limit, key_func=client_network, scope="story-ip")
+@limiter.limit(abuse.ip_hard_limit, key_func=client_network, scope="story-ip-hard")
+@limiter.limit(_story_limit, key_func=client_network, scope="story-ip")
 def offer():
-    # A photo may be up to 8 MB: this route alone takes a body that large. Werkzeug's
-    # multipart reader also buffers what it is fed against the form-memory limit.
-    request.max_content_length = photos.MAX_BYTES + 256 * 1024
-    request.max_form_memory_size = 1024 * 1024
+    if request.mimetype == "multipart/form-data":
+        # A photo may be up to 8 MB: only a multipart post takes a body that large.
+        # Werkzeug's multipart reader also buffers what it is fed against this limit.
+        request.max_content_length = photos.MAX_BYTES + 256 * 1024
+        request.max_form_memory_size = 1024 * 1024
     is_json, data = _body()
     form = StoryForm(data)
     form.validate()
     petition_id = _petition(form)
-    photo, photo_error = _photo(is_json)
     errors = dict(form.errors)  # computed afresh by WTForms on every read
-    if photo_error:
-        errors["photo"] = [photo_error]
+    verdict = abuse.judge(form, TOKEN_SCOPE) if not errors else None
+    photo = None
+    set_aside = verdict is not None and verdict not in abuse.FLAG_ONLY
+    if not errors and not set_aside:
+        # Decoding is the costly part: only for a story that is otherwise fine.
+        photo, photo_error = _photo(is_json)
+        if photo_error:
+            errors["photo"] = [photo_error]
     if errors:
         return _refused(form, errors, is_json)
     try:
-        record(form, petition_id, photo, abuse.judge(form, TOKEN_SCOPE))
+        record(form, petition_id, photo, verdict)
     except NotReady:
         abort(
             503,

@@ -32,6 +32,7 @@ from ..models import (
 from ..models.supporters import email_sha256, erase, keep_suppression_hashes, unsent
 from ..retention.keeping import anonymise
 from ..signing.form import canonical_email
+from ..stories import moderation
 from ..stories.keeping import discard
 
 # Never shown, even to the person: secrets and our own bookkeeping.
@@ -70,12 +71,7 @@ def held(session: Session, email: str) -> dict | None:
         "supporter": _supporter(session, supporter) if supporter else None,
         "signatures": [{"petition": slug, **_columns(signature)} for signature, slug in signatures],
         "stories": [
-            {
-                "status": str(story.status),
-                "text": story.text,
-                "created_at": story.created_at.isoformat(),
-            }
-            for story in told
+            {**_columns(story), "consents": moderation.history(session, story.id)} for story in told
         ],
         "submissions_waiting": [
             {"received_at": row.created_at.isoformat(), "petition_id": row.petition_id}

@@ -95,6 +95,8 @@ def test_staff_ask_permission_and_the_supporter_answers_through_a_real_smtp_exch
 
     asked = runner.invoke(args=["stories", "ask", str(story_id)])
     assert asked.exit_code == 0 and "asked for publish, name" in asked.output
+    twice = runner.invoke(args=["stories", "ask", str(story_id)])
+    assert twice.exit_code != 0 and "a request is open until" in twice.output
     send_mail(runner)
     ask = inbox.messages[-1]
     assert ask["Subject"] == "May we share your story?" and ask["To"] == STORY["email"]
@@ -112,8 +114,8 @@ def test_staff_ask_permission_and_the_supporter_answers_through_a_real_smtp_exch
     assert [(c["kind"], c["given"], c["source"]) for c in shown["consents"]][-2:] == [
         ("publish", True, "permission"), ("contact", False, "permission"),
     ]  # fmt: skip
-    done = runner.invoke(args=["stories", "ask", str(story_id)])
-    assert done.exit_code == 0  # still lacks the name: asking again is allowed
+    done = runner.invoke(args=["stories", "ask", str(story_id), "--again"])
+    assert done.exit_code != 0 and "did not allow us to contact them" in done.output
     with database(smtp_app) as session:
         [entry, *_] = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "stories.ask")
@@ -134,11 +136,11 @@ def test_a_comment_becomes_a_story_candidate_only_when_its_signer_allowed_it(app
     confirm_everyone(client, runner, lambda: [m for m in mailbox(app)
                                               if m["To"] != "pending@example.org"])  # fmt: skip
     made = runner.invoke(args=["stories", "from-comments"])
-    assert "1 comments are now story candidates" in made.output
+    assert "story candidates made from comments: 1" in made.output
     [candidate] = stories(app)
     assert (candidate.source, candidate.text, candidate.email) == (
         "comment", "WIC fed my twins.", "shares@example.org",
     )  # fmt: skip
     assert "\tpnck\t" in runner.invoke(args=["stories", "list"]).output  # no consent yet
     again = runner.invoke(args=["stories", "from-comments"])
-    assert "0 comments" in again.output  # once each
+    assert "from comments: 0" in again.output  # once each

@@ -7,6 +7,7 @@ import io
 import shutil
 
 import yaml
+from sqlalchemy import select
 
 from ..conftest import ROOT
 from ..site.support import run_build
@@ -48,7 +49,10 @@ def test_a_published_story_is_a_post_with_its_consents_and_photo_and_the_build_s
 ):
     content = a_content_folder(tmp_path)
     data = {k: ("y" if v is True else "" if v is False else v) for k, v in STORY.items()}
-    data["story"] = "# Not a heading\n\nWhen my daughter was born early, <b>WIC</b> kept us going."
+    data["story"] = (
+        "# Not a heading\n\nWhen my daughter was born early, <b>WIC</b> kept us going.\n"
+        '{: onmouseover="alert(1)" }\n\n[click](javascript:alert(1)) !!! danger "Notice"'
+    )
     data["photo"] = (io.BytesIO(jpeg_with_gps()), "IMG_0042.jpg", "image/jpeg")
     client.post("/api/stories", data=data, content_type="multipart/form-data")
     story_id = stories(app)[0].id
@@ -75,7 +79,7 @@ def test_a_published_story_is_a_post_with_its_consents_and_photo_and_the_build_s
     assert all({"record", "wording"} <= set(c) for c in told["consents"].values())
     assert told["image"] == photo.name
     assert "# A parent in New York" in text and "Maria" not in text
-    assert "&lt;b&gt;WIC&lt;/b&gt;" in text and "\\# Not a heading" in text
+    assert "&lt;b&gt;WIC&lt;/b&gt;" in text and "<p># Not a heading</p>" in text
     assert STORY["email"] not in text and "10118" not in text
 
     build = run_build(tmp_path / "mkdocs.yml", tmp_path / "site")
@@ -89,7 +93,49 @@ def test_a_published_story_is_a_post_with_its_consents_and_photo_and_the_build_s
     assert "stories/index.html" in showing, showing  # the blog's list
     assert any(p.endswith(".xml") for p in showing), showing  # the feed
     assert any("tag" in p for p in showing), showing  # the tag's page
+    [page] = [p for p in (tmp_path / "site" / "stories").rglob("index.html")
+              if f"supporter-story-{story_id}" in str(p)]  # fmt: skip
+    built = page.read_text(encoding="utf-8")
+    assert "onmouseover" not in built.replace("onmouseover=&quot;", "")  # words, not markup
+    assert 'href="javascript:' not in built and "admonition danger" not in built
+    assert "&lt;b&gt;WIC&lt;/b&gt;" in built
 
     gone = runner.invoke(args=["stories", "unpublish", str(story_id), "--content", str(content)])
     assert gone.exit_code == 0 and not post.exists() and not photo.exists()
     assert stories(app)[0].status == "approved"
+
+
+def test_a_published_story_comes_down_when_its_author_withdraws_or_is_forgotten(
+    app, client, runner, tmp_path
+):
+    content = a_content_folder(tmp_path)
+    first = offered_and_confirmed(client, runner, app, consent_name=True)
+    second = offered_and_confirmed(client, runner, app, email="jo@example.org", first_name="Jo")
+    for story_id in (first, second):
+        runner.invoke(args=["stories", "approve", str(story_id)])
+        assert runner.invoke(args=["stories", "publish", str(story_id),
+                                   "--content", str(content)]).exit_code == 0  # fmt: skip
+    posts = content / "stories" / "posts"
+    [maria] = posts.glob(f"*-supporter-story-{first}.md")
+    assert "Maria in New York" in maria.read_text(encoding="utf-8")
+
+    # Maria withdraws the name (the permission page), Jo is forgotten.
+    from petition_api.models import StoryConsent, StoryConsentKind
+
+    from ..conftest import database
+
+    with database(app) as session:
+        wording = session.scalars(select(StoryConsent.wording_id)).first()
+        session.add(StoryConsent(story_id=first, kind=StoryConsentKind.NAME, given=False,
+                                 wording_id=wording, source="permission"))  # fmt: skip
+    runner.invoke(args=["supporters", "forget", "jo@example.org", "--yes"])
+    synced = runner.invoke(args=["stories", "sync", "--content", str(content)])
+    assert synced.exit_code == 0 and "1 removed, 1 rewritten" in synced.output
+    assert "A parent in New York" in maria.read_text(encoding="utf-8")
+    assert "Maria" not in maria.read_text(encoding="utf-8")
+    assert list(posts.glob(f"*-supporter-story-{second}.*")) == []
+    again = runner.invoke(args=["stories", "sync", "--content", str(content)])
+    assert "0 removed, 0 rewritten" in again.output  # idempotent
+
+    nothing = runner.invoke(args=["stories", "unpublish", str(first), "--content", str(tmp_path)])
+    assert nothing.exit_code != 0 and "nothing removed" in nothing.output

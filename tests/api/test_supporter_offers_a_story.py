@@ -102,6 +102,8 @@ def test_mistakes_are_named_field_by_field_and_nothing_is_kept(app, client):
     errors = answer.get_json()["errors"]
     assert set(errors) >= {"email", "zip", "story", "petition", "consent_publish"}
     assert "ZIP code 90210 is not in New York" in errors["zip"][0]
+    markup = client.post("/api/stories", json={**STORY, "first_name": "<img src=x onerror=1>"})
+    assert "letters, spaces, apostrophes, hyphens" in markup.get_json()["errors"]["first_name"][0]
     assert stories(app) == []
     too_long = client.post("/api/stories", json={**STORY, "story": "x" * 5001})
     assert "at most 5,000 characters" in too_long.get_json()["errors"]["story"][0]

@@ -78,6 +78,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stories")),
         sa.UniqueConstraint("confirm_token_hash", name=op.f("uq_stories_confirm_token_hash")),
+        sqlite_autoincrement=True,  # a published post is named by its number: never reused
     )
     op.create_index("ix_stories_status", "stories", ["status", "id"])
     op.create_index(op.f("ix_stories_email_canonical"), "stories", ["email_canonical"])
