@@ -20,6 +20,7 @@ from ..signing.form import to_formdata
 from . import photos
 from .form import StoryForm
 from .intake import NotReady, record
+from .moderation import consents_now
 
 bp = Blueprint("stories", __name__, template_folder="templates")
 
@@ -148,9 +149,11 @@ def _thanks_url() -> str:
 def confirm_page(token: str):
     with db.reading() as session:
         story = _pending(session, token)
+        given = {str(k): v for k, v in consents_now(session, story.id).items()} if story else {}
     if story is None:
         return render_template("stories/unknown.html"), 404, NO_STORE
-    return render_template("stories/confirm.html", story=story, token=token), 200, NO_STORE
+    page = render_template("stories/confirm.html", story=story, token=token, given=given)
+    return page, 200, NO_STORE
 
 
 @bp.post("/confirm-story/<token>")

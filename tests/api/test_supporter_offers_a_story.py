@@ -73,6 +73,7 @@ def test_a_supporter_offers_a_story_and_confirms_it_by_email(app, client, runner
     link = next(w for w in body.split() if "/confirm-story/" in w).split("8000", 1)[1]
     page = client.get(link)
     assert page.status_code == 200 and "WIC kept us going" in page.get_data(as_text=True)
+    assert "Show your first name with it: no" in page.get_data(as_text=True)
     assert stories(app)[0].status == StoryStatus.PENDING  # opening the link changes nothing
     confirmed = client.post(link)
     assert confirmed.status_code == 200
