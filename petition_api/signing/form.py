@@ -136,6 +136,36 @@ def name_field(label: str) -> StringField:
     )
 
 
+def email_field() -> StringField:
+    return StringField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            MaxLength(max=254, message="Email must be at most 254 characters."),
+            EmailAddress(),
+        ],
+    )
+
+
+def state_field() -> StringField:
+    return StringField(
+        "State", filters=[upper], validators=[DataRequired("Please choose your state."), InStates()]
+    )
+
+
+def zip_field() -> StringField:
+    """Checked against the state by zip_in_state (a form's validate_zip)."""
+    return StringField(
+        "ZIP code",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your ZIP code."),
+            Regexp(ZIP, message="ZIP code must be 5 digits, or ZIP+4 like 12345-6789."),
+        ],
+    )
+
+
 class MaxLength(Length):
     """Length(max=...) that also stops the field's other checks: a text too long to
     keep is not worth reading (nor worth the CPU of the checks after it)."""
@@ -191,15 +221,7 @@ class SignerFields(Form):
 
     first_name = name_field("First name")
     last_name = name_field("Last name")
-    email = StringField(
-        "Email",
-        filters=[strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            MaxLength(max=254, message="Email must be at most 254 characters."),
-            EmailAddress(),
-        ],
-    )
+    email = email_field()
     street = StringField(
         "Street address",
         filters=[strip],
@@ -218,19 +240,8 @@ class SignerFields(Form):
             plain_text("City"),
         ],
     )
-    state = StringField(
-        "State",
-        filters=[upper],
-        validators=[DataRequired("Please choose your state."), InStates()],
-    )
-    zip = StringField(
-        "ZIP code",
-        filters=[strip],
-        validators=[
-            DataRequired("Please enter your ZIP code."),
-            Regexp(ZIP, message="ZIP code must be 5 digits, or ZIP+4 like 12345-6789."),
-        ],
-    )
+    state = state_field()
+    zip = zip_field()
     district = StringField(
         "Congressional district",
         filters=[upper],

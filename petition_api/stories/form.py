@@ -13,22 +13,21 @@ import re
 import unicodedata
 
 from wtforms import BooleanField, Form, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..models import StoryConsentKind
 from ..signing.form import (
     CHECKBOX_OFF,
     CHECKBOX_ON,
-    ZIP,
-    EmailAddress,
-    InStates,
     MaxLength,
     attribution_field,
+    email_field,
     name_field,
     paragraphs,
     plain_text,
+    state_field,
     strip,
-    upper,
+    zip_field,
     zip_in_state,
 )
 
@@ -48,26 +47,9 @@ FIRST_NAME = re.compile(r"^[^\W\d_]+(?:[ '\u2019.\-\u200c\u200d]+[^\W\d_]+)*\.?$
 
 class StoryForm(Form):
     first_name = name_field("First name")
-    email = StringField(
-        "Email",
-        filters=[strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            MaxLength(max=254, message="Email must be at most 254 characters."),
-            EmailAddress(),
-        ],
-    )
-    state = StringField(
-        "State", filters=[upper], validators=[DataRequired("Please choose your state."), InStates()]
-    )
-    zip = StringField(
-        "ZIP code",
-        filters=[strip],
-        validators=[
-            DataRequired("Please enter your ZIP code."),
-            Regexp(ZIP, message="ZIP code must be 5 digits, or ZIP+4 like 12345-6789."),
-        ],
-    )
+    email = email_field()
+    state = state_field()
+    zip = zip_field()
     story = TextAreaField(
         "Your story",
         filters=[paragraphs],

@@ -72,6 +72,20 @@ def listing(session: Session, status: str | None) -> list[tuple[Story, str | Non
     return list(session.execute(query.order_by(Story.id)).all())
 
 
+def by_link(session: Session, token: str, statuses) -> Story | None:
+    """The story an emailed link stands for (to confirm it, or to answer a request),
+    while the link works and the story is in one of `statuses`."""
+    if not 20 <= len(token) <= 100:
+        return None
+    return session.scalar(
+        select(Story).where(
+            Story.confirm_token_hash == Story.token_hash(token),
+            Story.status.in_(statuses),
+            Story.confirm_expires_at > utcnow(),
+        )
+    )
+
+
 def one(session: Session, story_id: int) -> Story:
     story = session.get(Story, story_id, with_for_update=True)
     if story is None or story.status in (StoryStatus.PENDING, StoryStatus.SET_ASIDE):

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..ratelimits import per_address
 from .intake import wordings
-from .moderation import ModerationError, consents_now, one
+from .moderation import ModerationError, by_link, consents_now, one
 
 PERMISSION_DAYS = 30
 ASKABLE = (StoryStatus.SUBMITTED, StoryStatus.APPROVED, StoryStatus.PUBLISHED)
@@ -80,15 +80,7 @@ def ask(session, story_id: int, actor: str, again: bool = False) -> list[str]:
 
 
 def _story(session, token: str) -> Story | None:
-    if not 20 <= len(token) <= 100:
-        return None
-    return session.scalar(
-        select(Story).where(
-            Story.confirm_token_hash == Story.token_hash(token),
-            Story.status.in_(ASKABLE),
-            Story.confirm_expires_at > utcnow(),
-        )
-    )
+    return by_link(session, token, ASKABLE)
 
 
 def _shown(session) -> dict[str, str]:

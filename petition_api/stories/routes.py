@@ -20,7 +20,7 @@ from ..signing.form import to_formdata
 from . import photos
 from .form import StoryForm
 from .intake import NotReady, record
-from .moderation import consents_now
+from .moderation import by_link, consents_now
 
 bp = Blueprint("stories", __name__, template_folder="templates")
 
@@ -170,15 +170,7 @@ def confirm(token: str):
 
 
 def _pending(session, token: str) -> Story | None:
-    if not 20 <= len(token) <= 100:
-        return None
-    return session.scalar(
-        select(Story).where(
-            Story.confirm_token_hash == Story.token_hash(token),
-            Story.status == StoryStatus.PENDING,
-            Story.confirm_expires_at > utcnow(),
-        )
-    )
+    return by_link(session, token, [StoryStatus.PENDING])
 
 
 openapi.describe(
