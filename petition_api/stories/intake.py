@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from .. import db
 from ..congress.geography import geography
 from ..mail import outbox
-from ..models import CurrentWording, Story, StoryConsent, StoryStatus, utcnow
+from ..models import ConsentWording, CurrentWording, Story, StoryConsent, StoryStatus, utcnow
 from ..signing.abuse import FLAG_ONLY
 from ..signing.form import canonical_email
 from .form import StoryForm
@@ -54,6 +54,17 @@ def wordings(session) -> dict[str, int]:
     if len(current) < 4:
         raise NotReady
     return current
+
+
+def shown(session) -> dict[str, str]:
+    """The words each story consent box shows now, by kind (story_publish, ...)."""
+    return dict(
+        session.execute(
+            select(CurrentWording.kind, ConsentWording.text)
+            .join(ConsentWording, ConsentWording.id == CurrentWording.wording_id)
+            .where(CurrentWording.kind.like("story_%"))
+        ).all()
+    )
 
 
 def record(

@@ -17,8 +17,6 @@ from .. import db
 from ..mail import outbox
 from ..models import (
     AuditEntry,
-    ConsentWording,
-    CurrentWording,
     Story,
     StoryConsent,
     StoryConsentKind,
@@ -26,7 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..ratelimits import per_address
-from .intake import wordings
+from .intake import shown, wordings
 from .moderation import ModerationError, by_link, consents_now, one
 
 PERMISSION_DAYS = 30
@@ -83,16 +81,6 @@ def _story(session, token: str) -> Story | None:
     return by_link(session, token, ASKABLE)
 
 
-def _shown(session) -> dict[str, str]:
-    return dict(
-        session.execute(
-            select(CurrentWording.kind, ConsentWording.text)
-            .join(ConsentWording, ConsentWording.id == CurrentWording.wording_id)
-            .where(CurrentWording.kind.like("story_%"))
-        ).all()
-    )
-
-
 @bp.get("/story-permission/<token>")
 @per_address
 def page(token: str):
@@ -101,10 +89,10 @@ def page(token: str):
         if story is None:
             return render_template("stories/unknown.html"), 404, NO_STORE
         given = {str(k): v for k, v in consents_now(session, story.id).items()}
-        shown = _shown(session)
+        wording = shown(session)
     return (
         render_template(
-            "stories/permission.html", story=story, token=token, given=given, shown=shown
+            "stories/permission.html", story=story, token=token, given=given, shown=wording
         ),
         200,
         NO_STORE,

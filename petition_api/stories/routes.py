@@ -12,14 +12,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import select
 
 from .. import db, openapi
-from ..models import ConsentWording, CurrentWording, Petition, Story, StoryStatus, utcnow
+from ..models import Petition, Story, StoryStatus, utcnow
 from ..petitions import look
 from ..ratelimits import client_network, limiter, per_address
 from ..signing import abuse
 from ..signing.form import to_formdata
 from . import photos
 from .form import StoryForm
-from .intake import NotReady, record
+from .intake import NotReady, record, shown
 from .moderation import by_link, consents_now
 
 bp = Blueprint("stories", __name__, template_folder="templates")
@@ -119,18 +119,12 @@ def _refused(form: StoryForm, errors: dict, is_json: bool):
     if is_json:
         return {"errors": errors}, 422
     with db.reading() as session:
-        shown = dict(
-            session.execute(
-                select(CurrentWording.kind, ConsentWording.text)
-                .join(ConsentWording, ConsentWording.id == CurrentWording.wording_id)
-                .where(CurrentWording.kind.like("story_%"))
-            ).all()
-        )
+        wording = shown(session)
     labels = {name: form[name].label.text for name in errors if name in form}
     labels.update(photo="Photo", petition="Petition")
     return (
         render_template(
-            "stories/errors.html", form=form, errors=errors, wordings=shown, labels=labels
+            "stories/errors.html", form=form, errors=errors, wordings=wording, labels=labels
         ),
         422,
         NO_STORE,
