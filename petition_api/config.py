@@ -124,6 +124,29 @@ SETTINGS = [
         "budget, apart from LIMIT_IP_OTHER",
     ),
     Setting(
+        "LIMIT_STAFF_SIGN_IN",
+        "10 per minute;50 per hour",
+        "failed console sign-ins from one address beyond this get 429",
+    ),
+    Setting(
+        "LIMIT_STAFF_ACCOUNT",
+        "10 per 15 minutes",
+        "failed console sign-ins (password or two-factor code) for one account, from anywhere, "
+        "beyond this get 429",
+    ),
+    Setting(
+        "STAFF_IDLE_MINUTES",
+        "30",
+        "a console session ends after this many minutes without a request",
+        int,
+    ),
+    Setting(
+        "STAFF_SESSION_HOURS",
+        "12",
+        "a console session ends this many hours after sign-in, however busy",
+        int,
+    ),
+    Setting(
         "LIMIT_PETITION",
         "6000 per minute",
         "signatures to one petition beyond this get 429 (flood brake)",

@@ -16,9 +16,16 @@ from .mail import (
     Priority,
     SignedAgain,
 )
-from .petitions import ConsentWording, Petition, PetitionCount, PetitionVersion
+from .petitions import (
+    ConsentWording,
+    Petition,
+    PetitionCount,
+    PetitionTally,
+    PetitionVersion,
+    TallyMark,
+)
 from .signatures import Signature, Status
-from .staff import ApiToken, AuditEntry
+from .staff import ApiToken, AuditEntry, Role, StaffAccount
 from .stories import CurrentWording, Story, StoryConsent, StoryConsentKind, StoryStatus
 from .supporters import (
     ConsentAction,
@@ -49,11 +56,14 @@ __all__ = [
     "OutboxStatus",
     "Petition",
     "PetitionCount",
+    "PetitionTally",
     "PetitionVersion",
     "Priority",
+    "Role",
     "Scope",
     "Signature",
     "SignedAgain",
+    "StaffAccount",
     "Status",
     "Story",
     "StoryConsent",
@@ -61,6 +71,7 @@ __all__ = [
     "StoryStatus",
     "Supporter",
     "SuppressedEmail",
+    "TallyMark",
     "hashed",
     "new_link_key",
     "utcnow",

@@ -81,6 +81,33 @@ class PetitionVersion(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class PetitionTally(Base):
+    """What the staff dashboard draws, counted as it happens (counting/tallies.py).
+
+    Per petition, per `dimension` (`hour`: an hour in UTC as `YYYY-MM-DD HH`; `state`;
+    `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`) and value:
+    signatures submitted, and confirmed signatures still counted. A handful of
+    rows per petition and hour, so the dashboard never reads the signatures.
+    """
+
+    __tablename__ = "petition_tallies"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    signed: Mapped[int] = mapped_column(default=0)
+    confirmed: Mapped[int] = mapped_column(default=0)
+
+
+class TallyMark(Base):
+    """How far submissions are tallied: every signature created before `until`."""
+
+    __tablename__ = "tally_marks"
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    until: Mapped[datetime]
+
+
 class PetitionCount(Base):
     """The public count, by state: a cache rebuilt by `flask petitions recount`."""
 

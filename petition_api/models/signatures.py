@@ -72,6 +72,9 @@ class Signature(Base):
         # A person's signatures on every petition: their data (supporters/rights.py),
         # retention's test of whether any still names them, an audience's petitions.
         Index("ix_signatures_email_canonical", "email_canonical"),
+        # The dashboard tallies submissions and confirmations as they happen (counting/tallies.py).
+        Index("ix_signatures_petition_id_created_at", "petition_id", "created_at"),
+        Index("ix_signatures_petition_id_validated_at", "petition_id", "validated_at"),
         # The counting refresh only looks at confirmed signatures not yet counted.
         Index(
             "ix_signatures_uncounted",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from ..counting import counts
+from ..counting import counts, tallies
 from ..models import Petition, Signature, Status
 from ..signing.form import canonical_email
 
@@ -65,6 +65,8 @@ def invalidate(session: Session, selection: Selection) -> int:
     """Invalidate the selection as it is now (the preview may be minutes old): counted
     ones come off the counts at once. Run inside one write transaction."""
     rows = session.execute(selection.query(NOT_INVALIDATED).with_for_update()).all()
+    for petition_id, ids in _by_petition(rows).items():
+        tallies.withdraw(session, petition_id, ids, -1)
     session.execute(Signature.invalidate([r.id for r in rows]))
     counted = Counter((r.petition_id, r.state) for r in rows if r.counted)
     for (petition_id, state), n in counted.items():
@@ -76,4 +78,13 @@ def restore(session: Session, selection: Selection) -> int:
     """Put them back as they were; confirmed ones are counted at the next refresh."""
     rows = session.execute(selection.query([Status.INVALIDATED]).with_for_update()).all()
     session.execute(Signature.restore([r.id for r in rows]))
+    for petition_id, ids in _by_petition(rows).items():
+        tallies.withdraw(session, petition_id, ids, +1)
     return len(rows)
+
+
+def _by_petition(rows) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row.petition_id, []).append(row.id)
+    return found

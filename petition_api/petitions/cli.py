@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import cache, db
-from ..counting import counts
+from ..counting import counts, tallies
 from ..models import Petition, utcnow
 from . import look, manifest
 
@@ -43,7 +43,8 @@ def sync_command(manifest_path):
 @petitions_cli.command("recount")
 @click.argument("slug", required=False)
 def recount_command(slug):
-    """Rebuild the public counts from the signatures (all petitions, or SLUG)."""
+    """Rebuild the public counts and the dashboard's tallies from the signatures
+    (all petitions, or SLUG)."""
     with db.writing() as session:
         query = select(Petition)
         if slug:
@@ -53,6 +54,7 @@ def recount_command(slug):
             raise click.ClickException(f"no petition called {slug!r}")
         for petition in found:
             recounted = counts.recount(session, petition.id)
+            tallies.rebuild(session, petition.id)
             click.echo(f"{petition.slug}: {sum(recounted.values())} validated")
     counts.forget_cached()
 

@@ -1,10 +1,14 @@
-"""Staff: bearer tokens for the staff endpoints, and the audit log of what they did."""
+"""Staff: accounts and sign-in sessions for the console, bearer tokens for the staff
+endpoints, and the audit log of what they did."""
 
 from flask import Flask
 
-from .cli import audit_cli, tokens_cli
+from . import sessions
+from .cli import audit_cli, staff_cli, tokens_cli
 
 
 def init_app(app: Flask) -> None:
+    sessions.init_app(app)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(staff_cli)

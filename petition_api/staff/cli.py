@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import db
-from ..models import AuditEntry, utcnow
+from ..models import AuditEntry, Role, StaffAccount, utcnow
 from ..models.staff import SCOPES
-from . import audit, tokens
+from . import accounts, audit, tokens
 
 tokens_cli = AppGroup("tokens", help="Staff API tokens.")
 
@@ -96,3 +97,125 @@ def list_command(limit, action, as_json):
             )
     if not entries:
         click.echo("no audit entries")
+
+
+staff_cli = AppGroup("staff", help="People who sign in to the console at /admin.")
+ROLES = click.Choice([r.value for r in Role])
+
+
+def _password(from_stdin: bool, email: str) -> str:
+    """From standard input (one line), or asked for twice without echo."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.check_password(password, email)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    return password
+
+
+def _account(session, email: str) -> StaffAccount:
+    account = accounts.find(session, email)
+    if account is None:
+        raise click.ClickException(f"there is no staff account for {accounts.normal_email(email)}")
+    return account
+
+
+@staff_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=ROLES,
+    required=True,
+    help="editor: stories; organiser: also "
+    "signatures, mailings, exports; admin: also staff accounts, tokens, audit log",
+)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def staff_create(email, role, password_stdin):
+    """Create a console account for EMAIL (audited)."""
+    password = _password(password_stdin, email)
+    with db.writing() as session:
+        try:
+            account = accounts.create(session, email, role, password)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+        email = account.email
+    audit.record("staff.create", email, {"role": role}, audit.cli_actor())
+    click.echo(f"created {email} ({role}); sign in at /admin/login")
+
+
+@staff_cli.command("list")
+def staff_list():
+    """Every console account: role, two-factor, last sign-in."""
+    with db.reading() as session:
+        found = session.scalars(select(StaffAccount).order_by(StaffAccount.email)).all()
+    for a in found:
+        state = "disabled" if a.disabled_at else "active"
+        last = a.last_sign_in_at.isoformat(timespec="minutes") if a.last_sign_in_at else "never"
+        factor = "2fa" if a.totp_secret else "no-2fa"
+        click.echo(f"{a.email}\t{a.role}\t{state}\t{factor}\tlast sign-in {last}")
+    if not found:
+        click.echo("no staff accounts: `flask staff create EMAIL --role admin`")
+
+
+@staff_cli.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def staff_password(email, password_stdin):
+    """Set a new password for EMAIL; their sessions end (audited)."""
+    password = _password(password_stdin, email)
+    with db.writing() as session:
+        account = _account(session, email)
+        accounts.set_password(session, account, password)
+    audit.record("staff.password", accounts.normal_email(email), None, audit.cli_actor())
+    click.echo(f"password changed; every session of {accounts.normal_email(email)} has ended")
+
+
+@staff_cli.command("role")
+@click.argument("email")
+@click.argument("role", type=ROLES)
+def staff_role(email, role):
+    """Give EMAIL another role; their sessions end (audited)."""
+    with db.writing() as session:
+        account = _account(session, email)
+        account.role = role
+        accounts.sign_out_everywhere(session, account)
+    audit.record("staff.role", accounts.normal_email(email), {"role": role}, audit.cli_actor())
+    click.echo(f"{accounts.normal_email(email)} is now {role}")
+
+
+@staff_cli.command("disable")
+@click.argument("email")
+def staff_disable(email):
+    """Stop EMAIL signing in, at once (audited); `enable` undoes it."""
+    with db.writing() as session:
+        account = _account(session, email)
+        account.disabled_at = utcnow()
+        accounts.sign_out_everywhere(session, account)
+    audit.record("staff.disable", accounts.normal_email(email), None, audit.cli_actor())
+    click.echo(f"{accounts.normal_email(email)} can no longer sign in")
+
+
+@staff_cli.command("enable")
+@click.argument("email")
+def staff_enable(email):
+    """Let a disabled account sign in again (audited)."""
+    with db.writing() as session:
+        _account(session, email).disabled_at = None
+    audit.record("staff.enable", accounts.normal_email(email), None, audit.cli_actor())
+    click.echo(f"{accounts.normal_email(email)} can sign in again")
+
+
+@staff_cli.command("reset-two-factor")
+@click.argument("email")
+def staff_reset_two_factor(email):
+    """Remove EMAIL's two-factor (a lost phone); they set it up again at sign-in (audited)."""
+    with db.writing() as session:
+        account = _account(session, email)
+        account.totp_secret = None
+        account.totp_last_step = None
+        accounts.sign_out_everywhere(session, account)
+    audit.record("staff.reset-two-factor", accounts.normal_email(email), None, audit.cli_actor())
+    click.echo(f"two-factor removed for {accounts.normal_email(email)}; their sessions ended")

@@ -10,7 +10,7 @@ from flask import Response, abort, request, stream_with_context
 
 from .. import db, openapi
 from ..models import Petition
-from . import audit
+from . import audit, sessions, tokens
 
 P = TypeVar("P")
 
@@ -21,8 +21,17 @@ def requested() -> dict[str, str]:
 
 
 def staff_actor(scope: str, action: str, slug: str | None) -> str:
-    """Who is asking (401/403, audited, for anyone without a live token for `scope`)."""
-    return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
+    """Who is asking: a bearer token for `scope`, or someone signed in to the console
+    whose role stands for it (401/403, audited, for anyone else)."""
+    person = sessions.signed_in() if tokens.presented() is None else None
+    if person is None:
+        return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
+    if not sessions.may_use(person, scope):
+        audit.record(action, slug, requested(), person.actor, "wrong-role")
+        raise tokens.Refused(
+            403, f"Your role ({person.role}) cannot download {tokens.WHAT[scope]}.", "wrong-role"
+        )
+    return person.actor
 
 
 def petition_and_parameters(

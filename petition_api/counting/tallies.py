@@ -1,0 +1,176 @@
+"""What the staff dashboard draws, counted as it happens rather than read from signatures.
+
+A tally is kept per petition, per dimension (the hour in UTC, the state, and each
+source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`), and per
+value: `signed` counts submissions received, `confirmed` counts confirmations
+that are still valid (staff invalidation takes them off, restoring puts them
+back). A petition with a million signatures has a few thousand tally rows, so
+the dashboard reads those and never the signatures.
+
+Tallying happens when a dashboard is opened (`bring_up_to_date`): it reads the
+signatures submitted or confirmed since the last tally, by index. It stops
+SETTLE before now, so every transaction that stamped a time before the mark has
+committed by then and nothing is missed or counted twice. The first tally of a
+petition reads all its signatures; `flask petitions recount` rebuilds them.
+
+A pending signature renewed by a fresh submission gets a new submission time,
+so it is tallied again as a submission: `signed` counts submissions received.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import PetitionTally, Signature, Status, TallyMark, utcnow
+
+SOURCES = ("utm_source", "utm_medium", "utm_campaign", "page", "variant")
+DIMENSIONS = ("hour", "state", *SOURCES)
+SETTLE = timedelta(minutes=2)
+BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
+KEY_LENGTH = 200
+
+COLUMNS = (Signature.state, *(getattr(Signature, name) for name in SOURCES))
+
+
+def _hour(session: Session, column):
+    """The hour of a time, in UTC, as `YYYY-MM-DD HH`, in SQL: counting happens in the
+    database, which returns a row per hour and source rather than per signature."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", column)
+
+
+def _keys(hour: str, state: str | None, *sources: str | None) -> Iterable[tuple[str, str]]:
+    yield "hour", hour
+    yield "state", state or ""
+    for name, value in zip(SOURCES, sources, strict=True):
+        yield name, (value or "")[:KEY_LENGTH]
+
+
+def _add(session: Session, petition_id: int, column: str, counted: Counter) -> None:
+    """Add (or take off, negative) counts in one statement per key; concurrent adders
+    of a new key meet in the primary key and add up (INSERT .. ON CONFLICT)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    for (dimension, key), n in counted.items():
+        if not n:
+            continue
+        statement = dialect.insert(PetitionTally).values(
+            petition_id=petition_id, dimension=dimension, key=key, signed=0, confirmed=0
+        )
+        statement = statement.values({column: n}).on_conflict_do_update(
+            index_elements=["petition_id", "dimension", "key"],
+            set_={column: getattr(PetitionTally, column) + n},
+        )
+        session.execute(statement)
+
+
+def _count(rows) -> Counter:
+    counted: Counter = Counter()
+    for *keys, n in rows:
+        for key in _keys(*keys):
+            counted[key] += n
+    return counted
+
+
+def _grouped(session: Session, column, *conditions):
+    hour = _hour(session, column)
+    return session.execute(
+        select(hour, *COLUMNS, func.count()).where(*conditions).group_by(hour, *COLUMNS)
+    )
+
+
+def _window(session: Session, column, petition_id: int, start: datetime, end: datetime, *more):
+    return _grouped(
+        session, column, Signature.petition_id == petition_id, column >= start, column < end, *more
+    )
+
+
+def bring_up_to_date(session: Session, petition_id: int, now: datetime | None = None) -> datetime:
+    """Tally what was submitted or confirmed since the last tally; returns the new mark.
+
+    Run inside a write transaction. The mark moves first (compare and set), so of
+    two dashboards opened at once exactly one tallies each stretch of time.
+    """
+    cutoff = (now or utcnow()) - SETTLE
+    start = session.scalar(select(TallyMark.until).where(TallyMark.petition_id == petition_id))
+    if start is None:
+        session.add(TallyMark(petition_id=petition_id, until=cutoff))
+        session.flush()  # a concurrent first tally fails here on the primary key
+        start = BEGINNING
+    elif cutoff <= start:
+        return start
+    elif not session.execute(
+        update(TallyMark)
+        .where(TallyMark.petition_id == petition_id, TallyMark.until == start)
+        .values(until=cutoff)
+    ).rowcount:
+        return start  # another process tallied this stretch
+    signed = _window(session, Signature.created_at, petition_id, start, cutoff)
+    _add(session, petition_id, "signed", _count(signed))
+    confirmed = _window(
+        session,
+        Signature.validated_at,
+        petition_id,
+        start,
+        cutoff,
+        Signature.status == Status.VALIDATED,
+    )
+    _add(session, petition_id, "confirmed", _count(confirmed))
+    return cutoff
+
+
+def lock_mark(session: Session, petition_id: int) -> datetime | None:
+    """The mark, locked until the transaction ends (PostgreSQL): an invalidation and a
+    tally of the same stretch then happen one after the other, never interleaved."""
+    return session.scalar(
+        select(TallyMark.until).where(TallyMark.petition_id == petition_id).with_for_update()
+    )
+
+
+def withdraw(session: Session, petition_id: int, ids: list[int], sign: int) -> None:
+    """Signatures whose status staff are about to change: `sign` -1 takes the tallied
+    confirmed ones off (invalidation), +1 puts them back (after a restore, once
+    they are validated again). Only confirmations before the mark were tallied."""
+    until = lock_mark(session, petition_id)
+    if until is None or not ids:
+        return
+    rows = _grouped(
+        session,
+        Signature.validated_at,
+        Signature.id.in_(ids),
+        Signature.petition_id == petition_id,
+        Signature.status == Status.VALIDATED,
+        Signature.validated_at < until,
+    )
+    counted = _count(rows)
+    _add(session, petition_id, "confirmed", Counter({k: sign * n for k, n in counted.items()}))
+
+
+def rebuild(session: Session, petition_id: int) -> None:
+    """Forget the tallies and count everything again (`flask petitions recount`)."""
+    session.execute(delete(PetitionTally).where(PetitionTally.petition_id == petition_id))
+    session.execute(delete(TallyMark).where(TallyMark.petition_id == petition_id))
+    bring_up_to_date(session, petition_id)
+
+
+def read(session: Session, petition_id: int) -> dict[str, dict[str, tuple[int, int]]]:
+    """{dimension: {value: (signed, confirmed)}} for every dimension."""
+    found: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in DIMENSIONS}
+    rows = session.execute(
+        select(
+            PetitionTally.dimension,
+            PetitionTally.key,
+            PetitionTally.signed,
+            PetitionTally.confirmed,
+        ).where(PetitionTally.petition_id == petition_id)
+    )
+    for dimension, key, signed, confirmed in rows:
+        if dimension in found and (signed or confirmed):
+            found[dimension][key] = (signed, confirmed)
+    return found

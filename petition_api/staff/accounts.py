@@ -1,0 +1,169 @@
+"""Staff accounts: who may sign in to the console, with what password and second factor.
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults, rehashed when they
+change) and must be at least MIN_LENGTH characters and not among the
+commonest passwords or made of the person's own address (zxcvbn's lists). A
+changed password signs the person out everywhere: `session_version` moves on,
+and every session holds the version it began with.
+
+Two-factor is TOTP (RFC 6238, pyotp): six digits from an authenticator app,
+accepted one step either side of now, each code once.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
+
+from ..models import Role, StaffAccount, utcnow
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256  # Argon2 takes any length; a megabyte "password" would only cost CPU
+# zxcvbn ranks each password in its frequency lists; these are refused outright.
+COMMONEST = 100_000
+TOTP_ISSUER = "Groundswell"
+
+hasher = PasswordHasher()
+# A hash to verify against when the account does not exist, so an unknown address
+# costs as long as a wrong password and the answer's timing names no account.
+_NOBODY = hasher.hash("not a password of anyone's")
+
+
+class AccountError(ValueError):
+    """What is wrong, in words for the person typing (which field, and why)."""
+
+
+def normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password(password: str, email: str = "") -> None:
+    """Raise AccountError saying what is wrong with a new password."""
+    if len(password) < MIN_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_LENGTH} characters long.")
+    if len(password) > MAX_LENGTH:
+        raise AccountError(f"The password must be at most {MAX_LENGTH} characters long.")
+    if password.strip() != password:
+        raise AccountError("The password must not begin or end with a space.")
+    inputs = [part for part in normal_email(email).replace("@", " ").split() if part]
+    found = zxcvbn(password[:100], user_inputs=[*inputs, "groundswell", "petition"])
+    for match in found["sequence"]:
+        if match.get("pattern") != "dictionary":
+            continue
+        whole = (
+            match["token"].lower() == password.lower() or len(match["token"]) >= len(password) - 2
+        )
+        if match.get("dictionary_name") == "user_inputs" and len(match["token"]) >= 4:
+            raise AccountError("The password must not contain your email address or its parts.")
+        if whole and match.get("rank", COMMONEST + 1) <= COMMONEST:
+            raise AccountError(
+                "That password is among the commonest passwords, which are tried first: "
+                "choose another (several unrelated words make a good one)."
+            )
+    if found["score"] < 3:
+        raise AccountError(
+            "That password is too easy to guess: make it longer or less predictable "
+            "(several unrelated words make a good one)."
+        )
+
+
+def create(session: Session, email: str, role: str, password: str) -> StaffAccount:
+    email = normal_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError("The email address must be a whole address, like name@example.org.")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"The role must be one of {', '.join(r.value for r in Role)}.")
+    if session.scalar(select(StaffAccount.id).where(StaffAccount.email == email)) is not None:
+        raise AccountError(f"There is already an account for {email}.")
+    check_password(password, email)
+    account = StaffAccount(email=email, role=role, password_hash=hasher.hash(password))
+    session.add(account)
+    session.flush()
+    return account
+
+
+def find(session: Session, email: str) -> StaffAccount | None:
+    return session.scalar(select(StaffAccount).where(StaffAccount.email == normal_email(email)))
+
+
+def password_matches(session: Session, account: StaffAccount | None, password: str) -> bool:
+    """Whether the password is right; always costs one Argon2 verification."""
+    try:
+        hasher.verify(account.password_hash if account else _NOBODY, password[:MAX_LENGTH])
+    except (VerificationError, InvalidHashError):
+        return False
+    if account is None:
+        return False
+    if hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hasher.hash(password)
+    return True
+
+
+def set_password(
+    session: Session, account: StaffAccount, password: str, must_change: bool = False
+) -> None:
+    """A new password, which signs the person out of every session they have."""
+    check_password(password, account.email)
+    account.password_hash = hasher.hash(password)
+    account.password_changed_at = utcnow()
+    account.must_change_password = must_change
+    sign_out_everywhere(session, account)
+
+
+def sign_out_everywhere(session: Session, account: StaffAccount) -> None:
+    session.execute(
+        update(StaffAccount)
+        .where(StaffAccount.id == account.id)
+        .values(session_version=StaffAccount.session_version + 1)
+    )
+    session.refresh(account)
+
+
+# --- two-factor --------------------------------------------------------------------
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(email: str, secret: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer or TOTP_ISSUER)
+
+
+def code_step(
+    secret: str, code: str, last_step: int | None, now: float | None = None
+) -> int | None:
+    """The time step the code belongs to (now, or one step either side), or None if the
+    code is wrong or was used already (a step no later than `last_step`)."""
+    code = "".join(code.split())
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = time.time() if now is None else now
+    step = int(now // totp.interval)
+    for candidate in (step - 1, step, step + 1):
+        if last_step is not None and candidate <= last_step:
+            continue
+        if totp.verify(code, for_time=candidate * totp.interval):
+            return candidate
+    return None
+
+
+def use_code(session: Session, account: StaffAccount, code: str) -> bool:
+    """Accept a code once: the step is stored only if no other sign-in took it first."""
+    step = code_step(account.totp_secret or "", code, account.totp_last_step)
+    if step is None:
+        return False
+    last = StaffAccount.totp_last_step
+    taken = session.execute(
+        update(StaffAccount)
+        .where(StaffAccount.id == account.id, (last.is_(None)) | (last < step))
+        .values(totp_last_step=step)
+    ).rowcount
+    return bool(taken)
