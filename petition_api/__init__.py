@@ -58,6 +58,7 @@ def _add_features(app: Flask) -> None:
         audiences,
         confirming,
         congress,
+        console,
         counting,
         delivery,
         exports,
@@ -86,5 +87,6 @@ def _add_features(app: Flask) -> None:
         supporters,
         audiences,
         stories,
+        console,
     ):
         feature.init_app(app)

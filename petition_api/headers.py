@@ -31,10 +31,11 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # The development server's copy of the built site has its own scripts.
         if response.mimetype == "text/html" and request.endpoint != "site_file":
-            response.headers["Content-Security-Policy"] = policy
+            # The staff console sets its own (it has a script of its own).
+            response.headers.setdefault("Content-Security-Policy", policy)
             # Links on these pages (to the campaign site) must not carry the page's
             # address: on /confirm/ it holds the confirmation token.
-            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
         if production:
             response.headers["Strict-Transport-Security"] = HSTS
         return response

@@ -1,0 +1,19 @@
+"""The staff console at /admin: the campaign's daily desk behind a real sign-in.
+
+Server-rendered pages over the same code the `flask` commands and the staff API
+use: the dashboard (counting/tallies.py), signature search and invalidation
+(moderation/), story moderation and publishing (stories/), mailings (mail/),
+and downloads, which link to the audited API routes themselves. Every page
+needs a role (access.py); every form carries a CSRF token (Flask-WTF).
+"""
+
+from flask import Flask
+
+from . import access, admin, dashboard, exports, mailings, signatures, signing_in, stories
+
+
+def init_app(app: Flask) -> None:
+    access.init_app(app)
+    for pages in (signing_in, dashboard, signatures, stories, mailings, exports, admin):
+        pages.register(access.bp)
+    app.register_blueprint(access.bp)

@@ -1,0 +1,282 @@
+"""Signing in and out, the second factor, and a person's own account page.
+
+A failed sign-in says only that the address and password do not match (never
+whether the account exists) and costs the same time either way; failures are
+limited per address and per account, and every sign-in, failure and refusal is
+written to the audit log (the account's address when it exists, never what was
+typed as a password).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import segno
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import db
+from ..models import Role, StaffAccount
+from ..petitions import look
+from ..ratelimits import limiter
+from ..staff import accounts, audit, sessions
+from .access import me
+
+HALF_SIGNED_IN_SECONDS = 300  # between a right password and its two-factor code
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    """Limits per account count the address typed, wherever the attempts come from."""
+    if "half" in session:
+        return f"staff-account:{session['half'].get('email', '')}"
+    return f"staff-account:{accounts.normal_email(request.form.get('email', ''))[:254]}"
+
+
+_per_address = limiter.limit(
+    lambda: current_app.config["LIMIT_STAFF_SIGN_IN"],
+    scope="staff-sign-in",
+    methods=["POST"],
+    deduct_when=_failed,
+)
+_per_account = limiter.limit(
+    lambda: current_app.config["LIMIT_STAFF_ACCOUNT"],
+    key_func=_account_key,
+    scope="staff-account",
+    methods=["POST"],
+    deduct_when=_failed,
+)
+
+
+def _next() -> str:
+    """Where to go after signing in: a console page, never another site."""
+    target = request.values.get("next", "")
+    if target.startswith("/admin") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("console.dashboard")
+
+
+def sign_in():
+    if request.method == "GET":
+        if sessions.signed_in() is not None:
+            return redirect(_next())
+        return render_template("console/sign_in.html", next=_next())
+    email = accounts.normal_email(request.form.get("email", ""))[:254]
+    password = request.form.get("password", "")
+    with db.writing() as s:
+        account = accounts.find(s, email) if email else None
+        right = accounts.password_matches(s, account, password)
+        if account is not None:
+            s.expunge(account)
+    if not right or account is None or account.disabled_at is not None:
+        outcome = "unknown-account" if account is None else "failed"
+        if right and account is not None:
+            outcome = "disabled"
+        audit.record(
+            "staff.sign-in", account.email if account else None, None, "anonymous", outcome
+        )
+        error = "That email address and password do not match an account that can sign in."
+        return render_template("console/sign_in.html", error=error, email=email, next=_next()), 401
+    if account.totp_secret:
+        session.clear()
+        session["half"] = {
+            "id": account.id,
+            "email": account.email,
+            "version": account.session_version,
+            "at": int(time.time()),
+        }
+        return redirect(url_for("console.sign_in_code", next=_next()))
+    return _begin(account, "password")
+
+
+def _begin(account: StaffAccount, how: str):
+    person = sessions.begin(account)
+    audit.record("staff.sign-in", account.email, {"with": how}, person.actor)
+    if person.must_change_password:
+        flash("Choose a new password before you go on.")
+        return redirect(url_for("console.account", first=1))
+    if person.needs_two_factor:
+        flash("Admins must use two-factor sign-in: set it up before you go on.")
+        return redirect(url_for("console.two_factor"))
+    return redirect(_next())
+
+
+def _half_signed_in() -> StaffAccount | None:
+    half = session.get("half")
+    if not half or time.time() - half.get("at", 0) > HALF_SIGNED_IN_SECONDS:
+        return None
+    with db.reading() as s:
+        account = s.get(StaffAccount, half["id"])
+        if account is not None:
+            s.expunge(account)
+    if account is None or account.disabled_at is not None or not account.totp_secret:
+        return None
+    return account if account.session_version == half["version"] else None
+
+
+def sign_in_code():
+    account = _half_signed_in()
+    if account is None:
+        session.pop("half", None)
+        flash("Please sign in again: the time to give your code ran out.")
+        return redirect(url_for("console.sign_in"))
+    if request.method == "GET":
+        return render_template("console/sign_in_code.html", next=_next())
+    with db.writing() as s:
+        found = s.get(StaffAccount, account.id)
+        right = found is not None and accounts.use_code(s, found, request.form.get("code", ""))
+    if not right:
+        audit.record("staff.sign-in", account.email, {"with": "code"}, "anonymous", "failed-code")
+        error = "That code is not right, or was used already: type the newest six digits."
+        return render_template("console/sign_in_code.html", error=error, next=_next()), 401
+    return _begin(account, "password+code")
+
+
+def sign_out():
+    found = current_user._get_current_object()
+    if getattr(found, "is_authenticated", False):
+        audit.record("staff.sign-out", found.email, None, found.actor)
+    sessions.end()
+    flash("You have signed out.")
+    return redirect(url_for("console.sign_in"))
+
+
+def _signed_in_at_all(view):
+    """For the account pages: anyone signed in, even if held at a password change."""
+
+    def checked(*args, **kwargs):
+        if not getattr(current_user, "is_authenticated", False):
+            return redirect(url_for("console.sign_in", next=request.path))
+        return view(*args, **kwargs)
+
+    checked.__name__ = view.__name__
+    checked.needs = None
+    return checked
+
+
+def account():
+    person = me()
+    if request.method == "GET":
+        return render_template("console/account.html", first=request.args.get("first"))
+    current, new, again = (request.form.get(k, "") for k in ("current", "new", "again"))
+    error = None
+    with db.writing() as s:
+        found = s.get(StaffAccount, person.id)
+        if not accounts.password_matches(s, found, current):
+            error = "Your current password is not right."
+        elif new != again:
+            error = "The new password and its repetition differ."
+        else:
+            try:
+                accounts.set_password(s, found, new)
+            except accounts.AccountError as problem:
+                error = str(problem)
+        if error is None:
+            s.flush()
+            s.expunge(found)
+    if error is not None:
+        audit.record("staff.password", person.email, None, person.actor, "refused")
+        return render_template("console/account.html", error=error), 400
+    audit.record("staff.password", person.email, None, person.actor)
+    sessions.begin(found)  # this session goes on; every other one has ended
+    flash("Your password is changed, and every other session of yours has ended.")
+    return redirect(url_for("console.account"))
+
+
+def sign_out_everywhere():
+    person = me()
+    with db.writing() as s:
+        accounts.sign_out_everywhere(s, s.get(StaffAccount, person.id))
+    audit.record("staff.sign-out-everywhere", person.email, None, person.actor)
+    sessions.end()
+    flash("Every session of yours has ended, this one too: sign in again.")
+    return redirect(url_for("console.sign_in"))
+
+
+def _qr(uri: str) -> str:
+    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def two_factor():
+    person = me()
+    with db.reading() as s:
+        has = s.get(StaffAccount, person.id).totp_secret is not None
+    if request.method == "POST" and request.form.get("action") == "remove":
+        return _remove_two_factor(person, has)
+    if has:
+        return render_template("console/two_factor.html", has=True)
+    secret = session.get("totp_pending") or accounts.new_totp_secret()
+    session["totp_pending"] = secret
+    uri = accounts.totp_uri(person.email, secret, look.current().name)
+    shown = {"secret": secret, "qr": _qr(uri), "has": False}
+    if request.method == "GET":
+        return render_template("console/two_factor.html", **shown)
+    step = accounts.code_step(secret, request.form.get("code", ""), None)
+    if step is None:
+        error = "That code is not right: type the six digits your app shows now."
+        return render_template("console/two_factor.html", error=error, **shown), 400
+    with db.writing() as s:
+        found = s.get(StaffAccount, person.id)
+        found.totp_secret, found.totp_last_step = secret, step
+        accounts.sign_out_everywhere(s, found)
+        s.flush()
+        s.expunge(found)
+    session.pop("totp_pending", None)
+    audit.record("staff.two-factor", person.email, {"set": True}, person.actor)
+    sessions.begin(found)
+    flash("Two-factor sign-in is on: you will be asked for a code each time you sign in.")
+    return redirect(url_for("console.dashboard"))
+
+
+def _remove_two_factor(person: sessions.Person, has: bool):
+    production = current_app.config["ENV"] == "production"
+    if not has:
+        return redirect(url_for("console.two_factor"))
+    if person.role == Role.ADMIN and production:
+        error = "Admins must keep two-factor sign-in on."
+        return render_template("console/two_factor.html", has=True, error=error), 400
+    with db.writing() as s:
+        found = s.get(StaffAccount, person.id)
+        if not accounts.password_matches(s, found, request.form.get("password", "")):
+            error = "Your password is not right."
+            return render_template("console/two_factor.html", has=True, error=error), 400
+        found.totp_secret = found.totp_last_step = None
+    audit.record("staff.two-factor", person.email, {"set": False}, person.actor)
+    flash("Two-factor sign-in is off.")
+    return redirect(url_for("console.account"))
+
+
+def register(bp: Blueprint) -> None:
+    signing = _per_address(_per_account(sign_in))
+    bp.add_url_rule("/login", "sign_in", signing, methods=["GET", "POST"])
+    bp.add_url_rule(
+        "/login/code",
+        "sign_in_code",
+        _per_address(_per_account(sign_in_code)),
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule("/logout", "sign_out", sign_out, methods=["POST"])
+    bp.add_url_rule("/account", "account", _signed_in_at_all(account), methods=["GET", "POST"])
+    bp.add_url_rule(
+        "/account/sign-out-everywhere",
+        "sign_out_everywhere",
+        _signed_in_at_all(sign_out_everywhere),
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/account/two-factor", "two_factor", _signed_in_at_all(two_factor), methods=["GET", "POST"]
+    )
