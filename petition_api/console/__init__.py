@@ -12,8 +12,11 @@ from flask import Flask
 from . import access, admin, dashboard, exports, mailings, signatures, signing_in, stories
 
 
+# Once, at import: the blueprint is shared by every app create_app makes.
+for pages in (signing_in, dashboard, signatures, stories, mailings, exports, admin):
+    pages.register(access.bp)
+
+
 def init_app(app: Flask) -> None:
     access.init_app(app)
-    for pages in (signing_in, dashboard, signatures, stories, mailings, exports, admin):
-        pages.register(access.bp)
     app.register_blueprint(access.bp)

@@ -53,7 +53,8 @@ def fold_new_confirmations(
     session: Session, petition_id: int, confirmed_before: datetime | None = None
 ) -> int:
     """Add confirmed-but-uncounted signatures to the counts; returns how many."""
-    states = session.scalars(Signature.count_new(petition_id, confirmed_before)).all()
+    dialect = session.get_bind().dialect.name
+    states = session.scalars(Signature.count_new(petition_id, confirmed_before, dialect)).all()
     for state, added in Counter(states).items():
         adjust(session, petition_id, state, added)
     return len(states)

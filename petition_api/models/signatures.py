@@ -29,9 +29,11 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    TextClause,
     UniqueConstraint,
     Update,
     and_,
+    bindparam,
     case,
     or_,
     select,
@@ -60,6 +62,16 @@ FREE_TEXT = {"free_text": True}
 def _replacing(submitted: dict) -> dict:
     """What a later submission changes in a row: everything but which petition and when."""
     return {k: v for k, v in submitted.items() if k not in ("petition_id", "created_at")}
+
+
+# SQLite's planner prefers (petition_id, status) to the partial index of uncounted
+# rows, and then a refresh reads every confirmed signature of the petition (0.9 s
+# with 800,000): it is told which index to use, in a statement of its own.
+_COUNT_NEW_SQLITE = (
+    "UPDATE signatures INDEXED BY ix_signatures_uncounted SET counted = 1 "
+    "WHERE petition_id = :petition_id AND status = 'validated' AND counted = 0{before} "
+    "RETURNING state"
+)
 
 
 class Signature(Base):
@@ -281,13 +293,29 @@ class Signature(Base):
     # --- counted --------------------------------------------------------------------
 
     @classmethod
-    def count_new(cls, petition_id: int, confirmed_before: datetime | None) -> Update:
+    def count_new(
+        cls, petition_id: int, confirmed_before: datetime | None, dialect_name: str
+    ) -> Update | TextClause:
         """Mark validated, uncounted signatures counted, returning their states.
 
         Reading and marking in one statement lets any number of processes
         count at once: each row is counted by exactly one of them. With
         `confirmed_before`, only those confirmed before it (or with no time).
         """
+        if dialect_name == "sqlite":
+            before = confirmed_before is not None
+            statement = text(
+                _COUNT_NEW_SQLITE.format(
+                    before=" AND (validated_at IS NULL OR validated_at < :before)" if before else ""
+                )
+            ).columns(state=String)
+            values = {"petition_id": petition_id}
+            if before:
+                statement = statement.bindparams(
+                    bindparam("before", type_=cls.__table__.c.validated_at.type)
+                )
+                values["before"] = confirmed_before
+            return statement.bindparams(**values)
         conditions = [
             cls.petition_id == petition_id,
             cls.status == Status.VALIDATED,
