@@ -11,7 +11,6 @@ from flask import Flask
 
 from . import access, admin, dashboard, exports, mailings, signatures, signing_in, stories
 
-
 # Once, at import: the blueprint is shared by every app create_app makes.
 for pages in (signing_in, dashboard, signatures, stories, mailings, exports, admin):
     pages.register(access.bp)

@@ -6,15 +6,17 @@ import click
 from flask.cli import with_appcontext
 
 from .. import db
-from ..counting import counts
 from ..staff import audit
-from .invalidating import Selection, SelectionError, invalidate, preview, restore
+from .invalidating import Selection, SelectionError, carry_out, preview
 
 _choose = [
     click.argument("ids", nargs=-1, type=int),
     click.option("--email", help="every signature from this address (canonical form)"),
     click.option("--zip", "zip_code", help="every signature from this ZIP code"),
     click.option("--ip-prefix", help="every signature from addresses starting so, e.g. 203.0.113."),
+    click.option("--name", help="every signature whose name contains this"),
+    click.option("--district", help="every signature from this district, e.g. NY-12"),
+    click.option("--domain", help="every signature from addresses at this email domain"),
     click.option("--petition", help="only this petition's (its slug)"),
     click.option("--yes", is_flag=True, help="do not ask before changing anything"),
     click.option("--reason", required=True, help="why, for the audit log"),
@@ -27,12 +29,11 @@ def choosing(command):
     return command
 
 
-def _selection(ids, email, zip_code, ip_prefix, petition) -> Selection:
-    return Selection(tuple(ids), email, zip_code, ip_prefix, petition)
+def _selection(ids, email, zip_code, ip_prefix, petition, name, district, domain) -> Selection:
+    return Selection(tuple(ids), email, zip_code, ip_prefix, petition, name, district, domain)
 
 
-def _apply(action: str, verb: str, change, selection: Selection, yes: bool, reason: str) -> None:
-    restoring = action == "signatures.restore"
+def _apply(restoring: bool, verb: str, selection: Selection, yes: bool, reason: str) -> None:
     try:
         with db.reading() as session:
             rows = preview(session, selection, restoring=restoring)
@@ -45,29 +46,25 @@ def _apply(action: str, verb: str, change, selection: Selection, yes: bool, reas
     if not yes and not click.confirm("Go ahead?", default=False):
         click.echo("nothing changed")
         return
-    with db.writing() as session:  # as the selection is now, not as previewed
-        done = change(session, selection)
-    counts.forget_cached()
-    audit.record(
-        action, selection.petition, selection.described() | {"reason": reason}, audit.cli_actor(),
-        rows=done,
-    )  # fmt: skip
+    done = carry_out(restoring, selection, reason, audit.cli_actor())  # as it is now
     click.echo(f"{verb} {done} signatures")
 
 
 @click.command("invalidate")
 @with_appcontext
 @choosing
-def invalidate_command(ids, email, zip_code, ip_prefix, petition, yes, reason):
+def invalidate_command(
+    ids, email, zip_code, ip_prefix, name, district, domain, petition, yes, reason
+):
     """Take signatures out of the counts and deliveries (audited; `restore` undoes it)."""
-    selection = _selection(ids, email, zip_code, ip_prefix, petition)
-    _apply("signatures.invalidate", "invalidated", invalidate, selection, yes, reason)
+    selection = _selection(ids, email, zip_code, ip_prefix, petition, name, district, domain)
+    _apply(False, "invalidated", selection, yes, reason)
 
 
 @click.command("restore")
 @with_appcontext
 @choosing
-def restore_command(ids, email, zip_code, ip_prefix, petition, yes, reason):
+def restore_command(ids, email, zip_code, ip_prefix, name, district, domain, petition, yes, reason):
     """Put invalidated signatures back as they were (audited)."""
-    selection = _selection(ids, email, zip_code, ip_prefix, petition)
-    _apply("signatures.restore", "restored", restore, selection, yes, reason)
+    selection = _selection(ids, email, zip_code, ip_prefix, petition, name, district, domain)
+    _apply(True, "restored", selection, yes, reason)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from .. import db
 from ..counting import counts, tallies
 from ..models import Petition, Signature, Status
 from ..signing.form import canonical_email
+from ..staff import audit
 
 
 class SelectionError(ValueError):
@@ -24,19 +26,26 @@ class Selection:
     zip: str | None = None
     ip_prefix: str | None = None
     petition: str | None = None
+    name: str | None = None
+    district: str | None = None
+    domain: str | None = None
 
     def described(self) -> dict:
         """For the audit log: how signatures were chosen, never whose (no email, no IP)."""
-        by = [name for name in ("email", "zip", "ip_prefix") if getattr(self, name)]
+        by = [name for name in CHOOSERS if getattr(self, name)]
         found = {"by": by or ["id"], "ids": list(self.ids)[:50]}
         if self.petition:
             found["petition"] = self.petition
         return found
 
-    def query(self, statuses) -> Select:
-        if not (self.ids or self.email or self.zip or self.ip_prefix):
-            raise SelectionError("name signatures: IDs, or --email, --zip or --ip-prefix")
-        query = select(Signature.id, Signature.petition_id, Signature.state, Signature.counted)
+    def query(self, statuses, *columns) -> Select:
+        if not (self.ids or any(getattr(self, name) for name in CHOOSERS)):
+            raise SelectionError(
+                "name signatures: IDs, or an email, name, ZIP, district, email domain or IP prefix"
+            )
+        query = select(
+            Signature.id, Signature.petition_id, Signature.state, Signature.counted, *columns
+        )
         query = query.where(Signature.status.in_(statuses))
         if self.ids:
             query = query.where(Signature.id.in_(self.ids))
@@ -46,6 +55,14 @@ class Selection:
             query = query.where(Signature.zip.startswith(self.zip[:5], autoescape=True))
         if self.ip_prefix:
             query = query.where(Signature.ip.startswith(self.ip_prefix, autoescape=True))
+        if self.name:
+            whole = func.lower(Signature.first_name + " " + Signature.last_name)
+            query = query.where(whole.contains(self.name.strip().lower(), autoescape=True))
+        if self.district:
+            query = query.where(Signature.district == self.district.strip().upper())
+        if self.domain:
+            domain = "@" + self.domain.strip().lstrip("@").lower()
+            query = query.where(Signature.email_canonical.endswith(domain, autoescape=True))
         if self.petition:
             query = query.join(Petition, Petition.id == Signature.petition_id).where(
                 Petition.slug == self.petition
@@ -53,6 +70,9 @@ class Selection:
         return query
 
 
+# Ways to choose signatures besides their numbers, as the CLI options and the console
+# search name them.
+CHOOSERS = ("email", "name", "zip", "district", "domain", "ip_prefix")
 NOT_INVALIDATED = [s for s in Status if s != Status.INVALIDATED]
 
 
@@ -88,3 +108,17 @@ def _by_petition(rows) -> dict[int, list[int]]:
     for row in rows:
         found.setdefault(row.petition_id, []).append(row.id)
     return found
+
+
+def carry_out(restoring: bool, selection: Selection, reason: str, actor: str) -> int:
+    """Invalidate (or restore) the selection as it is now, in one transaction, and
+    record it: what the CLI and the console do once staff have seen the preview."""
+    change = restore if restoring else invalidate
+    with db.writing() as session:
+        done = change(session, selection)
+    counts.forget_cached()
+    action = "signatures.restore" if restoring else "signatures.invalidate"
+    audit.record(
+        action, selection.petition, selection.described() | {"reason": reason}, actor, rows=done
+    )
+    return done

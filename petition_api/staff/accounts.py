@@ -125,6 +125,30 @@ def sign_out_everywhere(session: Session, account: StaffAccount) -> None:
     session.refresh(account)
 
 
+def set_role(session: Session, account: StaffAccount, role: str) -> None:
+    """Another role, which ends their sessions (pages open with the old role stop working)."""
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"The role must be one of {', '.join(r.value for r in Role)}.")
+    account.role = role
+    sign_out_everywhere(session, account)
+
+
+def disable(session: Session, account: StaffAccount) -> None:
+    account.disabled_at = utcnow()
+    sign_out_everywhere(session, account)
+
+
+def enable(account: StaffAccount) -> None:
+    account.disabled_at = None
+
+
+def reset_two_factor(session: Session, account: StaffAccount) -> None:
+    """For a lost phone: they set two-factor up again after signing in."""
+    account.totp_secret = None
+    account.totp_last_step = None
+    sign_out_everywhere(session, account)
+
+
 # --- two-factor --------------------------------------------------------------------
 
 

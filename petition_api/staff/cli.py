@@ -179,9 +179,7 @@ def staff_password(email, password_stdin):
 def staff_role(email, role):
     """Give EMAIL another role; their sessions end (audited)."""
     with db.writing() as session:
-        account = _account(session, email)
-        account.role = role
-        accounts.sign_out_everywhere(session, account)
+        accounts.set_role(session, _account(session, email), role)
     audit.record("staff.role", accounts.normal_email(email), {"role": role}, audit.cli_actor())
     click.echo(f"{accounts.normal_email(email)} is now {role}")
 
@@ -191,9 +189,7 @@ def staff_role(email, role):
 def staff_disable(email):
     """Stop EMAIL signing in, at once (audited); `enable` undoes it."""
     with db.writing() as session:
-        account = _account(session, email)
-        account.disabled_at = utcnow()
-        accounts.sign_out_everywhere(session, account)
+        accounts.disable(session, _account(session, email))
     audit.record("staff.disable", accounts.normal_email(email), None, audit.cli_actor())
     click.echo(f"{accounts.normal_email(email)} can no longer sign in")
 
@@ -203,7 +199,7 @@ def staff_disable(email):
 def staff_enable(email):
     """Let a disabled account sign in again (audited)."""
     with db.writing() as session:
-        _account(session, email).disabled_at = None
+        accounts.enable(_account(session, email))
     audit.record("staff.enable", accounts.normal_email(email), None, audit.cli_actor())
     click.echo(f"{accounts.normal_email(email)} can sign in again")
 
@@ -213,9 +209,6 @@ def staff_enable(email):
 def staff_reset_two_factor(email):
     """Remove EMAIL's two-factor (a lost phone); they set it up again at sign-in (audited)."""
     with db.writing() as session:
-        account = _account(session, email)
-        account.totp_secret = None
-        account.totp_last_step = None
-        accounts.sign_out_everywhere(session, account)
+        accounts.reset_two_factor(session, _account(session, email))
     audit.record("staff.reset-two-factor", accounts.normal_email(email), None, audit.cli_actor())
     click.echo(f"two-factor removed for {accounts.normal_email(email)}; their sessions ended")
