@@ -9,7 +9,6 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
-from ..models import StoryConsentKind
 from ..staff.audit import cli_actor
 from . import moderation, permission, publishing
 from .moderation import ModerationError
@@ -41,9 +40,7 @@ def list_command(status):
             given = moderation.consents_now(session, story.id)
             marks = "".join(m if given[kind] else m.lower() for kind, m in MARKS.items())
             words = " ".join((story.edited or story.text).split())[:60]
-            status = str(story.status)
-            if status == "published" and not given[StoryConsentKind.PUBLISH]:
-                status = "published-WITHDRAWN"  # flask stories sync takes it down
+            status = moderation.status_now(story, given)  # sync takes a withdrawn one down
             click.echo(
                 f"{story.id}\t{status}\t{story.created_at:%Y-%m-%d}\t{story.state}\t"
                 f"{marks}\t{slug or '-'}\t{words}"
@@ -64,26 +61,8 @@ def from_comments_command():
 def show_command(story_id):
     """Everything about one story, its consents with their words, as JSON."""
 
-    def shown(session):
-        story = moderation.one(session, story_id)
-        return {
-            "id": story.id,
-            "status": str(story.status),
-            "source": story.source,
-            "first_name": story.first_name,
-            "email": story.email,
-            "state": story.state,
-            "district": story.district,
-            "text": story.text,
-            "edited": story.edited,
-            "photo": story.photo,
-            "rejected_because": story.rejected_because,
-            "created_at": story.created_at.isoformat(),
-            "confirmed_at": story.confirmed_at.isoformat() if story.confirmed_at else None,
-            "consents": moderation.history(session, story.id),
-        }
-
-    click.echo(json.dumps(_do(shown), indent=2, ensure_ascii=False))
+    shown = _do(lambda session: moderation.details(session, story_id))
+    click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
 
 
 @stories_cli.command("approve")
@@ -121,7 +100,7 @@ def ask_command(story_id, again):
 CONTENT = click.option(
     "--content",
     type=click.Path(file_okay=False, path_type=Path),
-    default="content",
+    default=publishing.CONTENT,
     show_default=True,
     help="the campaign site's content folder",
 )

@@ -22,7 +22,12 @@ from .form import MAX_STORY
 
 
 class ModerationError(ValueError):
-    """Why staff cannot do that to this story, in a sentence."""
+    """Why staff cannot do that to this story, in a sentence; `field` names what staff
+    gave that is wrong ("edited", "reason"), when it is that."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def consents_now(session: Session, story_id: int) -> dict[StoryConsentKind, bool]:
@@ -86,11 +91,42 @@ def by_link(session: Session, token: str, statuses) -> Story | None:
     )
 
 
-def one(session: Session, story_id: int) -> Story:
-    story = session.get(Story, story_id, with_for_update=True)
+def one(session: Session, story_id: int, lock: bool = True) -> Story:
+    """A confirmed story (locked, to decide on it), or ModerationError."""
+    story = session.get(Story, story_id, with_for_update=lock)
     if story is None or story.status in (StoryStatus.PENDING, StoryStatus.SET_ASIDE):
         raise ModerationError(f"no confirmed story {story_id} (see flask stories list)")
     return story
+
+
+def status_now(story: Story, given: dict[StoryConsentKind, bool]) -> str:
+    """The status, or `published-WITHDRAWN` for a post whose author withdrew consent
+    to publish it (flask stories sync takes it down)."""
+    if story.status == StoryStatus.PUBLISHED and not given[StoryConsentKind.PUBLISH]:
+        return "published-WITHDRAWN"
+    return str(story.status)
+
+
+def details(session: Session, story_id: int) -> dict:
+    """Everything about one confirmed story, its consents with their words: what
+    `flask stories show` prints and the console's story page shows."""
+    story = one(session, story_id, lock=False)
+    return {
+        "id": story.id,
+        "status": str(story.status),
+        "source": story.source,
+        "first_name": story.first_name,
+        "email": story.email,
+        "state": story.state,
+        "district": story.district,
+        "text": story.text,
+        "edited": story.edited,
+        "photo": story.photo,
+        "rejected_because": story.rejected_because,
+        "created_at": story.created_at.isoformat(),
+        "confirmed_at": story.confirmed_at.isoformat() if story.confirmed_at else None,
+        "consents": history(session, story.id),
+    }
 
 
 def approve(session: Session, story_id: int, actor: str, edited: str | None = None) -> Story:
@@ -101,9 +137,11 @@ def approve(session: Session, story_id: int, actor: str, edited: str | None = No
     if edited is not None:
         edited = edited.replace("\r\n", "\n").strip()
         if not edited:
-            raise ModerationError("the edited text is empty")
+            raise ModerationError("the edited text is empty", "edited")
         if len(edited) > MAX_STORY:
-            raise ModerationError(f"the edited text is longer than {MAX_STORY:,} characters")
+            raise ModerationError(
+                f"the edited text is longer than {MAX_STORY:,} characters", "edited"
+            )
     story.status, story.edited, story.decided_at = StoryStatus.APPROVED, edited, utcnow()
     story.rejected_because = None
     _audit(session, "stories.approve", story, actor, {"edited": edited is not None})
@@ -114,7 +152,7 @@ def reject(session: Session, story_id: int, actor: str, reason: str) -> Story:
     story = one(session, story_id)
     reason = " ".join(reason.split())
     if not reason:
-        raise ModerationError("say why (--reason): the reason is kept with the story")
+        raise ModerationError("say why (--reason): the reason is kept with the story", "reason")
     if story.status == StoryStatus.PUBLISHED:
         raise ModerationError(f"story {story_id} is published: unpublish it first")
     story.status, story.rejected_because, story.decided_at = (

@@ -8,7 +8,7 @@ and every answer is a new line in the story's consent history (source `permissio
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
@@ -34,6 +34,14 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 bp = Blueprint("story_permission", __name__, template_folder="templates")
 
 
+def open_until(story: Story) -> datetime | None:
+    """When the link of the story's open permission request stops working (None: no
+    request is open)."""
+    if story.confirm_token_hash and story.confirm_expires_at > utcnow():
+        return story.confirm_expires_at
+    return None
+
+
 def ask(session, story_id: int, actor: str, again: bool = False) -> list[str]:
     """Queue the email that asks for the missing consents; which kinds it asks for.
 
@@ -54,9 +62,9 @@ def ask(session, story_id: int, actor: str, again: bool = False) -> list[str]:
     )
     if refused_contact:
         raise ModerationError(f"story {story_id}: its author did not allow us to contact them")
-    if story.confirm_token_hash and story.confirm_expires_at > utcnow() and not again:
+    if (until := open_until(story)) and not again:
         raise ModerationError(
-            f"story {story_id}: a request is open until {story.confirm_expires_at:%Y-%m-%d} "
+            f"story {story_id}: a request is open until {until:%Y-%m-%d} "
             "(add --again to send another)"
         )
     missing = [str(kind) for kind, given in consents_now(session, story.id).items() if not given]

@@ -26,6 +26,9 @@ from .intake import photo_folder
 from .moderation import ModerationError, consents_now, one
 
 AUTHOR = "supporters"  # the blog author every published supporter story is under
+# The campaign site's content folder, from the directory the app runs in: the default of
+# `flask stories publish --content`, and where the console publishes.
+CONTENT = "content"
 
 
 def post_name(story: Story) -> str:
