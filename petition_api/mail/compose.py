@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..delivery import recipients
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
 from ..petitions import sharing
-from . import message_ids, updates, wire
+from . import mailings, message_ids, updates, wire
 from .outbox import STORY_CONFIRM, STORY_PERMISSION, SUBJECTS, THANKS, UPDATE, YOUR_DATA
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
@@ -171,6 +171,8 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
         return your_data(row)
     if row.kind in (STORY_CONFIRM, STORY_PERMISSION):
         return about_story(row, session.get(Story, row.payload["story_id"]))
+    if row.kind == mailings.TEST_COPY:  # staff asked for it at the console
+        return mailings.queued_test_copy(row)
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == UPDATE:
         return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
