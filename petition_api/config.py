@@ -124,6 +124,17 @@ SETTINGS = [
         "budget, apart from LIMIT_IP_OTHER",
     ),
     Setting(
+        "CONTENT_DIR",
+        "content",
+        "the campaign site's content folder, where the console publishes stories (a relative "
+        "path is from the folder the API runs in)",
+    ),
+    Setting(
+        "MAILINGS_DIR",
+        "mailings",
+        "the folder of update emails the console lists and sends (relative as CONTENT_DIR)",
+    ),
+    Setting(
         "LIMIT_STAFF_SIGN_IN",
         "10 per minute;50 per hour",
         "failed console sign-ins from one address beyond this get 429",

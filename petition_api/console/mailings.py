@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -36,11 +37,8 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 REFRESH_SECONDS = 5  # how often console.js asks for a mailing's figures
 
 
-FOLDER = "mailings"
-
-
 def folder() -> Path:
-    return Path(FOLDER).resolve()
+    return Path(current_app.config["MAILINGS_DIR"]).resolve()
 
 
 def audience_words(audience: dict | str) -> str:

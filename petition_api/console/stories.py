@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -60,8 +61,8 @@ def _words(error: ModerationError) -> str:
 
 
 def content_folder() -> Path:
-    """Where publishing writes: the default of `flask stories publish --content`."""
-    return Path(publishing.CONTENT)
+    """Where publishing writes (GROUNDSWELL_CONTENT_DIR, as `flask stories publish --content`)."""
+    return Path(current_app.config["CONTENT_DIR"])
 
 
 @needs(Role.EDITOR)
