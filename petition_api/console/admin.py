@@ -168,17 +168,16 @@ def change_staff(account_id: int, action: str):
     if action not in ACTIONS:
         abort(404, description="There is no such change.")
     role = request.form.get("role", "")
-    with db.writing() as session:
-        account = session.get(StaffAccount, account_id)
-        if account is None:
-            abort(404, description=f"There is no staff account number {account_id}.")
-        email = account.email
-        try:
-            _apply(session, account, action, role)
-        except accounts.AccountError as error:
-            session.rollback()
-            flash(f"Nothing changed for {email}: {error}")
-            return redirect(url_for("console.staff"))
+    with db.reading() as session:
+        email = session.scalar(select(StaffAccount.email).where(StaffAccount.id == account_id))
+    if email is None:
+        abort(404, description=f"There is no staff account number {account_id}.")
+    try:
+        with db.writing() as session:  # rolled back whole if the change is refused
+            _apply(session, session.get(StaffAccount, account_id), action, role)
+    except accounts.AccountError as error:
+        flash(f"Nothing changed for {email}: {error}")
+        return redirect(url_for("console.staff"))
     audit_action, said = ACTIONS[action]
     audit.record(audit_action, email, {"role": role} if action == "role" else None, me().actor)
     flash(said.format(email=email, role=role))

@@ -1,0 +1,154 @@
+"""An organiser opens the dashboard each morning: counts, charts and where people came from."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from petition_api.counting import tallies
+from petition_api.models import PetitionTally, Signature, Status, utcnow
+
+from ..conftest import database
+from .console_support import console_client, post
+from .support import PETITION, SIGN_URL, supporter
+
+
+def arrive(app, client, n: int, source: str, state: str = "NY", confirm: bool = True, **more):
+    """n people sign from `source`; those confirmed confirm; all of it minutes ago."""
+    for i in range(n):
+        client.post(
+            SIGN_URL,
+            json=supporter(
+                email=f"{source}-{state}-{i}@example.org", state=state, utm_source=source, **more
+            ),
+        )
+    with database(app) as session:
+        # The tallies count up to two minutes ago: these people signed ten minutes ago.
+        pending = Signature.status == Status.PENDING
+        now = utcnow()
+        session.execute(
+            update(Signature)
+            .where(pending, Signature.utm_source == source, Signature.state == state)
+            .values(created_at=now - timedelta(minutes=10))
+        )
+        if confirm:
+            session.execute(
+                update(Signature)
+                .where(pending, Signature.utm_source == source, Signature.state == state)
+                .values(status=Status.VALIDATED, validated_at=now - timedelta(minutes=9))
+            )
+
+
+def figure(page: str, words: str) -> str:
+    return re.search(r"<strong[^>]*>([^<]+)</strong>" + re.escape(words), page).group(1)
+
+
+def dashboard(client) -> str:
+    response = client.get(f"/admin/?petition={PETITION}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_an_organiser_reads_how_a_petition_is_doing(app, client):
+    arrive(app, client, 3, "newsletter")
+    arrive(app, client, 2, "facebook", state="CA", zip="94110")
+    arrive(app, client, 1, "facebook", state="TX", zip="73301", confirm=False)
+    staff = console_client(app, "editor")
+    page = dashboard(staff)
+    assert figure(page, "confirmed signatures") == "5"
+    assert figure(page, "waiting for confirmation") == "1"
+    assert figure(page, "signatures submitted") == "6"
+    assert figure(page, "of submissions confirmed") == "83%"
+    assert 'aria-label="Confirmed signatures by state. Confirmed: 5 in all.' in page
+    # Every chart has its table; the sources table says who came from where.
+    assert page.count("<svg") == page.count("as a table</summary>") >= 4
+    sources = page.split("Source (utm_source) as a table")[1].split("</table>")[0]
+    rows = re.findall(r"<tr><th scope=\"row\">(\w+)</th>((?:<td[^>]*>[^<]*</td>)+)", sources)
+    cells = {name: re.findall(r">([^<]*)</td>", tds) for name, tds in rows}
+    assert cells == {"facebook": ["3", "2", "67%"], "newsletter": ["3", "3", "100%"]}
+    assert "Progress to the goal: 0% of 250,000" in page
+
+
+def test_invalidating_a_fraudulent_batch_takes_it_off_the_dashboard_at_once(app, client):
+    arrive(app, client, 4, "clickfarm", state="TX", zip="73301")
+    arrive(app, client, 2, "newsletter")
+    staff = console_client(app, "organiser")
+    assert figure(dashboard(staff), "confirmed signatures") == "6"
+    preview = post(
+        staff,
+        "/admin/signatures/invalidate",
+        {"by": "domain", "q": "example.org", "petition": PETITION},
+        token_from="/admin/signatures",
+    )
+    assert "6 signatures</strong> would be invalidated" in preview.get_data(as_text=True)
+    post(
+        staff,
+        "/admin/signatures/invalidate",
+        {"by": "email", "q": "clickfarm-TX-0@example.org", "confirmed": "yes", "reason": "farm"},
+        token_from="/admin/signatures",
+    )
+    for i in range(1, 4):
+        post(
+            staff,
+            "/admin/signatures/invalidate",
+            {
+                "by": "email",
+                "q": f"clickfarm-TX-{i}@example.org",
+                "confirmed": "yes",
+                "reason": "x",
+            },
+            token_from="/admin/signatures",
+        )
+    page = dashboard(staff)
+    assert figure(page, "confirmed signatures") == "2"
+    assert (
+        "TX" not in page.split("Confirmed signatures by state as a table")[1].split("</table>")[0]
+    )
+    assert client.get(f"/api/petitions/{PETITION}").get_json()["count"] == 2
+
+
+def test_a_recount_rebuilds_the_same_tallies(app, client, runner):
+    arrive(app, client, 3, "newsletter")
+    arrive(app, client, 2, "facebook", confirm=False)
+    staff = console_client(app, "editor")
+    dashboard(staff)
+    with database(app) as session:
+        before = session.execute(select(PetitionTally).order_by(PetitionTally.key)).scalars()
+        before = [(t.dimension, t.key, t.signed, t.confirmed) for t in before]
+    assert runner.invoke(args=["petitions", "recount", PETITION]).exit_code == 0
+    with database(app) as session:
+        after = session.execute(select(PetitionTally).order_by(PetitionTally.key)).scalars()
+        after = [(t.dimension, t.key, t.signed, t.confirmed) for t in after]
+    assert after == before and ("utm_source", "facebook", 2, 0) in after
+
+
+def test_opening_the_dashboard_again_counts_nobody_twice(app, client):
+    arrive(app, client, 3, "newsletter")
+    with database(app) as session:
+        petition_id = session.scalar(select(Signature.petition_id))
+    for _ in range(3):
+        with database(app) as session:
+            tallies.bring_up_to_date(session, petition_id)
+    with database(app) as session:
+        assert tallies.read(session, petition_id)["utm_source"] == {"newsletter": (3, 3)}
+
+
+def test_what_signers_typed_as_a_source_is_shown_as_text(app, client):
+    arrive(app, client, 1, "news")
+    with database(app) as session:  # as an older row, or another way in, might hold it
+        session.execute(update(Signature).values(utm_source="<script>alert(1)</script>"))
+    page = dashboard(console_client(app, "editor"))
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_dashboard_of_a_petition_nobody_signed_yet(app):
+    page = dashboard(console_client(app, "editor"))
+    assert figure(page, "signatures submitted") == "0"
+    assert "No signature came with a source" in page
+    assert (
+        console_client(app, "admin", "a@example.org").get("/admin/?petition=nope").status_code
+        == 404
+    )
