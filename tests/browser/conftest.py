@@ -10,6 +10,7 @@ import email
 import email.policy
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,6 +41,8 @@ CHROMIUM_ARGS = [
 class Campaign:
     origin: str
     mail_dir: Path
+    env: dict  # the server's settings, for `flask` commands against its database
+    work: Path  # its database, content folder (where stories are published) and mailings
 
     def url(self, path: str) -> str:
         return self.origin + "/" + path.lstrip("/")
@@ -104,7 +107,15 @@ def campaign(tmp_path_factory):
         # A browser test fills a form faster than a person; do not take it for a bot.
         "GROUNDSWELL_FORM_TOKEN_MIN_SECONDS": "0",
         "GROUNDSWELL_COUNT_REFRESH_SECONDS": "0.2",
+        # The console publishes stories and reads updates here, never in the repository.
+        "GROUNDSWELL_CONTENT_DIR": str(work / "content"),
+        "GROUNDSWELL_MAILINGS_DIR": str(work / "mailings"),
     }
+    (work / "mailings").mkdir()
+    (work / "content" / "stories").mkdir(parents=True)
+    authors = ROOT / "content" / "stories" / ".authors.yml"  # publishing needs its author
+    shutil.copy(authors, work / "content" / "stories" / ".authors.yml")
+    shutil.copy(ROOT / "mailings" / "example.md", work / "mailings" / "example.md")
     _run(env, "build.py", "--quiet", "--site-dir", str(work / "site"))
     _run(env, "-m", "flask", "db", "upgrade")
     _run(env, "-m", "flask", "petitions", "sync", str(work / "site" / "petitions.json"))
@@ -130,7 +141,7 @@ def campaign(tmp_path_factory):
     )
     try:
         _wait_until_serving(origin, server)
-        yield Campaign(origin, work / "mail")
+        yield Campaign(origin, work / "mail", env, work)
     finally:
         server.terminate()
         server.wait(timeout=10)
