@@ -123,17 +123,11 @@ SETTINGS = [
         "providers send them for all their users from a few addresses, so they have their own "
         "budget, apart from LIMIT_IP_OTHER",
     ),
+    # The staff console (README "The staff console"); relative folders are from where it runs.
     Setting(
-        "CONTENT_DIR",
-        "content",
-        "the campaign site's content folder, where the console publishes stories (a relative "
-        "path is from the folder the API runs in)",
+        "CONTENT_DIR", "content", "the site's content folder: the console publishes stories here"
     ),
-    Setting(
-        "MAILINGS_DIR",
-        "mailings",
-        "the folder of update emails the console lists and sends (relative as CONTENT_DIR)",
-    ),
+    Setting("MAILINGS_DIR", "mailings", "the folder of update emails the console lists and sends"),
     Setting(
         "LIMIT_STAFF_SIGN_IN",
         "10 per minute;50 per hour",
@@ -142,21 +136,11 @@ SETTINGS = [
     Setting(
         "LIMIT_STAFF_ACCOUNT",
         "10 per 15 minutes",
-        "failed console sign-ins (password or two-factor code) for one account, from anywhere, "
-        "beyond this get 429",
+        "failed console sign-ins to one account from one address, and wrong two-factor codes "
+        "for one account from anywhere, beyond this get 429",
     ),
-    Setting(
-        "STAFF_IDLE_MINUTES",
-        "30",
-        "a console session ends after this many minutes without a request",
-        int,
-    ),
-    Setting(
-        "STAFF_SESSION_HOURS",
-        "12",
-        "a console session ends this many hours after sign-in, however busy",
-        int,
-    ),
+    Setting("STAFF_IDLE_MINUTES", "30", "console sessions end after this many idle minutes", int),
+    Setting("STAFF_SESSION_HOURS", "12", "console sessions end this many hours after sign-in", int),
     Setting(
         "LIMIT_PETITION",
         "6000 per minute",

@@ -2,12 +2,12 @@
 and sent, and the mailings queued so far with their figures, live.
 
 The same functions as `flask mailings preview|test|send|status|pause|resume`
-(mail/mailings.py), audited the same way with the signed-in person as the actor.
+(mail/operations.py), audited the same way with the signed-in person as the actor.
 Nothing here talks to a mail server: sending queues the audience in the outbox,
 and a test copy is one outbox row, both sent by the mail worker.
 
-The folder is `mailings/` in the directory the app runs from, beside `content/`
-(README "Writing an update"), where `flask mailings send mailings/...` is typed.
+The folder is GROUNDSWELL_MAILINGS_DIR (`mailings/` in the folder the API runs
+in, beside `content/`, where `flask mailings send mailings/...` is typed).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from flask import (
 )
 
 from .. import db
-from ..mail import mailings
+from ..mail import operations
 from ..models import Role
 from .access import me, needs
 
@@ -47,14 +47,14 @@ def audience_words(audience: dict | str) -> str:
     return "; ".join(f"{key}: {', '.join(values)}" for key, values in audience.items())
 
 
-def _read(name: str) -> tuple[mailings.Update | None, str | None]:
+def _read(name: str) -> tuple[operations.Update | None, str | None]:
     """(the update, None), or (None, what is wrong with its file)."""
     path = folder() / f"{name}.md"
     if not path.is_file():
         return None, f"{path}: there is no such file in the mailings folder (any more)"
     try:
-        return mailings.checked(path), None
-    except mailings.MailingError as error:
+        return operations.checked(path), None
+    except operations.MailingError as error:
         return None, str(error)
 
 
@@ -76,8 +76,8 @@ def _shown(row: dict) -> dict:
     return {
         **row,
         "queued_at": row["queued_at"].isoformat(timespec="seconds"),
-        "done": mailings.done(row),
-        "share": round(mailings.share(row), 4),
+        "done": operations.done(row),
+        "share": round(operations.share(row), 4),
         "state": "paused" if row["paused"] else ("sending" if row["queued"] else "finished"),
     }
 
@@ -85,7 +85,7 @@ def _shown(row: dict) -> dict:
 @needs(Role.ORGANISER)
 def mailings_page():
     with db.reading() as session:
-        rows = [_shown(row) for row in mailings.figures(session)]
+        rows = [_shown(row) for row in operations.figures(session)]
     return render_template(
         "console/mailings.html",
         found=_found(),
@@ -101,11 +101,11 @@ def _page(name: str, status: int = 200, error: str | None = None, **more):
     update, problem = _read(name)
     preview = earlier = None
     if update is not None:
-        preview = mailings.preview(update)
+        preview = operations.preview(update)
     with db.reading() as session:
         if update is not None:
-            earlier = mailings.sent_before(session, update)
-        rows = [_shown(row) for row in mailings.figures(session, name=name)]
+            earlier = operations.sent_before(session, update)
+        rows = [_shown(row) for row in operations.figures(session, name=name)]
     if update is None and not rows and status == 200:
         abort(404)
     page = render_template(
@@ -151,13 +151,13 @@ def mailing_action(name: str):
     return _send(name, update)
 
 
-def _test(name: str, update: mailings.Update):
+def _test(name: str, update: operations.Update):
     given = request.form.get("to", "").strip()
     try:
-        address = mailings.check_address(given)
-    except mailings.MailingError as error:
+        address = operations.check_address(given)
+    except operations.MailingError as error:
         return _page(name, 400, f"No test copy was queued: {error}", to=given)
-    mailings.queue_test(update, [address], me().actor)
+    operations.queue_test(update, [address], me().actor)
     flash(
         f"A test copy, its subject marked [TEST], is queued to {address}: the mail worker "
         "sends it in a moment. Nobody else receives anything."
@@ -165,10 +165,10 @@ def _test(name: str, update: mailings.Update):
     return redirect(url_for("console.mailing", name=name))
 
 
-def _send(name: str, update: mailings.Update):
+def _send(name: str, update: operations.Update):
     try:
-        size = mailings.reach(update)
-    except mailings.MailingError as error:
+        size = operations.reach(update)
+    except operations.MailingError as error:
         return _page(name, 400, str(error))
     if request.form.get("confirmed") != "yes":
         # The CLI's question, "Send ... to N supporters?", asked with a form.
@@ -181,8 +181,8 @@ def _send(name: str, update: mailings.Update):
             "again, then send it.",
         )
     try:
-        sent = mailings.send(update, me().actor, again=request.form.get("again") == "yes")
-    except mailings.SentBefore as error:
+        sent = operations.send(update, me().actor, again=request.form.get("again") == "yes")
+    except operations.SentBefore as error:
         return _page(
             name, 400, f"{error}: nothing was queued. Tick “send it once more” to send it again."
         )
@@ -199,8 +199,8 @@ def _pause(name: str, paused: bool):
     except ValueError:
         return _page(name, 400, "Which mailing? Nothing was paused or resumed.")
     try:
-        mailings.set_paused(mailing_id, paused, me().actor)
-    except mailings.MailingError as error:
+        operations.set_paused(mailing_id, paused, me().actor)
+    except operations.MailingError as error:
         return _page(name, 400, f"Refused: {error}")
     if paused:
         flash(f"Mailing {mailing_id} is paused: what is queued stays queued until you resume it.")
@@ -215,7 +215,7 @@ def mailing_progress(name: str):
     if not NAME.fullmatch(name):
         abort(404)
     with db.reading() as session:
-        rows = [_shown(row) for row in mailings.figures(session, name=name)]
+        rows = [_shown(row) for row in operations.figures(session, name=name)]
     return jsonify({"name": name, "mailings": rows})
 
 

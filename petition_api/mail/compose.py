@@ -12,6 +12,7 @@ import json
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -20,8 +21,16 @@ from sqlalchemy.orm import Session
 from ..delivery import recipients
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
 from ..petitions import sharing
-from . import mailings, message_ids, updates, wire
-from .outbox import STORY_CONFIRM, STORY_PERMISSION, SUBJECTS, THANKS, UPDATE, YOUR_DATA
+from . import message_ids, updates, wire
+from .outbox import (
+    STORY_CONFIRM,
+    STORY_PERMISSION,
+    SUBJECTS,
+    THANKS,
+    UPDATE,
+    UPDATE_TEST,
+    YOUR_DATA,
+)
 
 # Headers folded at 78 characters can break right after "Subject:", and mail
 # programs then show the subject with a leading space; 998 is the RFC's limit.
@@ -164,6 +173,39 @@ def update_on_the_wire(row: Outbox, mailing: Mailing, supporter: Supporter | Non
     )  # fmt: skip
 
 
+# Who a preview or a test copy is written for: links in it lead nowhere.
+SAMPLE_NAME, SAMPLE_EMAIL = "Alex", "alex@example.org"
+
+
+def sample(
+    shown: dict, first_name: str = SAMPLE_NAME, email: str = SAMPLE_EMAIL, row_id: int = 0
+) -> EmailMessage:
+    """An update (its file's sha256, subject, body, preheader and from_name) as a
+    recipient would get it, with links that lead nowhere."""
+    mailing = Mailing(
+        id=0,
+        sha256=shown["sha256"],
+        subject=shown["subject"],
+        body=shown["body"],
+        preheader=shown["preheader"],
+        from_name=shown["from_name"],
+    )
+    person = SimpleNamespace(
+        first_name=first_name,
+        email=email,
+        status="subscribed",
+        link_key="preview-link-does-nothing",
+    )
+    return update(Outbox(id=row_id), mailing, person)
+
+
+def test_copy(shown: dict, address: str, row_id: int = 0) -> EmailMessage:
+    """One copy of an update for `address`, its subject marked [TEST]."""
+    message = sample(shown, SAMPLE_NAME, address, row_id)
+    message.replace_header("Subject", f"[TEST] {shown['subject']}")
+    return message
+
+
 def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     """The email for an outbox row, read in `session`; raises Skip for an update whose
     supporter no longer receives updates."""
@@ -171,8 +213,8 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
         return your_data(row)
     if row.kind in (STORY_CONFIRM, STORY_PERMISSION):
         return about_story(row, session.get(Story, row.payload["story_id"]))
-    if row.kind == mailings.TEST_COPY:  # staff asked for it at the console
-        return mailings.queued_test_copy(row)
+    if row.kind == UPDATE_TEST:  # staff asked for it (mail/operations.py)
+        return test_copy(row.payload["update"], row.payload["to"], row.id)
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == UPDATE:
         return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)

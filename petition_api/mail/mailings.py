@@ -20,10 +20,7 @@ mailing of 200,000 takes seconds and constant memory, and the outbox's unique
 (mailing, supporter) makes a second queuing of the same mailing add nobody.
 
 What staff do with an update (`flask mailings ...` and the console's Mailings page
-alike) is the plain functions at the end: checked, preview, copy_marked_test, queue_test,
-send, set_paused, figures. Neither talks to a mail server: a test copy asked for
-at the console is an outbox row like any other message (the CLI's `test` hands
-the same message to the mail server itself).
+alike) is in operations.py.
 """
 
 from __future__ import annotations
@@ -31,24 +28,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
-from types import SimpleNamespace
 
 import yaml
-from email_validator import EmailNotValidError, validate_email
-from flask import has_request_context
-from sqlalchemy import Select, exists, func, insert, literal, or_, select, text
+from sqlalchemy import Select, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
-from .. import db
 from ..models import (
-    AuditEntry,
     CongressDataset,
     CongressOffice,
-    ConsentAction,
-    ConsentEvent,
-    DeliveryEvent,
     EmailStatus,
     Mailing,
     Outbox,
@@ -61,7 +49,6 @@ from ..models import (
     Supporter,
     utcnow,
 )
-from ..ratelimits import client_ip
 from ..states import STATES
 from .outbox import UPDATE
 
@@ -70,12 +57,6 @@ DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
 AUDIENCE_KEYS = ("petitions", "states", "districts")
 KNOWN_FIELDS = {"subject", "preheader", "from_name", "audience"}
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-TEST_COPY = "update_test"  # an outbox kind: one copy of an update, marked [TEST], to staff
-# Who a preview or a test copy is written for: links in it lead nowhere.
-SAMPLE_NAME, SAMPLE_EMAIL = "Alex", "alex@example.org"
-# Only one send decides at a time whether a file was sent (PostgreSQL; SQLite's
-# write lock already serialises them).
-SEND_LOCK = 0x67736D6C
 
 
 class MailingError(ValueError):
@@ -324,231 +305,3 @@ def pause(session: Session, mailing_id: int, paused: bool) -> None:
     if paused and session.scalar(waiting.limit(1)) is None:
         raise MailingError(f"mailing {mailing_id} has nothing left to send: nothing to pause")
     mailing.paused_at = utcnow() if paused else None
-
-
-FIGURES = (
-    "recipients",
-    "queued",
-    "sent",
-    "failed",
-    "skipped",
-    "unknown",
-    "bounced",
-    "complained",
-    "unsubscribed",
-)
-
-
-def figures(session: Session, name: str | None = None) -> list[dict]:
-    """Each mailing's progress: queued, sent, failed, skipped, bounced, unsubscribed
-    (only the mailings of the file `name`, when given)."""
-    ids = select(Mailing.id).where(Mailing.name == name) if name is not None else None
-
-    def mine(column):
-        return column.is_not(None) if ids is None else column.in_(ids)
-
-    by_status = {
-        (mailing_id, str(status)): count
-        for mailing_id, status, count in session.execute(
-            select(Outbox.mailing_id, Outbox.status, func.count())
-            .where(mine(Outbox.mailing_id))
-            .group_by(Outbox.mailing_id, Outbox.status)
-        )
-    }
-    reported = {
-        (mailing_id, kind): count
-        for mailing_id, kind, count in session.execute(
-            select(
-                DeliveryEvent.mailing_id,
-                DeliveryEvent.kind,
-                func.count(func.distinct(DeliveryEvent.supporter_id)),
-            )
-            .where(mine(DeliveryEvent.mailing_id))
-            .group_by(DeliveryEvent.mailing_id, DeliveryEvent.kind)
-        )
-    }
-    # A complaint withdraws consent too, but is counted as a complaint, not here.
-    unsubscribed = dict(
-        session.execute(
-            select(ConsentEvent.mailing_id, func.count())
-            .where(
-                mine(ConsentEvent.mailing_id),
-                ConsentEvent.action == ConsentAction.WITHDRAWN,
-                ConsentEvent.source != "complaint",
-            )
-            .group_by(ConsentEvent.mailing_id)
-        ).all()
-    )
-    mailings = select(Mailing).order_by(Mailing.id)
-    if name is not None:
-        mailings = mailings.where(Mailing.name == name)
-    out = []
-    for mailing in session.scalars(mailings):
-        count = lambda *states, m=mailing.id: sum(by_status.get((m, s), 0) for s in states)  # noqa: E731
-        out.append(
-            {
-                "id": mailing.id,
-                "name": mailing.name,
-                "subject": mailing.subject,
-                "queued_at": mailing.queued_at,
-                "paused": mailing.paused_at is not None,
-                "recipients": mailing.recipients,
-                "queued": count("queued", "claimed", "sending"),
-                "sent": count("sent"),
-                "failed": count("failed"),
-                "unknown": count("unknown"),
-                "skipped": count("skipped"),
-                "bounced": reported.get((mailing.id, "bounce"), 0),
-                "complained": reported.get((mailing.id, "complaint"), 0),
-                "unsubscribed": unsubscribed.get(mailing.id, 0),
-            }
-        )
-    return out
-
-
-def done(row: dict) -> int:
-    """How many of a mailing's messages have been dealt with (sent or not)."""
-    return row["sent"] + row["failed"] + row["skipped"] + row["unknown"]
-
-
-def share(row: dict) -> float:
-    """How far a mailing is, 0 to 1 (`flask mailings status`'s bar)."""
-    return done(row) / row["recipients"] if row["recipients"] else 1.0
-
-
-def _audit(session: Session, action: str, target: str, actor: str, **more) -> None:
-    """The audit row of what staff did, in the same transaction as what they did."""
-    ip = client_ip()[:45] if has_request_context() else None
-    session.add(AuditEntry(actor=actor[:120], action=action, target=target[:200], ip=ip, **more))
-
-
-def checked(path: Path) -> Update:
-    """An update file read and checked against the database (its petitions, districts)."""
-    update_ = read(path)
-    with db.reading() as session:
-        check_names(session, update_)
-    return update_
-
-
-@dataclass
-class Preview:
-    subject: str
-    text: str
-    html: str
-    audience: int  # subscribed supporters it would reach now
-
-
-def sample(update_: Update, first_name: str = SAMPLE_NAME, email: str = SAMPLE_EMAIL,
-           row_id: int = 0) -> EmailMessage:  # fmt: skip
-    """The update as a recipient would get it, with links that lead nowhere."""
-    from . import compose  # compose writes this module's test copies, so imported here
-
-    mailing = Mailing(
-        id=0,
-        sha256=update_.sha256,
-        subject=update_.subject,
-        body=update_.body,
-        preheader=update_.preheader,
-        from_name=update_.from_name,
-    )
-    person = SimpleNamespace(
-        first_name=first_name,
-        email=email,
-        status="subscribed",
-        link_key="preview-link-does-nothing",
-    )
-    return compose.update(Outbox(id=row_id), mailing, person)
-
-
-def preview(update_: Update) -> Preview:
-    message = sample(update_)
-    with db.reading() as session:
-        size = audience_size(session, update_.audience)
-    return Preview(
-        subject=update_.subject,
-        text=message.get_body(("plain",)).get_content(),
-        html=message.get_body(("html",)).get_content(),
-        audience=size,
-    )
-
-
-def check_address(given: str) -> str:
-    """An address a test copy may go to, normalised; MailingError saying what is wrong."""
-    try:
-        return validate_email(given, check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise MailingError(f"{given!r}: {error}") from None
-
-
-def copy_marked_test(update_: Update, address: str, row_id: int = 0) -> EmailMessage:
-    """One copy of the update for `address`, its subject marked [TEST]."""
-    message = sample(update_, SAMPLE_NAME, address, row_id)
-    message.replace_header("Subject", f"[TEST] {update_.subject}")
-    return message
-
-
-def queue_test(update_: Update, addresses: list[str], actor: str) -> None:
-    """A test copy to each address, queued in the outbox for the mail worker (audited)."""
-    shown = {
-        "name": update_.name,
-        "sha256": update_.sha256,
-        "subject": update_.subject,
-        "body": update_.body,
-        "audience": update_.audience,
-        "preheader": update_.preheader,
-        "from_name": update_.from_name,
-    }
-    with db.writing() as session:
-        for address in addresses:
-            session.add(
-                Outbox(
-                    kind=TEST_COPY,
-                    priority=int(Priority.PERSONAL),
-                    payload={"to": address, "update": shown},
-                )
-            )
-        _audit(session, "mailings.test", update_.name, actor, rows=len(addresses))
-
-
-def queued_test_copy(row: Outbox) -> EmailMessage:
-    """The message of a queued test copy (compose.compose, for the worker)."""
-    return copy_marked_test(Update(**row.payload["update"]), row.payload["to"], row.id)
-
-
-def reach(update_: Update) -> int:
-    """How many supporters the update would reach now; MailingError when nobody."""
-    with db.reading() as session:
-        size = audience_size(session, update_.audience)
-    if size == 0:
-        raise MailingError(
-            f"{update_.path}: its audience reaches nobody (0 subscribed supporters): nothing queued"
-        )
-    return size
-
-
-def send(update_: Update, actor: str, again: bool = False) -> Mailing:
-    """Queue the update to its audience, exactly once unless `again` (audited).
-    SentBefore when the same file (or name) was sent and `again` is not given."""
-    with db.writing() as session:
-        if session.bind.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEND_LOCK})
-        earlier = sent_before(session, update_)
-        if earlier is not None and not again:
-            raise SentBefore(
-                f"{update_.path}: already sent as mailing {earlier.id} ({earlier.name}, "
-                f"{earlier.queued_at:%Y-%m-%d %H:%M} UTC)",
-                earlier,
-            )
-        mailing = queue(session, update_, actor)
-        _audit(session, "mailings.send", update_.name, actor, rows=mailing.recipients)
-    return mailing
-
-
-def set_paused(mailing_id: int, paused: bool, actor: str) -> Mailing:
-    """pause() in a transaction of its own, audited; MailingError when refused."""
-    with db.writing() as session:
-        pause(session, mailing_id, paused)
-        mailing = session.get(Mailing, mailing_id)
-        action = "mailings.pause" if paused else "mailings.resume"
-        _audit(session, action, mailing.name, actor, filters={"mailing": mailing_id})
-    return mailing

@@ -12,18 +12,17 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..staff.audit import cli_actor
-from . import mailings
+from . import operations
 from .transports import PermanentFailure, transport
 
 mailings_cli = AppGroup("mailings", help="Updates to supporters, written in Markdown.")
 FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-SEND_LOCK = mailings.SEND_LOCK  # the console's sends take the same lock (mailings.send)
 
 
-def _read(path: Path) -> mailings.Update:
+def _read(path: Path) -> operations.Update:
     try:
-        return mailings.checked(path)
-    except mailings.MailingError as error:
+        return operations.checked(path)
+    except operations.MailingError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -38,7 +37,7 @@ def _read(path: Path) -> mailings.Update:
 def preview_command(file, html_out):
     """Render FILE as HTML and text, and say how many supporters it would reach."""
     update = _read(file)
-    shown = mailings.preview(update)
+    shown = operations.preview(update)
     html_out = html_out or Path(current_app.instance_path) / "previews" / f"{update.name}.html"
     html_out.parent.mkdir(parents=True, exist_ok=True)
     html_out.write_text(shown.html, encoding="utf-8")
@@ -64,7 +63,7 @@ def test_command(file, to):
     sender = transport(current_app.config)
     try:
         for address in addresses:
-            sender.send(0, mailings.copy_marked_test(update, address))
+            sender.send(0, operations.copy_marked_test(update, address))
             click.echo(f"test copy sent to {address}")
     except (PermanentFailure, smtplib.SMTPException, OSError) as error:
         raise click.ClickException(f"the test copy was not sent: {error}") from None
@@ -74,8 +73,8 @@ def test_command(file, to):
 
 def _address(given: str) -> str:
     try:
-        return mailings.check_address(given)
-    except mailings.MailingError as error:
+        return operations.check_address(given)
+    except operations.MailingError as error:
         raise click.BadParameter(str(error), param_hint="--to") from None
 
 
@@ -87,16 +86,16 @@ def send_command(file, yes, again):
     """Queue FILE to its audience, exactly once; the mail worker sends it."""
     update = _read(file)
     try:
-        size = mailings.reach(update)
-    except mailings.MailingError as error:
+        size = operations.reach(update)
+    except operations.MailingError as error:
         raise click.ClickException(str(error)) from None
     if not yes:
         if not sys.stdin.isatty():
             raise click.ClickException("not a terminal: add --yes to send without the question")
         click.confirm(f"Send {update.subject!r} to {size} supporters?", abort=True)
     try:
-        mailing = mailings.send(update, cli_actor(), again)
-    except mailings.SentBefore as error:
+        mailing = operations.send(update, cli_actor(), again)
+    except operations.SentBefore as error:
         raise click.ClickException(f"{error}; add --again to send it once more") from None
     click.echo(f"mailing {mailing.id} queued to {mailing.recipients} supporters")
 
@@ -105,15 +104,15 @@ def send_command(file, yes, again):
 def status_command():
     """Each mailing's progress: queued, sent, failed, bounced, unsubscribed."""
     with db.reading() as session:
-        rows = mailings.figures(session)
+        rows = operations.figures(session)
     if not rows:
         click.echo("no mailings yet")
     for row in rows:
-        share = mailings.share(row)
+        share = operations.share(row)
         bar = "#" * round(share * 30)
         state = " (paused)" if row["paused"] else ""
         click.echo(f"{row['id']}\t{row['name']}{state}\t[{bar:<30}] {share:.0%}")
-        click.echo("\t" + ", ".join(f"{row[k]} {k}" for k in mailings.FIGURES))
+        click.echo("\t" + ", ".join(f"{row[k]} {k}" for k in operations.FIGURES))
 
 
 @mailings_cli.command("pause")
@@ -132,7 +131,7 @@ def resume_command(mailing_id):
 
 def _pause(mailing_id: int, paused: bool) -> None:
     try:
-        mailings.set_paused(mailing_id, paused, cli_actor())
-    except mailings.MailingError as error:
+        operations.set_paused(mailing_id, paused, cli_actor())
+    except operations.MailingError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"mailing {mailing_id} {'paused' if paused else 'resumed'}")

@@ -29,6 +29,7 @@ ALREADY_SIGNED = "already_signed"
 THANKS = "thanks"
 YOUR_DATA = "your_data"  # a copy of everything held about an address, asked for by its owner
 UPDATE = "update"  # a mailing to supporters (mailings.py)
+UPDATE_TEST = "update_test"  # one copy of an update, marked [TEST], to staff (operations.py)
 STORY_CONFIRM = "story_confirm"  # the link that confirms a story (stories/)
 STORY_PERMISSION = "story_permission"  # staff ask for the consents a story lacks
 

@@ -97,4 +97,7 @@ def test_invalidating_needs_a_reason_and_a_choice_of_signatures(app, runner):
         "Missing option '--reason'" in runner.invoke(args=["signatures", "invalidate", "1"]).output
     )
     nothing = runner.invoke(args=["signatures", "invalidate", "--reason", "x"])
-    assert nothing.exit_code != 0 and "IDs, or an email, name, ZIP, district, email domain or IP prefix" in nothing.output
+    assert (
+        nothing.exit_code != 0
+        and "IDs, or an email, name, ZIP, district, email domain or IP prefix" in nothing.output
+    )

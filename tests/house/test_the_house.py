@@ -21,7 +21,7 @@ INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "log
                   "migrating", "models", "openapi", "ratelimits", "states"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "petitions", "congress", "delivery",
             "exports", "moderation", "retention", "staff", "supporters", "audiences",
-            "stories"}  # fmt: skip
+            "stories", "console"}  # fmt: skip
 # Development helpers that assemble the app (like create_app) and may import anything.
 ASSEMBLY = {"__init__", "devserver", "site"}
 CIRCLES_TOOL = ROOT.parent / "shared" / "tools" / "import_circles.py"
