@@ -74,7 +74,8 @@ def needs(role: Role) -> Callable:
         def checked(*args, **kwargs):
             found = current_user._get_current_object()
             if not getattr(found, "is_authenticated", False):
-                return redirect(url_for("console.sign_in", next=request.full_path.rstrip("?")))
+                # The path only: a query may hold what someone searched for.
+                return redirect(url_for("console.sign_in", next=request.path))
             if found.must_change_password:
                 return redirect(url_for("console.account", first=1))
             if found.needs_two_factor:

@@ -3,7 +3,8 @@
 Search and invalidation choose signatures the same way the CLI does
 (moderation/invalidating.py `Selection`), so what staff preview is what they
 change, counts follow at once, and each change is audited. Searching and
-opening a signature are audited too (how it was chosen, never the value typed).
+opening a signature are audited too (how it was chosen, never the value typed),
+and searches are posted, so the value typed is in no URL either.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def _petitions() -> list[tuple[str, str]]:
 
 @needs(Role.ORGANISER)
 def signatures():
-    by, value, petition, selection = _asked(request.args)
+    # Searched with a form post: what is searched for (an address, a name) stays out of
+    # URLs, and so out of browser history and every access log on the way.
+    by, value, petition, selection = _asked(request.form)
     found, total = [], None
     if selection is not None:
         with db.reading() as session:
@@ -101,7 +104,7 @@ def _change(restoring: bool):
         selection = Selection(ids=ids, petition=petition or None)
     reason = request.form.get("reason", "").strip()[:200]
     verb = "restored" if restoring else "invalidated"
-    back = url_for("console.signatures", by=by, q=value, petition=petition)
+    back = url_for("console.signatures")
     try:
         with db.reading() as session:
             rows = preview(session, selection or Selection(), restoring=restoring)
@@ -144,7 +147,7 @@ def restore():
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/signatures", "signatures", signatures)
+    bp.add_url_rule("/signatures", "signatures", signatures, methods=["GET", "POST"])
     bp.add_url_rule("/signatures/<int:signature_id>", "signature", signature)
     bp.add_url_rule("/signatures/invalidate", "invalidate", invalidate, methods=["POST"])
     bp.add_url_rule("/signatures/restore", "restore", restore, methods=["POST"])

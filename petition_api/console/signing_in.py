@@ -28,7 +28,7 @@ from flask_login import current_user
 from .. import db
 from ..models import Role, StaffAccount
 from ..petitions import look
-from ..ratelimits import limiter
+from ..ratelimits import client_network, limiter
 from ..staff import accounts, audit, sessions
 from .access import me
 
@@ -39,11 +39,32 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-def _account_key() -> str:
-    """Limits per account count the address typed, wherever the attempts come from."""
-    if "half" in session:
-        return f"staff-account:{session['half'].get('email', '')}"
-    return f"staff-account:{accounts.normal_email(request.form.get('email', ''))[:254]}"
+def _password_key() -> str:
+    """A password's tries count per account and per network together: guessing one
+    account from one place is stopped, and nobody elsewhere can lock its owner out."""
+    typed = accounts.normal_email(request.form.get("email", ""))[:254]
+    return f"staff-password:{typed}:{client_network()}"
+
+
+def _code_key() -> str:
+    """Codes count per account from anywhere: only someone who knew the password gets
+    here, and a million codes must not be tried from a thousand addresses."""
+    return f"staff-code:{session.get('half', {}).get('id', '')}"
+
+
+def _own_password_key() -> str:
+    """The signed-in person's current password, asked again on the account pages."""
+    return f"staff-own-password:{getattr(current_user, 'id', 'nobody')}"
+
+
+def _limited(setting: str, key, scope: str):
+    return limiter.limit(
+        lambda: current_app.config[setting],
+        key_func=key,
+        scope=scope,
+        methods=["POST"],
+        deduct_when=_failed,
+    )
 
 
 _per_address = limiter.limit(
@@ -52,13 +73,9 @@ _per_address = limiter.limit(
     methods=["POST"],
     deduct_when=_failed,
 )
-_per_account = limiter.limit(
-    lambda: current_app.config["LIMIT_STAFF_ACCOUNT"],
-    key_func=_account_key,
-    scope="staff-account",
-    methods=["POST"],
-    deduct_when=_failed,
-)
+_per_password = _limited("LIMIT_STAFF_ACCOUNT", _password_key, "staff-password")
+_per_code = _limited("LIMIT_STAFF_ACCOUNT", _code_key, "staff-code")
+_per_own_password = _limited("LIMIT_STAFF_ACCOUNT", _own_password_key, "staff-own-password")
 
 
 def _next() -> str:
@@ -74,6 +91,7 @@ def sign_in():
         if sessions.signed_in() is not None:
             return redirect(_next())
         return render_template("console/sign_in.html", next=_next())
+    session.pop("half", None)  # a new password try starts again from the beginning
     email = accounts.normal_email(request.form.get("email", ""))[:254]
     password = request.form.get("password", "")
     with db.writing() as s:
@@ -109,7 +127,7 @@ def _begin(account: StaffAccount, how: str):
         flash("Choose a new password before you go on.")
         return redirect(url_for("console.account", first=1))
     if person.needs_two_factor:
-        flash("Admins must use two-factor sign-in: set it up before you go on.")
+        flash("Whoever can see signers' details must use two-factor sign-in: set it up first.")
         return redirect(url_for("console.two_factor"))
     return redirect(_next())
 
@@ -149,8 +167,10 @@ def sign_out():
     found = current_user._get_current_object()
     if getattr(found, "is_authenticated", False):
         audit.record("staff.sign-out", found.email, None, found.actor)
-    sessions.end()
-    flash("You have signed out.")
+        sessions.end(found)
+    else:
+        sessions.end()
+    flash("You have signed out, on every device.")
     return redirect(url_for("console.sign_in"))
 
 
@@ -172,11 +192,11 @@ def account():
     if request.method == "GET":
         return render_template("console/account.html", first=request.args.get("first"))
     current, new, again = (request.form.get(k, "") for k in ("current", "new", "again"))
-    error = None
+    error, status = None, 400
     with db.writing() as s:
         found = s.get(StaffAccount, person.id)
         if not accounts.password_matches(s, found, current):
-            error = "Your current password is not right."
+            error, status = "Your current password is not right.", 401  # 401s are limited
         elif new != again:
             error = "The new password and its repetition differ."
         else:
@@ -189,7 +209,7 @@ def account():
             s.expunge(found)
     if error is not None:
         audit.record("staff.password", person.email, None, person.actor, "refused")
-        return render_template("console/account.html", error=error), 400
+        return render_template("console/account.html", error=error), status
     audit.record("staff.password", person.email, None, person.actor)
     sessions.begin(found)  # this session goes on; every other one has ended
     flash("Your password is changed, and every other session of yours has ended.")
@@ -198,10 +218,8 @@ def account():
 
 def sign_out_everywhere():
     person = me()
-    with db.writing() as s:
-        accounts.sign_out_everywhere(s, s.get(StaffAccount, person.id))
     audit.record("staff.sign-out-everywhere", person.email, None, person.actor)
-    sessions.end()
+    sessions.end(person)
     flash("Every session of yours has ended, this one too: sign in again.")
     return redirect(url_for("console.sign_in"))
 
@@ -213,47 +231,47 @@ def _qr(uri: str) -> str:
 
 def two_factor():
     person = me()
-    with db.reading() as s:
-        has = s.get(StaffAccount, person.id).totp_secret is not None
     if request.method == "POST" and request.form.get("action") == "remove":
-        return _remove_two_factor(person, has)
-    if has:
-        return render_template("console/two_factor.html", has=True)
-    secret = session.get("totp_pending") or accounts.new_totp_secret()
-    session["totp_pending"] = secret
+        return _remove_two_factor(person)
+    with db.writing() as s:
+        found = s.get(StaffAccount, person.id)
+        if found.totp_secret is not None:
+            return render_template("console/two_factor.html", has=True)
+        secret = accounts.pending_totp_secret(found)
     uri = accounts.totp_uri(person.email, secret, look.current().name)
     shown = {"secret": secret, "qr": _qr(uri), "has": False}
     if request.method == "GET":
         return render_template("console/two_factor.html", **shown)
-    step = accounts.code_step(secret, request.form.get("code", ""), None)
-    if step is None:
-        error = "That code is not right: type the six digits your app shows now."
-        return render_template("console/two_factor.html", error=error, **shown), 400
     with db.writing() as s:
         found = s.get(StaffAccount, person.id)
-        found.totp_secret, found.totp_last_step = secret, step
-        accounts.sign_out_everywhere(s, found)
+        if not accounts.password_matches(s, found, request.form.get("password", "")):
+            error = "Your password is not right."
+            return render_template("console/two_factor.html", error=error, **shown), 401
+        step = accounts.code_step(secret, request.form.get("code", ""), None)
+        if step is None:
+            error = "That code is not right: type the six digits your app shows now."
+            return render_template("console/two_factor.html", error=error, **shown), 400
+        accounts.confirm_two_factor(s, found, step)
         s.flush()
         s.expunge(found)
-    session.pop("totp_pending", None)
     audit.record("staff.two-factor", person.email, {"set": True}, person.actor)
     sessions.begin(found)
     flash("Two-factor sign-in is on: you will be asked for a code each time you sign in.")
     return redirect(url_for("console.dashboard"))
 
 
-def _remove_two_factor(person: sessions.Person, has: bool):
+def _remove_two_factor(person: sessions.Person):
     production = current_app.config["ENV"] == "production"
-    if not has:
+    if not person.has_two_factor:
         return redirect(url_for("console.two_factor"))
-    if person.role == Role.ADMIN and production:
-        error = "Admins must keep two-factor sign-in on."
+    if person.role.may(Role.ORGANISER) and production:
+        error = "Whoever can see signers' details must keep two-factor sign-in on."
         return render_template("console/two_factor.html", has=True, error=error), 400
     with db.writing() as s:
         found = s.get(StaffAccount, person.id)
         if not accounts.password_matches(s, found, request.form.get("password", "")):
             error = "Your password is not right."
-            return render_template("console/two_factor.html", has=True, error=error), 400
+            return render_template("console/two_factor.html", has=True, error=error), 401
         found.totp_secret = found.totp_last_step = None
     audit.record("staff.two-factor", person.email, {"set": False}, person.actor)
     flash("Two-factor sign-in is off.")
@@ -261,22 +279,18 @@ def _remove_two_factor(person: sessions.Person, has: bool):
 
 
 def register(bp: Blueprint) -> None:
-    signing = _per_address(_per_account(sign_in))
+    signing = _per_address(_per_password(sign_in))
     bp.add_url_rule("/login", "sign_in", signing, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/login/code",
-        "sign_in_code",
-        _per_address(_per_account(sign_in_code)),
-        methods=["GET", "POST"],
-    )
+    coding = _per_address(_per_code(sign_in_code))
+    bp.add_url_rule("/login/code", "sign_in_code", coding, methods=["GET", "POST"])
     bp.add_url_rule("/logout", "sign_out", sign_out, methods=["POST"])
-    bp.add_url_rule("/account", "account", _signed_in_at_all(account), methods=["GET", "POST"])
+    own = _signed_in_at_all(_per_own_password(account))
+    bp.add_url_rule("/account", "account", own, methods=["GET", "POST"])
     bp.add_url_rule(
         "/account/sign-out-everywhere",
         "sign_out_everywhere",
         _signed_in_at_all(sign_out_everywhere),
         methods=["POST"],
     )
-    bp.add_url_rule(
-        "/account/two-factor", "two_factor", _signed_in_at_all(two_factor), methods=["GET", "POST"]
-    )
+    factor = _signed_in_at_all(_per_own_password(two_factor))
+    bp.add_url_rule("/account/two-factor", "two_factor", factor, methods=["GET", "POST"])

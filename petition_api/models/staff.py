@@ -53,6 +53,10 @@ class StaffAccount(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last time step whose code was accepted: a code works once.
     totp_last_step: Mapped[int | None]
+    # A secret being set up (shown as a QR code, not yet confirmed with a code): kept
+    # here, never in the session cookie, which is signed but readable.
+    totp_pending: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ accepted one step either side of now, each code once.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -154,6 +155,28 @@ def reset_two_factor(session: Session, account: StaffAccount) -> None:
 
 def new_totp_secret() -> str:
     return pyotp.random_base32()
+
+
+PENDING_MINUTES = 15  # a secret shown for set-up and not confirmed is replaced after
+
+
+def pending_totp_secret(account: StaffAccount) -> str:
+    """The secret being set up, kept on the account (never in the session cookie); a new
+    one once PENDING_MINUTES have passed since it was first shown."""
+    now = utcnow()
+    fresh = account.totp_pending_at and now - account.totp_pending_at < timedelta(
+        minutes=PENDING_MINUTES
+    )
+    if not (account.totp_pending and fresh):
+        account.totp_pending, account.totp_pending_at = new_totp_secret(), now
+    return account.totp_pending
+
+
+def confirm_two_factor(session: Session, account: StaffAccount, step: int) -> None:
+    """The pending secret becomes the account's, its first code used; every session ends."""
+    account.totp_secret, account.totp_last_step = account.totp_pending, step
+    account.totp_pending = account.totp_pending_at = None
+    sign_out_everywhere(session, account)
 
 
 def totp_uri(email: str, secret: str, issuer: str) -> str:

@@ -26,6 +26,15 @@ def staff_actor(scope: str, action: str, slug: str | None) -> str:
     person = sessions.signed_in() if tokens.presented() is None else None
     if person is None:
         return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
+    # The console's cookie rides along on a link from another site (SameSite=Lax lets
+    # top-level GETs through): a download in someone's name starts only from our pages
+    # (or one typed or bookmarked), as browsers tell in Sec-Fetch-Site.
+    if request.headers.get("Sec-Fetch-Site", "none") not in ("same-origin", "none"):
+        audit.record(action, slug, requested(), person.actor, "cross-site")
+        raise tokens.Refused(
+            403, "Downloads start from the console's Exports page, not from another site.",
+            "cross-site",
+        )  # fmt: skip
     if not sessions.may_use(person, scope):
         audit.record(action, slug, requested(), person.actor, "wrong-role")
         raise tokens.Refused(

@@ -2,8 +2,8 @@
 
 The session is Flask's signed cookie: HttpOnly, SameSite=Lax, Secure (and
 `__Host-` named) in production. It holds the account's id and the
-`session_version` it began with (a password change or "sign out everywhere"
-moves the version on, ending every other session), when it began, and when it
+`session_version` it began with (signing out, a password change or a change
+of role moves the version on, ending every session), when it began, and when it
 was last used: it ends after STAFF_IDLE_MINUTES without a request and
 STAFF_SESSION_HOURS after sign-in whatever happens. The checks are made here on
 the server, so a copied cookie stops working on time too.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, session
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import db
 from ..models import Role, StaffAccount, utcnow
@@ -56,9 +56,10 @@ class Person:
 
     @property
     def needs_two_factor(self) -> bool:
-        """Admins must use two-factor in production before they do anything."""
+        """In production, whoever may see signers' data (organisers and admins) must use
+        two-factor before they do anything."""
         return (
-            self.role == Role.ADMIN
+            self.role.may(Role.ORGANISER)
             and not self.has_two_factor
             and current_app.config["ENV"] == "production"
         )
@@ -130,7 +131,17 @@ def begin(account: StaffAccount) -> Person:
     return signed_in
 
 
-def end() -> None:
+def end(found: Person | None = None) -> None:
+    """Sign out. The cookie is the session, so clearing this browser's copy would leave a
+    copy kept elsewhere working: the person's session version moves on, which ends
+    every session of theirs."""
+    if found is not None:
+        with db.writing() as s:
+            s.execute(
+                update(StaffAccount)
+                .where(StaffAccount.id == found.id)
+                .values(session_version=StaffAccount.session_version + 1)
+            )
     logout_user()
     session.clear()
 

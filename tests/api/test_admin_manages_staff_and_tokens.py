@@ -86,6 +86,17 @@ def test_an_organiser_downloads_exports_through_the_audited_routes(app, client):
     assert entry.outcome == "wrong-role" and "eda@example.org" in entry.actor
 
 
+def test_a_link_from_another_site_cannot_start_a_download_in_an_organisers_name(app, client):
+    sign_and_confirm(app, client, "maria@example.org", "198.51.100.2")
+    organiser = console_client(app, "organiser", "olu@example.org")
+    url = f"/api/petitions/{PETITION}/signatures.csv"
+    lured = organiser.get(url, headers={"Sec-Fetch-Site": "cross-site"})
+    assert lured.status_code == 403 and "maria" not in lured.get_data(as_text=True)
+    assert last_audit(app, "signatures.csv").outcome == "cross-site"
+    ours = organiser.get(url, headers={"Sec-Fetch-Site": "same-origin"})
+    assert ours.status_code == 200 and "maria@example.org" in ours.get_data(as_text=True)
+
+
 def test_console_pages_load_nothing_from_elsewhere_and_cannot_be_framed(app):
     admin = console_client(app, "admin")
     for page in ("/admin/", "/admin/audit", "/admin/login"):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from petition_api.models import AuditEntry
 
+from ..conftest import ROOT
 from .console_support import console_client, csrf
 
 EDITOR, ORGANISER, ADMIN = "editor", "organiser", "admin"
@@ -154,3 +155,18 @@ def test_no_console_form_is_accepted_without_its_csrf_token(app):
         response = client.post(path_of(rule), data={"csrf_token": "forged"})
         assert response.status_code == 400, rule.endpoint
         assert "nothing was changed" in response.get_data(as_text=True)
+
+
+def test_the_privacy_notice_says_who_sees_signers_details():
+    """Its promises, each tested in this folder: story editors are refused signatures
+    (above); searches, views, changes and downloads are audited with the staff member
+    and never the value searched for (test_organiser_finds_and_invalidates_signatures,
+    test_admin_manages_staff_and_tokens); two-factor for anyone who sees signatures
+    in production (test_staff_sign_in_to_the_console)."""
+    notice = (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
+    said = " ".join(notice.split("## Who at the campaign sees it")[1].split("##")[0].split())
+    assert "Staff who only moderate stories do not see signatures." in said
+    assert "a code from their phone as well" in said
+    assert "we record who did it and when, but not what they searched for" in said
+    assert RANK[NEEDS["console.signatures"]] > RANK[EDITOR]
+    assert RANK[NEEDS["console.signature"]] > RANK[EDITOR]

@@ -22,7 +22,7 @@ def signed(app, client):
 
 
 def found(staff, by: str, q: str) -> str:
-    response = staff.get("/admin/signatures", query_string={"by": by, "q": q})
+    response = post(staff, "/admin/signatures", {"by": by, "q": q})
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -40,6 +40,8 @@ def test_an_organiser_searches_by_each_thing_a_signature_holds(app, signed):
     assert "3 signatures found" in found(staff, "name", "hernan")
     assert "2 signatures found" in found(staff, "zip", "73301")
     assert "0 signatures found" in found(staff, "district", "CA-12")
+    # What was searched for is in no URL (history, access logs): searches are posted.
+    assert 'method="post" action="/admin/signatures"' in staff.get("/admin/signatures").text
     searches = audited(app, "signatures.search")
     assert [e.filters for e in searches][:2] == [{"by": "domain"}, {"by": "ip_prefix"}]
     assert all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 
 import pyotp
@@ -85,9 +86,16 @@ def test_setting_up_two_factor_with_an_authenticator_app(app, client):
     page = client.get("/admin/account/two-factor").get_data(as_text=True)
     assert 'src="data:image/svg+xml;base64,' in page
     secret = page.split('<code id="secret">')[1].split("<")[0]
-    assert post(client, "/admin/account/two-factor", {"code": "123456"}).status_code == 400
+    assert secret not in client.get_cookie("groundswell-staff").value  # signed, not secret
+    assert secret not in base64.urlsafe_b64decode(
+        client.get_cookie("groundswell-staff").value.split(".")[0] + "=="
+    ).decode(errors="replace")
     code = pyotp.TOTP(secret).now()
-    done = post(client, "/admin/account/two-factor", {"code": code})
+    wrong = post(client, "/admin/account/two-factor", {"code": "123456", "password": PASSWORD})
+    assert wrong.status_code == 400
+    no_password = post(client, "/admin/account/two-factor", {"code": code, "password": "nope"})
+    assert no_password.status_code == 401
+    done = post(client, "/admin/account/two-factor", {"code": code, "password": PASSWORD})
     assert done.status_code == 302
     assert client.get("/admin/").status_code == 200  # this session goes on
     fresh = app.test_client()
@@ -127,6 +135,16 @@ def test_changing_the_password_ends_every_other_session(app):
     assert sign_in(app.test_client(), "ana@example.org", new).status_code == 302
 
 
+def test_a_copied_cookie_stops_working_when_its_owner_signs_out(app, client):
+    make_staff(app, "ana@example.org", "editor")
+    sign_in(client, "ana@example.org")
+    copied = app.test_client()
+    copied.set_cookie("groundswell-staff", client.get_cookie("groundswell-staff").value)
+    assert copied.get("/admin/").status_code == 200
+    post(client, "/admin/logout", token_from="/admin/account")
+    assert "/admin/login" in copied.get("/admin/").location
+
+
 def test_a_copied_cookie_stops_working_after_sign_out_everywhere(app, client):
     make_staff(app, "ana@example.org", "editor")
     sign_in(client, "ana@example.org")
@@ -137,17 +155,43 @@ def test_a_copied_cookie_stops_working_after_sign_out_everywhere(app, client):
     assert "/admin/login" in copied.get("/admin/").location
 
 
-def test_failed_sign_ins_are_limited_per_account_from_any_address(app):
+def from_address(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_guessing_one_account_is_stopped_but_cannot_lock_its_owner_out(app):
     make_staff(app, "ana@example.org", "editor")
-    for n in range(10):
-        attacker = app.test_client()
-        attacker.environ_base["REMOTE_ADDR"] = f"198.51.100.{n}"
-        assert sign_in(attacker, "ana@example.org", "wrong-password-here").status_code == 401
-    late = app.test_client()
-    late.environ_base["REMOTE_ADDR"] = "198.51.100.77"
-    limited = sign_in(late, "ana@example.org", "wrong-password-here")
+    guesser = from_address(app, "198.51.100.7")
+    for _ in range(10):
+        assert sign_in(guesser, "ana@example.org", "wrong-password-here").status_code == 401
+    limited = sign_in(guesser, "ana@example.org", "wrong-password-here")
     assert limited.status_code == 429 and "Retry-After" in limited.headers
-    assert sign_in(app.test_client(), "other@example.org", "x" * 12).status_code == 401
+    assert sign_in(guesser, "ana@example.org").status_code == 429  # even the right one, here
+    # Ana, at her own desk, signs in.
+    assert sign_in(from_address(app, "203.0.113.20"), "ana@example.org").status_code == 302
+
+
+def test_two_factor_codes_are_limited_per_account_from_anywhere(app):
+    make_staff(app, "admin@example.org", "admin", two_factor=True)
+    for n in range(10):
+        client = from_address(app, f"198.51.100.{n}")
+        sign_in(client, "admin@example.org")
+        assert post(client, "/admin/login/code", {"code": "000000"}).status_code == 401
+    late = from_address(app, "198.51.100.99")
+    sign_in(late, "admin@example.org")
+    assert post(late, "/admin/login/code", {"code": "000000"}).status_code == 429
+
+
+def test_a_stolen_session_cannot_guess_the_password_on_the_account_page(app, client):
+    make_staff(app, "ana@example.org", "organiser")
+    sign_in(client, "ana@example.org")
+    for _ in range(10):
+        wrong = {"current": "not-my-password", "new": "x" * 16, "again": "x" * 16}
+        assert post(client, "/admin/account", wrong).status_code == 401
+    right = {"current": PASSWORD, "new": "quartz-meadow-lantern-opal", "again": "nope"}
+    assert post(client, "/admin/account", right).status_code == 429
 
 
 def test_failed_sign_ins_are_limited_per_address(app):
@@ -219,7 +263,7 @@ def https_client(app):
     return client
 
 
-def test_in_production_the_cookie_is_secure_and_admins_must_set_up_two_factor(production_app):
+def test_in_production_the_cookie_is_secure_and_admins_must_use_two_factor(production_app):
     make_staff(production_app, "admin@example.org", "admin")
     client = https_client(production_app)
     response = sign_in(client, "admin@example.org")
@@ -232,10 +276,21 @@ def test_in_production_the_cookie_is_secure_and_admins_must_set_up_two_factor(pr
     assert client.get("/api/audiences/meta").status_code == 401  # not a console sign-in yet
     page = client.get("/admin/account/two-factor").get_data(as_text=True)
     secret = page.split('<code id="secret">')[1].split("<")[0]
-    post(client, "/admin/account/two-factor", {"code": pyotp.TOTP(secret).now()})
+    code = pyotp.TOTP(secret).now()
+    post(client, "/admin/account/two-factor", {"code": code, "password": PASSWORD})
     assert client.get("/admin/staff").status_code == 200
     kept = post(client, "/admin/account/two-factor", {"action": "remove", "password": PASSWORD})
-    assert kept.status_code == 400 and "Admins must keep" in kept.get_data(as_text=True)
+    assert kept.status_code == 400 and "must keep two-factor" in kept.get_data(as_text=True)
+
+
+def test_in_production_organisers_must_use_two_factor_too_and_editors_may(production_app):
+    make_staff(production_app, "olu@example.org", "organiser")
+    make_staff(production_app, "eda@example.org", "editor")
+    organiser, editor = https_client(production_app), https_client(production_app)
+    assert sign_in(organiser, "olu@example.org").location.endswith("/admin/account/two-factor")
+    assert organiser.get("/admin/signatures").location.endswith("/admin/account/two-factor")
+    assert sign_in(editor, "eda@example.org").location.endswith("/admin/")
+    assert editor.get("/admin/stories").status_code == 200
 
 
 def test_an_account_made_by_an_admin_must_choose_its_own_password(app):
