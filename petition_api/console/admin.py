@@ -187,11 +187,14 @@ def change_staff(account_id: int, action: str):
 def _apply(session, account: StaffAccount, action: str, role: str) -> None:
     # Every active admin's row, locked (PostgreSQL): two admins demoting each other at
     # once take turns, and the second sees the first's change before counting.
-    session.execute(
+    admins = session.scalars(
         select(StaffAccount.id)
         .where(StaffAccount.role == Role.ADMIN, StaffAccount.disabled_at.is_(None))
+        .order_by(StaffAccount.id)
         .with_for_update()
-    )
+    ).all()
+    if me().id not in admins:  # demoted or disabled while this request waited
+        raise accounts.AccountError("you are no longer an admin.")
     session.refresh(account)
     was_admin = account.role == Role.ADMIN and account.disabled_at is None
     if action == "role":

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from .. import db
 from ..exports.filters import STATUSES
 from ..models import Petition, Role
-from .access import needs
+from ..staff import sessions
+from .access import me, needs
 
 # In the words of the README's "Audiences for ads and CRMs".
 AUDIENCES = {
@@ -33,6 +34,7 @@ def exports():
         petitions=petitions,
         statuses=STATUSES,
         audiences=AUDIENCES,
+        ticket=sessions.download_ticket(me()),
     )
 
 

@@ -10,7 +10,9 @@ typed as a password).
 from __future__ import annotations
 
 import base64
+import secrets
 import time
+from urllib.parse import unquote, urlsplit
 
 import segno
 from flask import (
@@ -24,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from .. import db
 from ..models import Role, StaffAccount
@@ -75,14 +78,31 @@ _per_address = limiter.limit(
 )
 _per_password = _limited("LIMIT_STAFF_ACCOUNT", _password_key, "staff-password")
 _per_code = _limited("LIMIT_STAFF_ACCOUNT", _code_key, "staff-code")
-_per_own_password = _limited("LIMIT_STAFF_ACCOUNT", _own_password_key, "staff-own-password")
+# One budget for both account pages that ask for the current password.
+_per_own_password = limiter.shared_limit(
+    lambda: current_app.config["LIMIT_STAFF_ACCOUNT"],
+    scope="staff-own-password",
+    key_func=_own_password_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 
 
 def _next() -> str:
-    """Where to go after signing in: a console page, never another site."""
+    """Where to go after signing in: a console page by its path (no query, no `..`),
+    never another site, a download, or anything but a page of this console."""
     target = request.values.get("next", "")
-    if target.startswith("/admin") and not target.startswith("//") and "\\" not in target:
-        return target
+    parts = urlsplit(target)
+    segments = unquote(parts.path).split("/")
+    if not (parts.scheme or parts.netloc or parts.query or "\\" in target) and not (
+        {".", ".."} & set(segments)
+    ):
+        try:
+            endpoint, _ = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+        except HTTPException:
+            endpoint = ""
+        if endpoint.startswith("console.") and endpoint != "console.static":
+            return parts.path
     return url_for("console.dashboard")
 
 
@@ -167,9 +187,7 @@ def sign_out():
     found = current_user._get_current_object()
     if getattr(found, "is_authenticated", False):
         audit.record("staff.sign-out", found.email, None, found.actor)
-        sessions.end(found)
-    else:
-        sessions.end()
+    sessions.end()  # also a session that idled out: a copy of it may still be in use
     flash("You have signed out, on every device.")
     return redirect(url_for("console.sign_in"))
 
@@ -219,7 +237,7 @@ def account():
 def sign_out_everywhere():
     person = me()
     audit.record("staff.sign-out-everywhere", person.email, None, person.actor)
-    sessions.end(person)
+    sessions.end()
     flash("Every session of yours has ended, this one too: sign in again.")
     return redirect(url_for("console.sign_in"))
 
@@ -233,29 +251,41 @@ def two_factor():
     person = me()
     if request.method == "POST" and request.form.get("action") == "remove":
         return _remove_two_factor(person)
+    holder = session.setdefault("totp_holder", secrets.token_urlsafe(16))
     with db.writing() as s:
         found = s.get(StaffAccount, person.id)
         if found.totp_secret is not None:
             return render_template("console/two_factor.html", has=True)
-        secret = accounts.pending_totp_secret(found)
+        problem = _turning_on(s, found, holder) if request.method == "POST" else None
+        turned_on = request.method == "POST" and problem is None
+        secret = None if turned_on else accounts.pending_totp_secret(found, holder)
+    if turned_on:
+        return _two_factor_on(person)
+    error, status = problem or (None, 200)
     uri = accounts.totp_uri(person.email, secret, look.current().name)
-    shown = {"secret": secret, "qr": _qr(uri), "has": False}
-    if request.method == "GET":
-        return render_template("console/two_factor.html", **shown)
-    with db.writing() as s:
-        found = s.get(StaffAccount, person.id)
-        if not accounts.password_matches(s, found, request.form.get("password", "")):
-            error = "Your password is not right."
-            return render_template("console/two_factor.html", error=error, **shown), 401
-        step = accounts.code_step(secret, request.form.get("code", ""), None)
-        if step is None:
-            error = "That code is not right: type the six digits your app shows now."
-            return render_template("console/two_factor.html", error=error, **shown), 400
-        accounts.confirm_two_factor(s, found, step)
-        s.flush()
-        s.expunge(found)
+    shown = {"secret": secret, "qr": _qr(uri), "has": False, "error": error}
+    return render_template("console/two_factor.html", **shown), status
+
+
+def _turning_on(s, found: StaffAccount, holder: str) -> tuple[str, int] | None:
+    """None once two-factor is on; otherwise what is wrong, and the status (401s are
+    wrong passwords, which the limit counts)."""
+    if not accounts.password_matches(s, found, request.form.get("password", "")):
+        return "Your password is not right.", 401
+    if not accounts.confirm_two_factor(s, found, holder, request.form.get("code", "")):
+        return (
+            "That code is not right: type the six digits your app shows now (if you started "
+            "again in another window, scan the new code below).",
+            400,
+        )
+    return None
+
+
+def _two_factor_on(person: sessions.Person):
+    session.pop("totp_holder", None)
     audit.record("staff.two-factor", person.email, {"set": True}, person.actor)
-    sessions.begin(found)
+    with db.reading() as s:
+        sessions.begin(s.get(StaffAccount, person.id))  # every other session has ended
     flash("Two-factor sign-in is on: you will be asked for a code each time you sign in.")
     return redirect(url_for("console.dashboard"))
 

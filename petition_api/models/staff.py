@@ -57,6 +57,9 @@ class StaffAccount(Base):
     # here, never in the session cookie, which is signed but readable.
     totp_pending: Mapped[str | None] = mapped_column(String(64))
     totp_pending_at: Mapped[datetime | None]
+    # The SHA-256 of a random value the one session shown that secret keeps: no other
+    # session (a stolen cookie, a phished password) is shown the same secret.
+    totp_pending_for: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]

@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
-from ..models import Role, StaffAccount, utcnow
+from ..models import Role, StaffAccount, hashed, utcnow
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # Argon2 takes any length; a megabyte "password" would only cost CPU
@@ -145,8 +145,8 @@ def enable(account: StaffAccount) -> None:
 
 def reset_two_factor(session: Session, account: StaffAccount) -> None:
     """For a lost phone: they set two-factor up again after signing in."""
-    account.totp_secret = None
-    account.totp_last_step = None
+    account.totp_secret = account.totp_last_step = None
+    account.totp_pending = account.totp_pending_at = account.totp_pending_for = None
     sign_out_everywhere(session, account)
 
 
@@ -160,23 +160,33 @@ def new_totp_secret() -> str:
 PENDING_MINUTES = 15  # a secret shown for set-up and not confirmed is replaced after
 
 
-def pending_totp_secret(account: StaffAccount) -> str:
-    """The secret being set up, kept on the account (never in the session cookie); a new
-    one once PENDING_MINUTES have passed since it was first shown."""
+def pending_totp_secret(account: StaffAccount, holder: str) -> str:
+    """The secret being set up, kept on the account (never in the cookie) and shown to
+    one session only, the one keeping `holder`: another session asking starts a new
+    secret, so nobody else learns the one its owner is about to adopt. A new one too
+    once PENDING_MINUTES have passed."""
     now = utcnow()
     fresh = account.totp_pending_at and now - account.totp_pending_at < timedelta(
         minutes=PENDING_MINUTES
     )
-    if not (account.totp_pending and fresh):
+    if not (account.totp_pending and fresh and account.totp_pending_for == hashed(holder)):
         account.totp_pending, account.totp_pending_at = new_totp_secret(), now
+        account.totp_pending_for = hashed(holder)
     return account.totp_pending
 
 
-def confirm_two_factor(session: Session, account: StaffAccount, step: int) -> None:
-    """The pending secret becomes the account's, its first code used; every session ends."""
+def confirm_two_factor(session: Session, account: StaffAccount, holder: str, code: str) -> bool:
+    """Two-factor on, with the secret this session was shown, if the code is its own;
+    every session of the person ends. False (nothing changed) otherwise."""
+    if not account.totp_pending or account.totp_pending_for != hashed(holder):
+        return False
+    step = code_step(account.totp_pending, code, None)
+    if step is None:
+        return False
     account.totp_secret, account.totp_last_step = account.totp_pending, step
-    account.totp_pending = account.totp_pending_at = None
+    account.totp_pending = account.totp_pending_at = account.totp_pending_for = None
     sign_out_everywhere(session, account)
+    return True
 
 
 def totp_uri(email: str, secret: str, issuer: str) -> str:

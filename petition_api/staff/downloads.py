@@ -16,8 +16,9 @@ P = TypeVar("P")
 
 
 def requested() -> dict[str, str]:
-    """The query parameters, for the audit log (which cuts and escapes them)."""
-    return dict(request.args.items())
+    """The query parameters, for the audit log (which cuts and escapes them); never a
+    console download's ticket."""
+    return {k: v for k, v in request.args.items() if k != "ticket"}
 
 
 def staff_actor(scope: str, action: str, slug: str | None) -> str:
@@ -26,20 +27,20 @@ def staff_actor(scope: str, action: str, slug: str | None) -> str:
     person = sessions.signed_in() if tokens.presented() is None else None
     if person is None:
         return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
-    # The console's cookie rides along on a link from another site (SameSite=Lax lets
-    # top-level GETs through): a download in someone's name starts only from our pages
-    # (or one typed or bookmarked), as browsers tell in Sec-Fetch-Site.
-    if request.headers.get("Sec-Fetch-Site", "none") not in ("same-origin", "none"):
-        audit.record(action, slug, requested(), person.actor, "cross-site")
-        raise tokens.Refused(
-            403, "Downloads start from the console's Exports page, not from another site.",
-            "cross-site",
-        )  # fmt: skip
     if not sessions.may_use(person, scope):
         audit.record(action, slug, requested(), person.actor, "wrong-role")
         raise tokens.Refused(
             403, f"Your role ({person.role}) cannot download {tokens.WHAT[scope]}.", "wrong-role"
         )
+    # The console's cookie rides along on any link to us (SameSite=Lax lets top-level
+    # GETs through), so a console session downloads only with the ticket the Exports
+    # page puts in its links: never from a link made elsewhere.
+    if not sessions.holds_ticket(person, request.args.get("ticket", "")):
+        audit.record(action, slug, requested(), person.actor, "no-ticket")
+        raise tokens.Refused(
+            403, "Downloads start from the console's Exports page: open it and try again.",
+            "no-ticket",
+        )  # fmt: skip
     return person.actor
 
 

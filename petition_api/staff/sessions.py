@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, session
 from flask_login import LoginManager, current_user, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from .. import db
@@ -102,14 +103,14 @@ def _load(user_id: str) -> Person | None:
         return None
     if now - began > config["STAFF_SESSION_HOURS"] * 3600:
         return None
-    account_id, _, version = user_id.partition(":")
-    if not (account_id.isdigit() and version.isdigit()):
+    account_id, version = _named(user_id)
+    if account_id is None:
         return None
     with db.reading() as s:
-        account = s.scalar(select(StaffAccount).where(StaffAccount.id == int(account_id)))
+        account = s.scalar(select(StaffAccount).where(StaffAccount.id == account_id))
     if account is None or account.disabled_at is not None:
         return None
-    if account.session_version != int(version):
+    if account.session_version != version:
         return None
     session["seen"] = int(now)
     return person(account)
@@ -131,19 +132,47 @@ def begin(account: StaffAccount) -> Person:
     return signed_in
 
 
-def end(found: Person | None = None) -> None:
+def end() -> None:
     """Sign out. The cookie is the session, so clearing this browser's copy would leave a
-    copy kept elsewhere working: the person's session version moves on, which ends
-    every session of theirs."""
-    if found is not None:
+    copy kept elsewhere working: the session version it names moves on, which ends
+    every session of the person, also when this one had already idled out."""
+    account_id, version = _named(session.get("_user_id", ""))
+    if account_id is not None:
         with db.writing() as s:
             s.execute(
                 update(StaffAccount)
-                .where(StaffAccount.id == found.id)
+                .where(StaffAccount.id == account_id, StaffAccount.session_version == version)
                 .values(session_version=StaffAccount.session_version + 1)
             )
     logout_user()
     session.clear()
+
+
+def _named(user_id: str) -> tuple[int | None, int | None]:
+    """(account id, session version) from a session's `id:version`, or (None, None)."""
+    account_id, _, version = str(user_id).partition(":")
+    if not (account_id.isdigit() and version.isdigit()):
+        return None, None
+    return int(account_id), int(version)
+
+
+def _tickets() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="console-download")
+
+
+def download_ticket(found: Person) -> str:
+    """What the Exports page puts in each download link: the staff API takes a console
+    session only with it, so a link from anywhere else (another site, a mail) cannot
+    start a download in someone's name. Bound to the person and their session version."""
+    return _tickets().dumps([found.id, found.version])
+
+
+def holds_ticket(found: Person, ticket: str) -> bool:
+    try:
+        named = _tickets().loads(ticket, max_age=current_app.config["STAFF_SESSION_HOURS"] * 3600)
+    except BadData:
+        return False
+    return named == [found.id, found.version]
 
 
 def signed_in() -> Person | None:

@@ -90,6 +90,14 @@ def test_setting_up_two_factor_with_an_authenticator_app(app, client):
     assert secret not in base64.urlsafe_b64decode(
         client.get_cookie("groundswell-staff").value.split(".")[0] + "=="
     ).decode(errors="replace")
+    # Another session of Ana's (a stolen cookie, a second window) is shown another
+    # secret, and the one shown here then no longer works: nobody else learns it.
+    other = app.test_client()
+    sign_in(other, "ana@example.org")
+    elsewhere = other.get("/admin/account/two-factor").text
+    assert secret not in elsewhere
+    page = client.get("/admin/account/two-factor").get_data(as_text=True)
+    secret = page.split('<code id="secret">')[1].split("<")[0]
     code = pyotp.TOTP(secret).now()
     wrong = post(client, "/admin/account/two-factor", {"code": "123456", "password": PASSWORD})
     assert wrong.status_code == 400
@@ -142,6 +150,18 @@ def test_a_copied_cookie_stops_working_when_its_owner_signs_out(app, client):
     copied.set_cookie("groundswell-staff", client.get_cookie("groundswell-staff").value)
     assert copied.get("/admin/").status_code == 200
     post(client, "/admin/logout", token_from="/admin/account")
+    assert "/admin/login" in copied.get("/admin/").location
+
+
+def test_signing_out_after_a_long_pause_still_ends_a_copy_in_use(app, client):
+    make_staff(app, "ana@example.org", "editor")
+    sign_in(client, "ana@example.org")
+    copied = app.test_client()
+    copied.set_cookie("groundswell-staff", client.get_cookie("groundswell-staff").value)
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 31 * 60  # Ana's tab idled out; the copy did not
+    assert copied.get("/admin/").status_code == 200
+    post(client, "/admin/logout", token_from="/admin/login")
     assert "/admin/login" in copied.get("/admin/").location
 
 
@@ -209,13 +229,20 @@ def test_a_successful_sign_in_uses_up_no_attempts(app, client):
 
 def test_after_sign_in_only_console_pages_are_gone_back_to(app, client):
     make_staff(app, "ana@example.org", "editor")
-    response = post(
-        client,
-        "/admin/login",
-        {"email": "ana@example.org", "password": PASSWORD, "next": "//evil.example/admin"},
-    )
-    assert response.location.endswith("/admin/")
-    post(client, "/admin/logout", token_from="/admin/account")
+    for elsewhere in (
+        "//evil.example/admin",
+        "/admin/../api/petitions/paid-family-leave/signatures.csv",
+        "/admin/%2e%2e/api/audiences/meta",
+        "/admin/stories?status=approved",
+        "/admin/logout",
+    ):
+        response = post(
+            client,
+            "/admin/login",
+            {"email": "ana@example.org", "password": PASSWORD, "next": elsewhere},
+        )
+        assert response.location.endswith("/admin/"), elsewhere
+        post(client, "/admin/logout", token_from="/admin/account")
     page = client.get("/admin/stories")
     assert "next=/admin/stories" in page.location
 

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("totp_last_step", sa.Integer(), nullable=True),
         sa.Column("totp_pending", sa.String(length=64), nullable=True),
         sa.Column("totp_pending_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("totp_pending_for", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
