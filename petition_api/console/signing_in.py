@@ -10,6 +10,7 @@ typed as a password).
 from __future__ import annotations
 
 import base64
+import ipaddress
 import secrets
 import time
 from urllib.parse import unquote, urlsplit
@@ -44,9 +45,13 @@ def _failed(response) -> bool:
 
 def _password_key() -> str:
     """A password's tries count per account and per network together: guessing one
-    account from one place is stopped, and nobody elsewhere can lock its owner out."""
+    account from one place is stopped, and nobody elsewhere can lock its owner out.
+    An IPv6 network counts by its /48, what one site is given, not one /64 of it."""
     typed = accounts.normal_email(request.form.get("email", ""))[:254]
-    return f"staff-password:{typed}:{client_network()}"
+    network = client_network()
+    if ":" in network:
+        network = str(ipaddress.ip_network(network).supernet(new_prefix=48))
+    return f"staff-password:{typed}:{network}"
 
 
 def _code_key() -> str:

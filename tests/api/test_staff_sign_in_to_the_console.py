@@ -339,3 +339,12 @@ def test_an_account_made_by_an_admin_must_choose_its_own_password(app):
     post(newcomer, "/admin/account", {"current": first, "new": mine, "again": mine})
     assert newcomer.get("/admin/signatures").status_code == 200
     assert csrf(newcomer, "/admin/account")
+
+
+def test_guessing_from_one_ipv6_site_counts_its_whole_48(app):
+    make_staff(app, "ana@example.org", "editor")
+    for n in range(10):  # ten /64s of one /48
+        guesser = from_address(app, f"2001:db8:1:{n:x}::1")
+        assert sign_in(guesser, "ana@example.org", "wrong-password-here").status_code == 401
+    limited = sign_in(from_address(app, "2001:db8:1:ff::1"), "ana@example.org", "wrong-pass-1")
+    assert limited.status_code == 429
