@@ -79,12 +79,17 @@ def per_address_unless(exempt: Callable[[], bool], setting: str) -> Callable[[Ca
     return decorate
 
 
-def _too_many(error: RateLimitExceeded):
+def retry_after() -> int:
+    """Seconds until the limit just exceeded lets requests through again."""
     current = limiter.current_limit
-    wait = 60
-    if current:
-        # reset_at is rounded to whole seconds: never promise more than one window.
-        wait = min(max(1, math.ceil(current.reset_at - time.time())), current.limit.get_expiry())
+    if not current:
+        return 60
+    # reset_at is rounded to whole seconds: never promise more than one window.
+    return min(max(1, math.ceil(current.reset_at - time.time())), current.limit.get_expiry())
+
+
+def _too_many(error: RateLimitExceeded):
+    wait = retry_after()
     return respond(
         TooManyRequests(
             f"Too many requests from your network right now. Please try again in {wait} seconds.",

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from ..models import Role
+from ..ratelimits import retry_after
 from ..staff import audit, sessions
 
 bp = Blueprint(
@@ -52,6 +55,31 @@ def _headers(response):
     return response
 
 
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
+    wait = retry_after()
+    if request.endpoint in ("console.sign_in", "console.sign_in_code"):
+        step = "code" if request.endpoint == "console.sign_in_code" else "password"
+        audit.record("staff.sign-in", None, {"with": step}, "anonymous", "rate-limited")
+    minutes = max(1, round(wait / 60))
+    message = (
+        "Too many wrong tries, from your network or for this account. For your safety, "
+        f"wait {minutes} minute{'' if minutes == 1 else 's'} before trying again."
+    )
+    page = render_template("console/message.html", title="Please wait", message=message)
+    return page, 429, {"Retry-After": str(wait)}
+
+
+@bp.errorhandler(HTTPException)
+def _refused(error: HTTPException):
+    """The console's own page for what it refuses (403, 404, 405...), inside its
+    navigation, rather than the public site's."""
+    title = f"{error.code} {error.name}"
+    return render_template("console/message.html", title=title, message=error.description), (
+        error.code or 500
+    )
+
+
 @bp.errorhandler(CSRFError)
 def _csrf_failed(error: CSRFError):
     message = (
@@ -74,6 +102,7 @@ def needs(role: Role) -> Callable:
         def checked(*args, **kwargs):
             found = current_user._get_current_object()
             if not getattr(found, "is_authenticated", False):
+                flash("Please sign in to see that page (a session ends after a while unused).")
                 # The path only: a query may hold what someone searched for.
                 return redirect(url_for("console.sign_in", next=request.path))
             if found.must_change_password:

@@ -84,7 +84,7 @@ def create_token():
         made=made,
         made_name=name,
         errors=errors,
-        form={"name": name, "scope": chosen, "days": days},
+        form=None if made else {"name": name, "scope": chosen, "days": days},
     )
     return page, 400 if errors else 200
 

@@ -41,12 +41,13 @@ def _petitions() -> list[Petition]:
         return sorted(found, key=lambda p: (p.status(now) != "open", p.slug))
 
 
-def _tally(petition_id: int) -> None:
+def _tally(petition_id: int) -> datetime | None:
+    """Tally what is new; returns the time the tallies count up to."""
     try:
         with db.writing() as session:
-            tallies.bring_up_to_date(session, petition_id)
+            return tallies.bring_up_to_date(session, petition_id)
     except IntegrityError:
-        pass  # another dashboard made the petition's first tally at this moment
+        return None  # another dashboard made the petition's first tally at this moment
 
 
 def _pending(petition_id: int) -> int:
@@ -101,7 +102,7 @@ def dashboard():
     petition = next((p for p in petitions if p.slug == chosen), None)
     if petition is None:
         abort(404, description=f"There is no petition called {chosen!r}.")
-    _tally(petition.id)
+    tallied_until = _tally(petition.id)
     by_state = counts.snapshot(petition.id)
     with db.reading() as session:
         tallied = tallies.read(session, petition.id)
@@ -119,6 +120,7 @@ def dashboard():
         pending=_pending(petition.id),
         signed=signed,
         rate=_rate(confirmed_tallied, signed),
+        tallied_until=tallied_until,
         progress=min(100, round(100 * confirmed / petition.goal)) if petition.goal else None,
         per_day=charts.columns(
             "Signatures per day (UTC)", SERIES, _days(tallied["hour"], now), every=7

@@ -117,7 +117,7 @@ def _change(restoring: bool):
             error = "Say why (the reason is kept in the audit log)."
         else:
             done = carry_out(restoring, selection, reason, me().actor)
-            flash(f"{done} signatures {verb}. The counts have followed.")
+            flash(f"{done} signature{'' if done == 1 else 's'} {verb}. The counts have followed.")
             return redirect(back)
     counted = sum(1 for r in rows if r.counted)
     return render_template(

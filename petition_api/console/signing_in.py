@@ -183,7 +183,10 @@ def sign_in_code():
         right = found is not None and accounts.use_code(s, found, request.form.get("code", ""))
     if not right:
         audit.record("staff.sign-in", account.email, {"with": "code"}, "anonymous", "failed-code")
-        error = "That code is not right, or was used already: type the newest six digits."
+        error = (
+            "That code is not right, or was used already (each code works once: if your app "
+            "still shows the one you just used, wait for the next)."
+        )
         return render_template("console/sign_in_code.html", error=error, next=_next()), 401
     return _begin(account, "password+code")
 

@@ -61,7 +61,9 @@ def check_password(password: str, email: str = "") -> None:
             match["token"].lower() == password.lower() or len(match["token"]) >= len(password) - 2
         )
         if match.get("dictionary_name") == "user_inputs" and len(match["token"]) >= 4:
-            raise AccountError("The password must not contain your email address or its parts.")
+            raise AccountError(
+                "The password must not contain the account's email address or its parts."
+            )
         if whole and match.get("rank", COMMONEST + 1) <= COMMONEST:
             raise AccountError(
                 "That password is among the commonest passwords, which are tried first: "
@@ -111,6 +113,8 @@ def set_password(
 ) -> None:
     """A new password, which signs the person out of every session they have."""
     check_password(password, account.email)
+    if password_matches_quietly(account, password):
+        raise AccountError("The new password must differ from the one it replaces.")
     account.password_hash = hasher.hash(password)
     account.password_changed_at = utcnow()
     account.must_change_password = must_change
@@ -124,6 +128,13 @@ def sign_out_everywhere(session: Session, account: StaffAccount) -> None:
         .values(session_version=StaffAccount.session_version + 1)
     )
     session.refresh(account)
+
+
+def password_matches_quietly(account: StaffAccount, password: str) -> bool:
+    try:
+        return hasher.verify(account.password_hash, password[:MAX_LENGTH])
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def set_role(session: Session, account: StaffAccount, role: str) -> None:

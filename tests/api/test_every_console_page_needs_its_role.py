@@ -166,7 +166,7 @@ def test_the_privacy_notice_says_who_sees_signers_details():
     notice = (ROOT / "content" / "privacy.md").read_text(encoding="utf-8")
     said = " ".join(notice.split("## Who at the campaign sees it")[1].split("##")[0].split())
     assert "Staff who only moderate stories do not see signatures." in said
-    assert "a code from their phone as well" in said
+    assert "anyone who can see signatures with a code from their phone as well" in said
     assert "we record who did it and when, but not what they searched for" in said
     assert RANK[NEEDS["console.signatures"]] > RANK[EDITOR]
     assert RANK[NEEDS["console.signature"]] > RANK[EDITOR]

@@ -348,3 +348,36 @@ def test_guessing_from_one_ipv6_site_counts_its_whole_48(app):
         assert sign_in(guesser, "ana@example.org", "wrong-password-here").status_code == 401
     limited = sign_in(from_address(app, "2001:db8:1:ff::1"), "ana@example.org", "wrong-pass-1")
     assert limited.status_code == 429
+
+
+def test_a_password_someone_else_chose_cannot_be_kept(app):
+    admin = app.test_client()
+    make_staff(app, "admin@example.org", "admin")
+    sign_in(admin, "admin@example.org")
+    first = "harbor-violet-cinder-moss"
+    post(admin, "/admin/staff", {"email": "new@example.org", "role": "editor", "password": first})
+    newcomer = app.test_client()
+    sign_in(newcomer, "new@example.org", first)
+    same = post(newcomer, "/admin/account", {"current": first, "new": first, "again": first})
+    assert same.status_code == 400 and "must differ" in same.text
+    assert "/admin/account" in newcomer.get("/admin/stories").location
+
+
+def test_tries_refused_for_too_many_are_in_the_audit_log_too(app):
+    client = from_address(app, "198.51.100.40")
+    for n in range(11):
+        sign_in(client, f"person{n}@example.org", "wrong-password-here")
+    [limited] = [r for r in audit_rows(app, "staff.sign-in") if r.outcome == "rate-limited"]
+    assert limited.filters == {"with": "password"} and limited.target is None
+    page = sign_in(client, "person99@example.org", "wrong-password-here")
+    assert page.status_code == 429 and "wait" in page.text and "Retry-After" in page.headers
+
+
+def test_a_refused_page_stays_inside_the_console(app):
+    editor = app.test_client()
+    make_staff(app, "eda@example.org", "editor")
+    sign_in(editor, "eda@example.org")
+    refused = editor.get("/admin/signatures")
+    assert refused.status_code == 403
+    assert 'href="/admin/stories"' in refused.text  # the console's navigation
+    assert "This page is for organisers; you are editor." in refused.text

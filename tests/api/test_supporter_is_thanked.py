@@ -95,7 +95,7 @@ def test_the_page_wears_the_campaign_sites_name_and_colours_and_keeps_its_policy
 
 def test_a_supporter_whose_zip_spans_districts_is_told_it_goes_to_her_senators(app):
     text = text_of(confirmed_page(app, zip="10001").get_data(as_text=True))
-    assert "we don't know which one is yours" in text
+    assert "We can't tell your congressional district from your ZIP code" in text
     assert "Senator Charles E. Schumer" in text
     assert "Senator Kirsten E. Gillibrand" in text
     assert "Representative" not in text.split("Ask your friends")[0]
@@ -165,7 +165,7 @@ def test_the_thank_you_email_says_the_same_in_html_and_plain_text(app):
 def test_the_thank_you_email_to_an_unresolved_district_names_the_senators(app):
     with app.app_context():
         text = render_template("mail/thanks.txt", **thanks_context(app, zip="10001"))
-    assert "we don't know\nwhich one is yours" in text
+    assert "We can't tell your congressional district" in " ".join(text.split())
     assert "- Senator Charles E. Schumer, senior senator for New York" in text
     assert "Representative" not in text
 
