@@ -123,6 +123,7 @@ def sign_in():
         account = accounts.find(s, email) if email else None
         right = accounts.password_matches(s, account, password)
         if account is not None:
+            s.flush()  # a hash redone with today's settings is kept
             s.expunge(account)
     if not right or account is None or account.disabled_at is not None:
         outcome = "unknown-account" if account is None else "failed"

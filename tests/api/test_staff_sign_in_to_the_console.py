@@ -381,3 +381,16 @@ def test_a_refused_page_stays_inside_the_console(app):
     assert refused.status_code == 403
     assert 'href="/admin/stories"' in refused.text  # the console's navigation
     assert "This page is for organisers; you are editor." in refused.text
+
+
+def test_a_password_hashed_with_older_settings_is_hashed_again_at_sign_in(app, client):
+    from argon2 import PasswordHasher
+
+    make_staff(app, "ana@example.org", "editor")
+    with database(app) as session:
+        account = session.scalar(select(StaffAccount))
+        assert "$m=19456,t=2,p=1$" in account.password_hash
+        account.password_hash = PasswordHasher(time_cost=3, memory_cost=65536).hash(PASSWORD)
+    assert sign_in(client, "ana@example.org").status_code == 302
+    with database(app) as session:
+        assert "$m=19456,t=2,p=1$" in session.scalar(select(StaffAccount)).password_hash
