@@ -25,7 +25,7 @@ bp = Blueprint(
 )
 csrf = CSRFProtect()
 
-# The console's own script (live progress, chart tooltips) and images (story photos)
+# The console's own script (live mailing figures) and images (story photos, QR codes)
 # come from here; nothing from anywhere else, and no other site may frame a page.
 POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; "

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from petition_api.audiences.formats import FORMATS
 from petition_api.models import AuditEntry
 
 from ..conftest import database
@@ -72,6 +73,9 @@ def test_an_organiser_downloads_exports_through_the_audited_routes(app, client):
     organiser = console_client(app, "organiser", "olu@example.org")
     page = organiser.get("/admin/exports").text
     assert f'action="/api/petitions/{PETITION}/signatures.csv"' in page
+    assert f'action="/api/petitions/{PETITION}/delivery"' in page
+    for fmt in FORMATS:  # every audience the API offers, offered here
+        assert f'formaction="/api/audiences/{fmt}"' in page
     ticket = {"ticket": ticket_on(page)}
     csv = organiser.get(f"/api/petitions/{PETITION}/signatures.csv", query_string=ticket)
     assert csv.status_code == 200 and "maria@example.org" in csv.get_data(as_text=True)
