@@ -815,6 +815,8 @@ def bench_dashboard(env: dict, count: int) -> dict:
         "slowest_query_ms": figures["slowest_query_ms"],
         "queries_per_page": figures["queries_per_page"],
         "first_open_ms": figures["first_ms"],
+        "history_s": figures["history_s"],
+        "history_opens": figures["history_opens"],
         "signatures": count + pending,
         "runs": figures["runs"],
     }

@@ -9,6 +9,7 @@ read from an index. `make bench` times this page with 1,000,000 signatures
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, render_template, request
@@ -23,6 +24,9 @@ from .access import needs
 
 DAYS = 90
 HOURS = 48
+# How long one page may spend tallying, and how much history it tallies at once.
+TALLY_SECONDS = 3.0
+STRETCH = timedelta(days=7)
 TOP_SOURCES = 15
 SOURCE_NAMES = {
     "utm_source": "Source (utm_source)",
@@ -41,13 +45,19 @@ def _petitions() -> list[Petition]:
         return sorted(found, key=lambda p: (p.status(now) != "open", p.slug))
 
 
-def _tally(petition_id: int) -> datetime | None:
-    """Tally what is new; returns the time the tallies count up to."""
-    try:
-        with db.writing() as session:
-            return tallies.bring_up_to_date(session, petition_id)
-    except IntegrityError:
-        return None  # another dashboard made the petition's first tally at this moment
+def _tally(petition_id: int) -> tuple[datetime | None, bool]:
+    """Tally what is new, a week of it per transaction, for at most TALLY_SECONDS (a
+    petition's first tally may be months of history); returns the time the tallies
+    count up to, and whether that is the present."""
+    deadline = time.monotonic() + TALLY_SECONDS
+    while True:
+        try:
+            with db.writing() as session:
+                until, done = tallies.bring_up_to_date(session, petition_id, stretch=STRETCH)
+        except IntegrityError:
+            return None, False  # another dashboard began the petition's first tally just now
+        if done or time.monotonic() >= deadline:
+            return until, done
 
 
 def _pending(petition_id: int) -> int:
@@ -102,7 +112,7 @@ def dashboard():
     petition = next((p for p in petitions if p.slug == chosen), None)
     if petition is None:
         abort(404, description=f"There is no petition called {chosen!r}.")
-    tallied_until = _tally(petition.id)
+    tallied_until, caught_up = _tally(petition.id)
     by_state = counts.snapshot(petition.id)
     with db.reading() as session:
         tallied = tallies.read(session, petition.id)
@@ -121,6 +131,7 @@ def dashboard():
         signed=signed,
         rate=_rate(confirmed_tallied, signed),
         tallied_until=tallied_until,
+        caught_up=caught_up,
         progress=min(100, round(100 * confirmed / petition.goal)) if petition.goal else None,
         per_day=charts.columns(
             "Signatures per day (UTC)", SERIES, _days(tallied["hour"], now), every=7

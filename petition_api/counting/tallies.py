@@ -10,8 +10,10 @@ the dashboard reads those and never the signatures.
 Tallying happens when a dashboard is opened (`bring_up_to_date`): it reads the
 signatures submitted or confirmed since the last tally, by index. It stops
 SETTLE before now, so every transaction that stamped a time before the mark has
-committed by then and nothing is missed or counted twice. The first tally of a
-petition reads all its signatures; `flask petitions recount` rebuilds them.
+committed by then and nothing is missed or counted twice. A petition's first
+tally reads its whole history, a stretch of time per transaction, so that a
+dashboard opened on a million signatures answers within seconds and the next
+opens finish the work; `flask petitions recount` rebuilds the tallies at once.
 
 A pending signature renewed by a fresh submission gets a new submission time,
 so it is tallied again as a submission: `signed` counts submissions received.
@@ -91,38 +93,52 @@ def _window(session: Session, column, petition_id: int, start: datetime, end: da
     )
 
 
-def bring_up_to_date(session: Session, petition_id: int, now: datetime | None = None) -> datetime:
-    """Tally what was submitted or confirmed since the last tally; returns the new mark.
+def bring_up_to_date(
+    session: Session,
+    petition_id: int,
+    now: datetime | None = None,
+    stretch: timedelta | None = None,
+) -> tuple[datetime, bool]:
+    """Tally what was submitted or confirmed since the last tally, at most `stretch` of
+    time at once; returns the new mark and whether it reached the present.
 
     Run inside a write transaction. The mark moves first (compare and set), so of
-    two dashboards opened at once exactly one tallies each stretch of time.
+    two dashboards opened at once exactly one tallies each stretch of time. The
+    first tally starts at the petition's first signature.
     """
     cutoff = (now or utcnow()) - SETTLE
     start = session.scalar(select(TallyMark.until).where(TallyMark.petition_id == petition_id))
-    if start is None:
-        session.add(TallyMark(petition_id=petition_id, until=cutoff))
+    first_tally = start is None
+    if first_tally:
+        start = session.scalar(
+            select(func.min(Signature.created_at)).where(Signature.petition_id == petition_id)
+        )
+        start = min(start, cutoff) if start is not None else cutoff
+    if cutoff <= start and not first_tally:
+        return start, True
+    end = min(cutoff, start + stretch) if stretch else cutoff
+    if first_tally:
+        session.add(TallyMark(petition_id=petition_id, until=end))
         session.flush()  # a concurrent first tally fails here on the primary key
-        start = BEGINNING
-    elif cutoff <= start:
-        return start
+        start = BEGINNING  # and counts whatever came before, however dated
     elif not session.execute(
         update(TallyMark)
         .where(TallyMark.petition_id == petition_id, TallyMark.until == start)
-        .values(until=cutoff)
+        .values(until=end)
     ).rowcount:
-        return start  # another process tallied this stretch
-    signed = _window(session, Signature.created_at, petition_id, start, cutoff)
+        return start, False  # another process is tallying this stretch
+    signed = _window(session, Signature.created_at, petition_id, start, end)
     _add(session, petition_id, "signed", _count(signed))
     confirmed = _window(
         session,
         Signature.validated_at,
         petition_id,
         start,
-        cutoff,
+        end,
         Signature.status == Status.VALIDATED,
     )
     _add(session, petition_id, "confirmed", _count(confirmed))
-    return cutoff
+    return end, end >= cutoff
 
 
 def lock_mark(session: Session, petition_id: int) -> datetime | None:

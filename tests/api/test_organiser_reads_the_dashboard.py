@@ -152,3 +152,38 @@ def test_the_dashboard_of_a_petition_nobody_signed_yet(app):
         console_client(app, "admin", "a@example.org").get("/admin/?petition=nope").status_code
         == 404
     )
+
+
+def test_a_long_history_is_counted_a_stretch_at_a_time_and_then_whole(
+    app, client, runner, monkeypatch
+):
+    from petition_api.console import dashboard as page
+
+    arrive(app, client, 2, "newsletter")
+    arrive(app, client, 3, "facebook", state="CA", zip="94110")
+    with database(app) as session:  # the facebook signers came three weeks ago
+        weeks_ago = utcnow() - timedelta(days=21)
+        session.execute(
+            update(Signature)
+            .where(Signature.utm_source == "facebook")
+            .values(created_at=weeks_ago, validated_at=weeks_ago + timedelta(minutes=5))
+        )
+    monkeypatch.setattr(page, "TALLY_SECONDS", 0.0)  # one week of history per page
+    staff = console_client(app, "editor")
+    opened = [dashboard(staff) for _ in range(5)]
+    assert "Still counting this petition's history" in opened[0]
+    assert figure(opened[0], "signatures submitted") == "3"  # the first week: facebook
+    assert "Still counting" not in opened[-1]
+    assert figure(opened[-1], "signatures submitted") == "5"
+    with database(app) as session:
+        counted = sorted(
+            (t.dimension, t.key, t.signed, t.confirmed)
+            for t in session.scalars(select(PetitionTally))
+        )
+    assert runner.invoke(args=["petitions", "recount", PETITION]).exit_code == 0
+    with database(app) as session:
+        rebuilt = sorted(
+            (t.dimension, t.key, t.signed, t.confirmed)
+            for t in session.scalars(select(PetitionTally))
+        )
+    assert counted == rebuilt

@@ -7,7 +7,8 @@ when it changes, and an optional TOTP secret. `petition_tallies` and
 per hour, state and source), counted as they happen, so a dashboard never
 reads a million signatures; the two new indexes let a tally read only the
 signatures submitted or confirmed since the last one. Existing signatures are tallied
-the first time a petition's dashboard is opened (or by `flask petitions recount`).
+when a petition's dashboard is first opened, a week at a time (or all at once by
+`flask petitions recount`).
 
 Revision ID: 0009
 Revises: 0008
