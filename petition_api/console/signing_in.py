@@ -121,7 +121,7 @@ def sign_in():
     password = request.form.get("password", "")
     with db.writing() as s:
         account = accounts.find(s, email) if email else None
-        right = accounts.password_matches(s, account, password)
+        right = accounts.password_matches(account, password)
         if account is not None:
             s.flush()  # a hash redone with today's settings is kept
             s.expunge(account)
@@ -222,7 +222,7 @@ def account():
     error, status = None, 400
     with db.writing() as s:
         found = s.get(StaffAccount, person.id)
-        if not accounts.password_matches(s, found, current):
+        if not accounts.password_matches(found, current):
             error, status = "Your current password is not right.", 401  # 401s are limited
         elif new != again:
             error = "The new password and its repetition differ."
@@ -279,7 +279,7 @@ def two_factor():
 def _turning_on(s, found: StaffAccount, holder: str) -> tuple[str, int] | None:
     """None once two-factor is on; otherwise what is wrong, and the status (401s are
     wrong passwords, which the limit counts)."""
-    if not accounts.password_matches(s, found, request.form.get("password", "")):
+    if not accounts.password_matches(found, request.form.get("password", "")):
         return "Your password is not right.", 401
     if not accounts.confirm_two_factor(s, found, holder, request.form.get("code", "")):
         return (
@@ -308,7 +308,7 @@ def _remove_two_factor(person: sessions.Person):
         return render_template("console/two_factor.html", has=True, error=error), 400
     with db.writing() as s:
         found = s.get(StaffAccount, person.id)
-        if not accounts.password_matches(s, found, request.form.get("password", "")):
+        if not accounts.password_matches(found, request.form.get("password", "")):
             error = "Your password is not right."
             return render_template("console/two_factor.html", has=True, error=error), 401
         found.totp_secret = found.totp_last_step = None

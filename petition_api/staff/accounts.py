@@ -99,13 +99,18 @@ def find(session: Session, email: str) -> StaffAccount | None:
     return session.scalar(select(StaffAccount).where(StaffAccount.email == normal_email(email)))
 
 
-def password_matches(session: Session, account: StaffAccount | None, password: str) -> bool:
-    """Whether the password is right; always costs one Argon2 verification."""
+def _verifies(password_hash: str, password: str) -> bool:
     try:
-        hasher.verify(account.password_hash if account else _NOBODY, password[:MAX_LENGTH])
+        return hasher.verify(password_hash, password[:MAX_LENGTH])
     except (VerificationError, InvalidHashError):
         return False
-    if account is None:
+
+
+def password_matches(account: StaffAccount | None, password: str) -> bool:
+    """Whether the password is right; always costs one Argon2 verification. A hash made
+    with older settings is redone (the caller's transaction keeps it)."""
+    right = _verifies(account.password_hash if account else _NOBODY, password)
+    if not right or account is None:
         return False
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
@@ -117,7 +122,7 @@ def set_password(
 ) -> None:
     """A new password, which signs the person out of every session they have."""
     check_password(password, account.email)
-    if password_matches_quietly(account, password):
+    if _verifies(account.password_hash, password):
         raise AccountError("The new password must differ from the one it replaces.")
     account.password_hash = hasher.hash(password)
     account.password_changed_at = utcnow()
@@ -132,13 +137,6 @@ def sign_out_everywhere(session: Session, account: StaffAccount) -> None:
         .values(session_version=StaffAccount.session_version + 1)
     )
     session.refresh(account)
-
-
-def password_matches_quietly(account: StaffAccount, password: str) -> bool:
-    try:
-        return hasher.verify(account.password_hash, password[:MAX_LENGTH])
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def set_role(session: Session, account: StaffAccount, role: str) -> None:
