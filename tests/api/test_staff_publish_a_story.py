@@ -4,21 +4,18 @@ its author's consent; the next build shows it with the blog's own stories."""
 from __future__ import annotations
 
 import io
-import shutil
 
 import yaml
 from sqlalchemy import select
 
-from ..conftest import ROOT
-from ..site.support import run_build
+from ..site.support import copy_sample, run_build
 from .test_staff_moderate_stories import offered_and_confirmed
 from .test_supporter_offers_a_story import STORY, jpeg_with_gps, stories
 
 
 def a_content_folder(tmp_path):
     """A copy of the sample campaign, as staff keep it in their repository."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_sample(tmp_path)
     return tmp_path / "content"
 
 

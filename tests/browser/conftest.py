@@ -10,7 +10,6 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from ..site.support import copy_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -111,12 +112,9 @@ def campaign(tmp_path_factory):
         "GROUNDSWELL_CONTENT_DIR": str(work / "content"),
         "GROUNDSWELL_MAILINGS_DIR": str(work / "mailings"),
     }
-    (work / "mailings").mkdir()
-    (work / "content" / "stories").mkdir(parents=True)
-    authors = ROOT / "content" / "stories" / ".authors.yml"  # publishing needs its author
-    shutil.copy(authors, work / "content" / "stories" / ".authors.yml")
-    shutil.copy(ROOT / "mailings" / "example.md", work / "mailings" / "example.md")
-    _run(env, "build.py", "--quiet", "--site-dir", str(work / "site"))
+    # The sample as git holds it (never stories `make run` published into content/).
+    config = copy_sample(work)
+    _run(env, "build.py", "--quiet", "--config", str(config), "--site-dir", str(work / "site"))
     _run(env, "-m", "flask", "db", "upgrade")
     _run(env, "-m", "flask", "petitions", "sync", str(work / "site" / "petitions.json"))
     _run(

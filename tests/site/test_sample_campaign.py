@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from .support import SAMPLE_CONFIG, editor_site, run_build
+from .support import editor_site, run_build
 
 FORM_FIELDS = {
     "first_name", "last_name", "email", "street", "city", "state", "zip", "district",
@@ -151,8 +151,8 @@ def test_a_reader_sees_each_chart_with_its_alt_text_and_data(sample_site):
     assert svg.startswith("<?xml") and "<dc:date>" not in svg
 
 
-def test_two_builds_draw_byte_identical_charts(sample_site, tmp_path):
-    again = run_build(SAMPLE_CONFIG, tmp_path / "site")
+def test_two_builds_draw_byte_identical_charts(sample_config, sample_site, tmp_path):
+    again = run_build(sample_config, tmp_path / "site")
     assert again.returncode == 0, again.output
     drawn = sorted(
         p.relative_to(sample_site) for p in sample_site.rglob("*") if p.suffix in (".svg", ".png")
