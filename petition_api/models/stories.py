@@ -40,6 +40,8 @@ class Story(Base):
     __tablename__ = "stories"
     __table_args__ = (
         CheckConstraint(check_in("status", StoryStatus), name="status"),
+        # No headline is NULL (the default is read from the story's words), never "".
+        CheckConstraint("headline IS NULL OR headline <> ''", name="headline_not_empty"),
         Index("ix_stories_status", "status", "id"),
         # A published post is named by its story's number: never give a number twice.
         {"sqlite_autoincrement": True},
@@ -61,6 +63,9 @@ class Story(Base):
     district: Mapped[str | None] = mapped_column(String(5))
     text: Mapped[str] = mapped_column(Text)
     edited: Mapped[str | None] = mapped_column(Text)  # staff's edit, approved with the story
+    # The published post's title as staff wrote it; None: the story's first words
+    # (stories/headlines.py).
+    headline: Mapped[str | None] = mapped_column(String(120))
     # The re-encoded photo's file name in the instance folder (never the public site
     # until the story is published), and its type.
     photo: Mapped[str | None] = mapped_column(String(100))
