@@ -133,6 +133,15 @@ def test_a_form_post_with_mistakes_shows_each_error_next_to_its_field_and_keeps_
     assert row_count(app, Signature) == 0
 
 
+def test_the_form_shown_again_asks_for_no_street_when_the_sites_form_sent_none(app, client):
+    """The site's form asks for no street (the privacy notice says so); a form embedded
+    elsewhere that sent one gets it back to correct."""
+    page = client.post(SIGN_URL, data=supporter(street=None, zip="1234")).get_data(True)
+    assert 'name="street"' not in page and "Street address" not in page
+    page = client.post(SIGN_URL, data=supporter(zip="1234")).get_data(True)
+    assert 'name="street"' in page and 'value="350 Fifth Avenue"' in page
+
+
 def test_the_form_shown_again_asks_for_updates_in_the_words_the_petition_recorded(app, client):
     """Ticking the box on the error page records the petition's consent wording, so
     that is what the box must say, word for word, not words of our own."""

@@ -10,7 +10,6 @@ _numbers = itertools.count(1)
 SUPPORTER = {
     "first_name": "Ada",
     "last_name": "Lovelace",
-    "street": "1 Battery Park Plaza",
     "city": "New York",
     "zip": "10004",
 }

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 from .support import editor_site, run_build
 
 FORM_FIELDS = {
-    "first_name", "last_name", "email", "street", "city", "state", "zip", "district",
+    "first_name", "last_name", "email", "city", "state", "zip", "district",
     "comment", "email_updates", "website", "form_token", "utm_source", "utm_medium",
     "utm_campaign", "utm_content", "variant", "page",
 }  # fmt: skip
@@ -64,12 +64,12 @@ def test_a_supporter_without_javascript_gets_a_complete_form(sample_site):
         if "name" in a
     }
     assert set(fields) >= FORM_FIELDS
+    assert "street" not in fields  # the campaign does nothing with one (privacy notice)
     labelled = {a["for"] for a in tags.named("label")}
     for name in (
         "first_name",
         "last_name",
         "email",
-        "street",
         "city",
         "state",
         "zip",
