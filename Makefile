@@ -17,7 +17,7 @@ CONGRESS_DATA ?= ../shared/data
 
 export FLASK_APP := petition_api
 
-.PHONY: run test bench bench-deps lint lock venv site test-deps clean
+.PHONY: run site-url test bench bench-deps lint lock venv site test-deps clean
 
 venv: $(STAMP)
 
@@ -46,12 +46,18 @@ lock:
 	  --extra dev --extra bench --build-deps-for editable \
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
+# The site's one address: http://HOST:PORT unless GROUNDSWELL_SITE_URL says
+# otherwise, recorded in instance/site-url. build.py and every `flask` command read
+# it there when GROUNDSWELL_SITE_URL is unset, so a rebuild or a test copy of an
+# update made later, from another terminal, links to the site `make run` serves.
+run site-url: export GROUNDSWELL_SITE_URL ?= http://$(HOST):$(PORT)
+site-url:
+	@mkdir -p instance && printf '%s\n' "$$GROUNDSWELL_SITE_URL" > instance/site-url
+
 # Builds the site, migrates the development database, loads the petitions the
 # build declared, then serves site and API on one origin with the mail worker
-# writing messages to instance/mail/. Links in mail and redirects follow HOST
-# and PORT unless GROUNDSWELL_SITE_URL says otherwise.
-run: export GROUNDSWELL_SITE_URL ?= http://$(HOST):$(PORT)
-run: $(STAMP)
+# writing messages to instance/mail/, all at the address site-url records.
+run: $(STAMP) site-url
 	$(BIN)/python build.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask petitions sync site/petitions.json

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from mkdocs.commands import build, serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+
+from petition_api import config
 
 
 class _Plain(logging.Formatter):
@@ -25,6 +28,16 @@ class _Plain(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
         return message if record.levelno >= logging.ERROR else f"{record.levelname}: {message}"
+
+
+def _site_url_as_served() -> None:
+    """mkdocs.yml's site_url reads GROUNDSWELL_SITE_URL; unset, it is the address `make
+    run` last served at (instance/site-url), as for the API, so a rebuild in another
+    terminal gives share links and og:url the running site's address."""
+    if "GROUNDSWELL_SITE_URL" not in os.environ:
+        recorded = config.recorded_site_url()
+        if recorded:
+            os.environ["GROUNDSWELL_SITE_URL"] = recorded
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,12 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
+        _site_url_as_served()
         if args.serve:
             serve.serve(args.config, strict=args.strict, dev_addr=args.dev_addr, watch_theme=True)
         else:
             overrides = {"site_dir": args.site_dir} if args.site_dir else {}
             build.build(load_config(args.config, strict=args.strict, **overrides))
-    except Abort as error:
+    except (Abort, config.ConfigError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
     return 0

@@ -15,6 +15,10 @@ from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the refused default, by design
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# Where `make run` records the address it serves the site at (beside the development
+# database, relative to where commands run): the site's address when
+# GROUNDSWELL_SITE_URL is unset, for build.py as for the API.
+SITE_URL_FILE = Path("instance", "site-url")
 
 # Filesystems on which SQLite's locking is unreliable, so a database there can
 # be corrupted by two writers (https://www.sqlite.org/howtocorrupt.html, 2.1).
@@ -79,7 +83,8 @@ SETTINGS = [
     Setting(
         "SITE_URL",
         "http://127.0.0.1:8000",
-        "public address of the campaign site, for links in mail and redirects",
+        "public address of the campaign site, for links in mail and redirects (unset: the "
+        "address `make run` last served, from `instance/site-url`)",
     ),
     Setting("SITE_DIR", "", "development only: serve this built site folder at `/` beside the API"),
     Setting("MAX_BODY_BYTES", "16384", "larger request bodies get 413 before they are parsed", int),
@@ -275,12 +280,17 @@ SETTINGS = [
 ]
 
 
-def load(environ: dict[str, str] | None = None) -> dict[str, object]:
-    """Read every setting from ``environ`` into Flask-style config keys."""
+def load(
+    environ: dict[str, str] | None = None, recorded: Path = SITE_URL_FILE
+) -> dict[str, object]:
+    """Read every setting from ``environ`` into Flask-style config keys; SITE_URL, when
+    the environment has none, from the ``recorded`` file `make run` writes."""
     environ = os.environ if environ is None else environ
     config: dict[str, object] = {}
     for setting in SETTINGS:
         raw = environ.get(f"GROUNDSWELL_{setting.name}", setting.default)
+        if setting.name == "SITE_URL" and "GROUNDSWELL_SITE_URL" not in environ:
+            raw = recorded_site_url(recorded) or raw
         try:
             config[setting.name] = setting.kind(raw)
         except ValueError:
@@ -288,6 +298,25 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
                 f"GROUNDSWELL_{setting.name}={raw!r} is not a valid {setting.kind.__name__}"
             ) from None
     return config
+
+
+def recorded_site_url(recorded: Path = SITE_URL_FILE) -> str | None:
+    """The address `make run` last served the site at, or None when it never ran here.
+
+    `make run PORT=8020` writes it, so build.py and every `flask` command run later
+    in another terminal put the same address in pages and mail as the running site.
+    """
+    try:
+        text = recorded.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{recorded} holds {text[:80]!r}, not the site's http(s) address: run `make run` "
+            "again, delete the file, or set GROUNDSWELL_SITE_URL"
+        )
+    return text
 
 
 def allowed_origins(config) -> frozenset[str]:
