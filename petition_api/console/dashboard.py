@@ -100,7 +100,15 @@ def _sources(tallied: dict) -> list[tuple[str, charts.Chart, list]]:
 
 
 def _rate(confirmed: int, signed: int) -> str:
-    return f"{100 * confirmed / signed:.0f}%" if signed else "-"
+    """The share as a whole percentage; never 100% or 0% unless it is exactly that."""
+    if not signed:
+        return "-"
+    share = round(100 * confirmed / signed)
+    if share == 100 and confirmed < signed:
+        return ">99%"
+    if share == 0 and confirmed:
+        return "<1%"
+    return f"{share}%"
 
 
 @needs(Role.EDITOR)
@@ -116,10 +124,15 @@ def dashboard():
     by_state = counts.snapshot(petition.id)
     with db.reading() as session:
         tallied = tallies.read(session, petition.id)
+        # Caught up, the tallies stop two minutes ago: the minutes since are read
+        # live, so submitted and the share confirmed are of now, like the counts.
+        since = (0, 0)
+        if caught_up:
+            since = tallies.since_mark(session, petition.id, tallied_until)
     now = datetime.now(UTC)
     confirmed = sum(by_state.values())
-    signed = sum(s for s, _ in tallied["hour"].values())
-    confirmed_tallied = sum(c for _, c in tallied["hour"].values())
+    signed = sum(s for s, _ in tallied["hour"].values()) + since[0]
+    confirmed_of_signed = sum(c for _, c in tallied["hour"].values()) + since[1]
     states = sorted(by_state.items(), key=lambda kv: (-kv[1], kv[0]))
     return render_template(
         "console/dashboard.html",
@@ -129,7 +142,7 @@ def dashboard():
         confirmed=confirmed,
         pending=_pending(petition.id),
         signed=signed,
-        rate=_rate(confirmed_tallied, signed),
+        rate=_rate(confirmed_of_signed, signed),
         tallied_until=tallied_until,
         caught_up=caught_up,
         progress=min(100, round(100 * confirmed / petition.goal)) if petition.goal else None,

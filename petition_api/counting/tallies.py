@@ -168,6 +168,46 @@ def withdraw(session: Session, petition_id: int, ids: list[int], sign: int) -> N
     _add(session, petition_id, "confirmed", Counter({k: sign * n for k, n in counted.items()}))
 
 
+def tally_backdated(session: Session, petition_id: int, *inserted) -> None:
+    """Signatures just inserted (`inserted`: conditions naming them) with times before
+    the mark, as synthetic ones are, spread over past weeks: the tally only reads
+    what is newer than its mark, so they are tallied here, in the transaction that
+    inserts them; their later times are left to the next tally."""
+    until = lock_mark(session, petition_id)
+    if until is None:
+        return  # no tally yet: the first one reads the whole history
+    mine = (Signature.petition_id == petition_id, *inserted)
+    signed = _grouped(session, Signature.created_at, *mine, Signature.created_at < until)
+    _add(session, petition_id, "signed", _count(signed))
+    confirmed = _grouped(
+        session,
+        Signature.validated_at,
+        *mine,
+        Signature.status == Status.VALIDATED,
+        Signature.validated_at < until,
+    )
+    _add(session, petition_id, "confirmed", _count(confirmed))
+
+
+def since_mark(session: Session, petition_id: int, until: datetime) -> tuple[int, int]:
+    """(submitted, confirmed and still valid) after the mark `until`: once the tallies
+    have caught up, the last few minutes, read by index, so that the dashboard's
+    figures are of now, as the public count and the pending count are."""
+    submitted = session.scalar(
+        select(func.count()).where(
+            Signature.petition_id == petition_id, Signature.created_at >= until
+        )
+    )
+    confirmed = session.scalar(
+        select(func.count()).where(
+            Signature.petition_id == petition_id,
+            Signature.validated_at >= until,
+            Signature.status == Status.VALIDATED,
+        )
+    )
+    return submitted, confirmed
+
+
 def rebuild(session: Session, petition_id: int) -> None:
     """Forget the tallies and count everything again (`flask petitions recount`)."""
     session.execute(delete(PetitionTally).where(PetitionTally.petition_id == petition_id))

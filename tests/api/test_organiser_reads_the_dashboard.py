@@ -11,8 +11,9 @@ from petition_api.counting import tallies
 from petition_api.models import PetitionTally, Signature, Status, utcnow
 
 from ..conftest import database
+from ..delivery.support import load_congress
 from .console_support import console_client, post
-from .support import PETITION, SIGN_URL, supporter
+from .support import PETITION, SIGN_URL, confirm_path, mailbox, send_mail, supporter
 
 
 def arrive(app, client, n: int, source: str, state: str = "NY", confirm: bool = True, **more):
@@ -187,3 +188,62 @@ def test_a_long_history_is_counted_a_stretch_at_a_time_and_then_whole(
             for t in session.scalars(select(PetitionTally))
         )
     assert counted == rebuilt
+
+
+def confirmed_now(app, client, runner, email: str) -> None:
+    """A supporter signs and presses the emailed button, this minute."""
+    client.post(SIGN_URL, json=supporter(email=email))
+    send_mail(runner)
+    [message] = [m for m in mailbox(app) if m["To"] == email]
+    assert client.post(confirm_path(message)).status_code == 200
+
+
+def test_an_organiser_who_synthesized_signatures_sees_figures_that_agree(app, client, runner):
+    arrive(app, client, 2, "newsletter")
+    staff = console_client(app, "organiser")
+    dashboard(staff)  # tallied once: the synthetic signatures are dated before its mark
+    load_congress(app)
+    for status, n in (("validated", 3000), ("pending", 40)):
+        made = runner.invoke(
+            args=["signatures", "synthesize", str(n), "--petition", PETITION, "--status", status]
+        )
+        assert made.exit_code == 0, made.output
+    client.post(SIGN_URL, json=supporter(email="just-signed@example.org"))
+    confirmed_now(app, client, runner, "just-confirmed@example.org")
+
+    page = dashboard(staff)
+    confirmed, waiting = 2 + 3000 + 1, 40 + 1
+    assert figure(page, "confirmed signatures") == f"{confirmed:,}"
+    assert figure(page, "waiting for confirmation") == f"{waiting:,}"
+    assert figure(page, "signatures submitted") == f"{confirmed + waiting:,}"
+    assert figure(page, "of submissions confirmed") == "99%"  # 3,003 of 3,044
+    assert f"Confirmed signatures by state. Confirmed: {confirmed:,} in all." in page
+    assert "Progress to the goal: 1% of 250,000" in page
+    assert client.get(f"/api/petitions/{PETITION}").get_json()["count"] == confirmed
+    listed = runner.invoke(args=["petitions", "list"]).output.splitlines()
+    assert f"{PETITION}\topen\t{confirmed}/250000\t" in "\n".join(listed)
+    # The charts count up to two minutes ago: everyone but the two of this minute.
+    assert "Signatures per day (UTC). Signed: 3,042 in all; Confirmed: 3,002 in all." in page
+    synthetic = page.split("Source (utm_source) as a table")[1].split("</table>")[0]
+    assert re.search(r">synthetic</th><td[^>]*>3,040</td><td[^>]*>3,000</td>", synthetic)
+
+
+def test_a_recount_after_synthesizing_changes_no_figure(app, client, runner):
+    arrive(app, client, 2, "newsletter", confirm=False)
+    staff = console_client(app, "editor")
+    dashboard(staff)
+    load_congress(app)
+    made = runner.invoke(args=["signatures", "synthesize", "500", "--petition", PETITION])
+    assert made.exit_code == 0, made.output
+    before = dashboard(staff).split("<h1>")[1]
+    assert runner.invoke(args=["petitions", "recount", PETITION]).exit_code == 0
+    assert dashboard(staff).split("<h1>")[1] == before
+    assert figure(before, "signatures submitted") == "502"
+
+
+def test_the_share_confirmed_is_never_rounded_to_all_or_none():
+    from petition_api.console.dashboard import _rate
+
+    assert [_rate(2999, 3000), _rate(1, 3000), _rate(3, 3), _rate(0, 3), _rate(0, 0)] == [
+        ">99%", "<1%", "100%", "0%", "-",
+    ]  # fmt: skip
