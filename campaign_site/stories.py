@@ -22,7 +22,10 @@ supporter who posted from it (the form's ``page`` field names the page).
 
 from __future__ import annotations
 
-from .checks import StoryForm
+import datetime
+from collections.abc import Callable
+
+from .checks import Petition, StoryForm
 
 CONSENTS = ("publish", "name", "congress", "contact")  # the boxes, in the form's order
 
@@ -79,4 +82,34 @@ def manifest_entry(
         "consents": wordings,
         "thanks_page": default_thanks,
         "forms": forms,
+    }
+
+
+def story_end(
+    told: object,
+    petitions: list[Petition],
+    petition_url: Callable[[Petition], str],
+    story_page: str,
+    today: datetime.date,
+) -> dict | None:
+    """What partials/story-end.html needs to end a supporter's story (its front matter's
+    ``supporter_story``) with a call to sign the petition it names; None for a post
+    that is no supporter's story. ``petition_url``: a petition's page from the site root;
+    ``story_page``: the plugin's option (a page from the root, or an address)."""
+    if not isinstance(told, dict):
+        return None
+    slug = told.get("petition")
+    petition = next((p for p in petitions if p.slug == slug), None)
+    if petition is None:
+        return {"petition": None, "story_url": story_page}
+    closed = petition.closes is not None and petition.closes < today
+    return {
+        "story_url": story_page,
+        "petition": {
+            "title": petition.title,
+            "url": petition_url(petition),
+            # A closed petition takes no signatures: the button says what it leads to.
+            "button": "Read the petition" if closed else "Sign the petition",
+            "closed": closed,
+        },
     }

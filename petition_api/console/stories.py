@@ -1,8 +1,8 @@
 """The stories page of the console: the moderation queue, one story with its photo and
-consents, and the decisions `flask stories` makes (approve, reject, ask permission,
-publish, unpublish), through the very functions the commands call: the rules live in
-stories/, never here. Each decision is audited there by story number, with the signed-in
-person as the actor; a refused one is audited here as `refused`.
+consents, and the decisions `flask stories` makes (approve, headline, reject, ask
+permission, publish, unpublish), through the very functions the commands call: the
+rules live in stories/, never here. Each decision is audited there by story number,
+with the signed-in person as the actor; a refused one is audited here as `refused`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .. import db
 from ..models import Petition, Role, StoryStatus
 from ..staff import audit
 from ..states import STATES
-from ..stories import moderation, permission, publishing
+from ..stories import headlines, moderation, permission, publishing
 from ..stories.intake import photo_folder
 from ..stories.moderation import ModerationError
 from .access import me, needs
@@ -41,7 +41,11 @@ GROUPS = {
     "rejected": "Rejected",
 }
 FILTERS = ("submitted", "approved", "published", "rejected")
-FIELDS = {"edited": "Story text to approve", "reason": "Reason for rejecting"}
+FIELDS = {
+    "edited": "Story text to approve",
+    "reason": "Reason for rejecting",
+    "headline": "Headline",
+}
 # The shared messages speak to the command line here and there; at the console, say it
 # the console's way.
 CLI_WORDS = {
@@ -125,6 +129,8 @@ def _page(story_id: int, error: ModerationError | None = None, action: str = "",
         open_until=open_until,
         content=content_folder().resolve(),
         edited=form.get("edited", shown["edited"] or shown["text"]),
+        headline=form.get("headline", "" if shown["headline_is_default"] else shown["headline"]),
+        default_headline=headlines.default(story.edited or story.text),
         reason=form.get("reason", ""),
         problem=problem,
     )
@@ -166,6 +172,17 @@ def _approve(session, story_id: int, actor: str) -> str:
     return f"Story {story_id} approved" + (" with your edits." if edited is not None else ".")
 
 
+def _headline(session, story_id: int, actor: str) -> str:
+    """An empty field goes back to the default, the story's first words."""
+    sent = request.form.get("headline", "")
+    found = moderation.set_headline(session, story_id, actor, sent if sent.strip() else None)
+    said = f"Story {story_id}'s headline is now “{headlines.of(found)}”"
+    said += " (the default, from its first words)." if found.headline is None else "."
+    if found.status == StoryStatus.PUBLISHED:
+        said += " Publish it again to change its post."
+    return said
+
+
 def _reject(session, story_id: int, actor: str) -> str:
     found = moderation.reject(session, story_id, actor, request.form.get("reason", ""))
     return f"Story {story_id} rejected: {found.rejected_because}"
@@ -192,6 +209,7 @@ def _unpublish(session, story_id: int, actor: str) -> str:
 
 DOING = {
     "approve": _approve,
+    "headline": _headline,
     "reject": _reject,
     "ask": _ask,
     "publish": _publish,

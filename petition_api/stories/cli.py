@@ -9,8 +9,9 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
+from ..models import StoryStatus
 from ..staff.audit import cli_actor
-from . import moderation, permission, publishing
+from . import headlines, moderation, permission, publishing
 from .moderation import ModerationError
 
 stories_cli = AppGroup("stories", help="Supporters' stories: moderate, ask permission, publish.")
@@ -77,6 +78,25 @@ def approve_command(story_id, edited):
     text = edited.read_text(encoding="utf-8") if edited else None
     _do(lambda session: moderation.approve(session, story_id, cli_actor(), text))
     click.echo(f"story {story_id} approved" + (" with your edits" if text else ""))
+
+
+@stories_cli.command("headline")
+@click.argument("story_id", type=int)
+@click.argument("text", required=False)
+@click.option("--default", "use_default", is_flag=True, help="go back to the story's first words")
+def headline_command(story_id, text, use_default):
+    """Show a story's headline (the title of its post), or give it TEXT (at most 120
+    characters, no < or >); publish again or sync to change a published post."""
+    if text is not None and use_default:
+        raise click.UsageError("give TEXT or --default, not both")
+    if text is None and not use_default:
+        shown = _do(lambda session: moderation.details(session, story_id))
+        click.echo(shown["headline"] + (" (the default)" if shown["headline_is_default"] else ""))
+        return
+    story = _do(lambda session: moderation.set_headline(session, story_id, cli_actor(), text))
+    click.echo(f"story {story_id}'s headline: {headlines.of(story)}")
+    if story.status == StoryStatus.PUBLISHED:
+        click.echo("its post changes when you publish it again or run flask stories sync")
 
 
 @stories_cli.command("reject")

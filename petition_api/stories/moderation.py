@@ -18,6 +18,7 @@ from ..models import (
     StoryStatus,
     utcnow,
 )
+from . import headlines
 from .form import MAX_STORY
 
 
@@ -121,6 +122,8 @@ def details(session: Session, story_id: int) -> dict:
         "district": story.district,
         "text": story.text,
         "edited": story.edited,
+        "headline": headlines.of(story),
+        "headline_is_default": story.headline is None,
         "photo": story.photo,
         "rejected_because": story.rejected_because,
         "created_at": story.created_at.isoformat(),
@@ -145,6 +148,21 @@ def approve(session: Session, story_id: int, actor: str, edited: str | None = No
     story.status, story.edited, story.decided_at = StoryStatus.APPROVED, edited, utcnow()
     story.rejected_because = None
     _audit(session, "stories.approve", story, actor, {"edited": edited is not None})
+    return story
+
+
+def set_headline(session: Session, story_id: int, actor: str, headline: str | None) -> Story:
+    """Give the story staff's headline; None (or the default's very words) keeps the
+    default, which follows later edits of the text. A published post changes with the
+    next publish or sync."""
+    story = one(session, story_id)
+    wanted = None if headline is None else headlines.cleaned(headline)
+    if wanted is not None and (wrong := headlines.problem(wanted)):
+        raise ModerationError(wrong, "headline")
+    if wanted == headlines.default(story.edited or story.text):
+        wanted = None
+    story.headline = wanted
+    _audit(session, "stories.headline", story, actor, {"default": wanted is None})
     return story
 
 

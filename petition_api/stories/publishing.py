@@ -5,8 +5,10 @@ next build shows it in the stories blog, its tags and its feed like any staff po
 Only a story approved by staff whose author consented to publication can reach
 `content/`; anything else is refused before a byte is written. The post's front matter
 records what allowed it: each consent's record and wording version, the state, the
-petition it supports and the image. The author's first name appears only with their
-consent ("a parent in Ohio" otherwise); their email, ZIP and district never.
+petition it supports and the image. The post's title is the story's headline
+(headlines.py); its byline names the author only with their consent ("Told by a
+parent in Ohio" otherwise); their email, ZIP and district never. The build ends
+the post with a button to sign the petition its front matter names.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import shutil
 from pathlib import Path
 
 import yaml
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry, Petition, Story, StoryConsent, StoryConsentKind, StoryStatus
 from ..models.base import utcnow
 from ..states import STATES
+from . import headlines
 from .intake import photo_folder
 from .moderation import ModerationError, consents_now, one
 
@@ -57,8 +61,8 @@ def publish(session: Session, story_id: int, content: Path, actor: str) -> Path:
     name = post_name(story)
     image = None
     if story.photo:
-        image = f"{name}{Path(story.photo).suffix}"
-        shutil.copyfile(photo_folder() / story.photo, folder / image)
+        image = folder / f"{name}{Path(story.photo).suffix}"
+        shutil.copyfile(photo_folder() / story.photo, image)
     post = folder / f"{name}.md"
     post.write_text(_markdown(session, story, given, image), encoding="utf-8")
     story.status, story.decided_at = StoryStatus.PUBLISHED, utcnow()
@@ -103,7 +107,7 @@ def sync(session: Session, content: Path, actor: str) -> dict[str, list[str]]:
             if story is not None:
                 story.status = StoryStatus.APPROVED
             continue
-        image = next((p.name for p in folder.glob(f"{post.stem}.*") if p.suffix != ".md"), None)
+        image = next((p for p in folder.glob(f"{post.stem}.*") if p.suffix != ".md"), None)
         text = _markdown(session, story, given, image)
         if post.read_text(encoding="utf-8") != text:
             post.write_text(text, encoding="utf-8")
@@ -138,11 +142,9 @@ def _check_author(content: Path) -> None:
         )
 
 
-def _markdown(session: Session, story: Story, given: dict, image: str | None) -> str:
-    place = STATES.get(story.state, story.state)
-    teller = (
-        f"{story.first_name} in {place}" if given[StoryConsentKind.NAME] else f"a parent in {place}"
-    )
+def _markdown(session: Session, story: Story, given: dict, image: Path | None) -> str:
+    """The post: `image` is the photo's copy beside it."""
+    teller = who_told(story, given)
     slug = session.scalar(select(Petition.slug).where(Petition.id == story.petition_id))
     latest = {
         str(kind): {"record": record, "wording": wording}
@@ -152,7 +154,10 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
             .order_by(StoryConsent.id)
         ).all()
     }  # the last line of each kind wins: the consent as it stands
+    headline = headlines.of(story)
     front = {
+        # Plain text (no < or >, headlines.checked): the theme writes it into <title>.
+        "title": headline,
         "date": (story.confirmed_at or story.created_at).date(),
         "authors": [AUTHOR],
         "slug": f"supporter-story-{story.id}",  # two stories from one state never collide
@@ -163,19 +168,20 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
             "record": story.id,
             "consents": {k: latest[k] for k in sorted(latest) if given[StoryConsentKind(k)]},
             "state": story.state,
-            "petition": slug,
-            "image": image,
+            "petition": slug,  # the build ends the post with a button to sign it
+            "image": image.name if image else None,
         },
     }
     # The name passed the story form's check (letters, spaces, ' - .), and is escaped
-    # all the same: it reaches a heading, an image's alt text and a meta description.
-    heading = html.escape(teller[0].upper() + teller[1:], quote=True)
-    body = [f"# {heading}", ""]
+    # all the same: it reaches the byline, an image's alt text and a meta description.
+    body = [
+        headlines.markdown_heading(headline),
+        "",
+        f'<p class="gs-story-by">Told by {html.escape(teller, quote=True)}</p>',
+        "",
+    ]
     if image:
-        body += [
-            f'<p><img src="{image}" alt="A photo shared by {html.escape(teller, quote=True)}"></p>',
-            "",
-        ]
+        body += [_image(teller, image), ""]
     paragraphs = [p for p in (story.edited or story.text).split("\n\n") if p.strip()]
     body.append(_text(paragraphs[0]))
     body += ["", "<!-- more -->", ""]
@@ -183,6 +189,17 @@ def _markdown(session: Session, story: Story, given: dict, image: str | None) ->
     return f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n\n" + "\n".join(
         body
     )
+
+
+def _image(teller: str, image: Path) -> str:
+    """The photo as a Markdown image of the file beside the post: MkDocs writes its
+    address for each page that shows it (the post's own page, the stories list, an
+    archive), and its width and height keep the text from jumping while it loads
+    (campaign.css sizes it)."""
+    with Image.open(image) as picture:
+        width, height = picture.size
+    alt = headlines.MARKDOWN_MARKS.sub(r"\\\1", html.escape(f"A photo shared by {teller}"))
+    return f'![{alt}]({image.name}){{ .gs-story-photo width="{width}" height="{height}" }}'
 
 
 def who_told(story: Story, given: dict) -> str:

@@ -4,6 +4,8 @@ its author's consent; the next build shows it with the blog's own stories."""
 from __future__ import annotations
 
 import io
+import posixpath
+import re
 
 import yaml
 from sqlalchemy import select
@@ -17,6 +19,16 @@ def a_content_folder(tmp_path):
     """A copy of the sample campaign, as staff keep it in their repository."""
     copy_sample(tmp_path)
     return tmp_path / "content"
+
+
+def photos_resolve(site, page: str, photo: str) -> list[str]:
+    """`page` if each of its images of `photo` leads to the file, from the page's address."""
+    html = (site / page).read_text(encoding="utf-8")
+    sources = re.findall(r'<img[^>]* src="([^"]*' + re.escape(photo) + ')"', html)
+    folder = posixpath.dirname("/" + page)
+    found = [(site / posixpath.normpath(posixpath.join(folder, src)).lstrip("/")).is_file()
+             for src in sources]  # fmt: skip
+    return [page] if sources and all(found) else []
 
 
 def test_a_story_without_consent_to_publish_never_reaches_the_content(
@@ -75,21 +87,28 @@ def test_a_published_story_is_a_post_with_its_consents_and_photo_and_the_build_s
     assert set(told["consents"]) == {"publish", "congress", "contact"}  # not the name
     assert all({"record", "wording"} <= set(c) for c in told["consents"].values())
     assert told["image"] == photo.name
-    assert "# A parent in New York" in text and "Maria" not in text
+    # The headline is the story's first words (its first line is its first paragraph).
+    assert front["title"] == "# Not a heading"
+    assert "Told by a parent in New York" in text and "Maria" not in text
     assert "&lt;b&gt;WIC&lt;/b&gt;" in text and "<p># Not a heading</p>" in text
+    assert '{ .gs-story-photo width="2000" height="1000" }' in text  # no jump while loading
     assert STORY["email"] not in text and "10118" not in text
 
     build = run_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert build.returncode == 0, build.output
     showing = sorted(
         str(p.relative_to(tmp_path / "site"))
-        for p in (tmp_path / "site").rglob("*")
-        if p.suffix in (".html", ".xml") and "A parent in New York" in p.read_text(encoding="utf-8")
+        for p in (tmp_path / "site").rglob("*.html")
+        if "Told by a parent in New York" in p.read_text(encoding="utf-8")
     )
     assert any("supporter-story" in p for p in showing), showing  # its own page
     assert "stories/index.html" in showing, showing  # the blog's list
-    assert any(p.endswith(".xml") for p in showing), showing  # the feed
-    assert any("tag" in p for p in showing), showing  # the tag's page
+    tags = (tmp_path / "site" / "stories" / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "# Not a heading" in tags  # the tag's list names it by its headline
+    feed = (tmp_path / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "<title># Not a heading</title>" in feed  # and so does the feed
+    for shown in showing:  # the photo loads wherever the story shows, from its own address
+        assert photos_resolve(tmp_path / "site", shown, photo.name) == [shown], shown
     [page] = [p for p in (tmp_path / "site" / "stories").rglob("index.html")
               if f"supporter-story-{story_id}" in str(p)]  # fmt: skip
     built = page.read_text(encoding="utf-8")
@@ -114,7 +133,7 @@ def test_a_published_story_comes_down_when_its_author_withdraws_or_is_forgotten(
                                    "--content", str(content)]).exit_code == 0  # fmt: skip
     posts = content / "stories" / "posts"
     [maria] = posts.glob(f"*-supporter-story-{first}.md")
-    assert "Maria in New York" in maria.read_text(encoding="utf-8")
+    assert "Told by Maria in New York" in maria.read_text(encoding="utf-8")
 
     # Maria withdraws the name (the permission page), Jo is forgotten.
     from petition_api.models import StoryConsent, StoryConsentKind
@@ -128,7 +147,7 @@ def test_a_published_story_comes_down_when_its_author_withdraws_or_is_forgotten(
     runner.invoke(args=["supporters", "forget", "jo@example.org", "--yes"])
     synced = runner.invoke(args=["stories", "sync", "--content", str(content)])
     assert synced.exit_code == 0 and "1 removed, 1 rewritten" in synced.output
-    assert "A parent in New York" in maria.read_text(encoding="utf-8")
+    assert "Told by a parent in New York" in maria.read_text(encoding="utf-8")
     assert "Maria" not in maria.read_text(encoding="utf-8")
     assert list(posts.glob(f"*-supporter-story-{second}.*")) == []
     again = runner.invoke(args=["stories", "sync", "--content", str(content)])
