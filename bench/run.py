@@ -121,6 +121,12 @@ def settings_for(database_url: str, workdir: Path, **overrides) -> dict[str, str
         # Every confirmation press in the benchmark comes from 127.0.0.1.
         "LIMIT_IP_OTHER": UNLIMITED,
         "COUNT_REFRESH_SECONDS": "5",
+        # export.delivery.1m: no packet is made without its sender (delivery/sender.py).
+        "CAMPAIGN_ORGANISATION": "Bench Campaign",
+        "CAMPAIGN_ADDRESS": "1 Main Street; Springfield, IL 62701",
+        "CAMPAIGN_CONTACT_NAME": "Bench Contact",
+        "CAMPAIGN_CONTACT_EMAIL": "contact@bench.example.org",
+        "CAMPAIGN_CONTACT_PHONE": "217-555-0100",
     }
     settings.update({k: str(v) for k, v in overrides.items()})
     return settings

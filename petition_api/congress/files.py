@@ -101,6 +101,7 @@ class Office:
     chamber: str
     state: str
     full_name: str | None = None
+    surname: str | None = None
     bioguide_id: str | None = None
     party: str | None = None
     senate_class: int | None = None
@@ -133,6 +134,7 @@ def read_legislators(path: Path) -> list[Office]:
             chamber="house" if row["type"] == "rep" else "senate",
             state=state,
             full_name=member_name(row),
+            surname=(row.get("last_name") or "").strip() or None,
             bioguide_id=row["bioguide_id"].strip() or None,
             party=row["party"].strip() or None,
             senate_class=int(row["senate_class"]) if row.get("senate_class") else None,

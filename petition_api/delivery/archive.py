@@ -13,6 +13,7 @@ from pathlib import Path
 from ..models import Petition
 from ..staff import audit
 from .packets import Delivery, DeliveryError, Options
+from .sender import Sender
 
 
 class _Sink:
@@ -63,13 +64,15 @@ def archive_name(petition: Petition, when: datetime) -> str:
     return f"{petition.slug}-delivery-{when:%Y%m%d-%H%M}"
 
 
-def audited_archive(petition: Petition, options: Options, actor: str, progress=None):
+def audited_archive(
+    petition: Petition, options: Options, actor: str, sender: Sender, progress=None
+):
     """The archive's bytes; the audit row is completed when the last byte is out."""
     entry = audit.record("delivery.download", petition.slug, options.as_dict(), actor, "started")
     workdir = Path(tempfile.mkdtemp(prefix="groundswell-delivery-"))
     outcome, delivery = "incomplete", None
     try:
-        delivery = Delivery(petition, options, workdir, progress)
+        delivery = Delivery(petition, options, workdir, sender, progress)
         folder = archive_name(petition, delivery.generated)
         yield from zip_chunks(delivery.parts(), folder)
         outcome = "ok"

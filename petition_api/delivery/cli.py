@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -20,6 +21,7 @@ from ..staff import audit
 from .archive import archive_name, audited_archive
 from .fonts import cjk_font
 from .packets import parse_options
+from .sender import SenderError, sender_from
 
 delivery_cli = AppGroup("delivery", help="Packets of signatures for congressional offices.")
 
@@ -46,6 +48,10 @@ def export_command(slug, out_dir, **options):
         )
     if not loaded:
         raise click.ClickException("no congressional districts loaded: run `flask congress load`")
+    try:
+        sender = sender_from(current_app.config)
+    except SenderError as error:
+        raise click.ClickException(f"no packets without a sender: {error}") from None
     if cjk_font() is None:
         click.echo(
             "note: no CJK font installed (Debian: fonts-wqy-microhei); Chinese, Japanese "
@@ -58,7 +64,7 @@ def export_command(slug, out_dir, **options):
     partial = target.with_suffix(".zip.partial")
     progress = click.progressbar(length=total or 0, label="signers", file=sys.stderr)
     with progress as bar, open(partial, "wb") as out:
-        for chunk in audited_archive(petition, parsed, audit.cli_actor(), bar.update):
+        for chunk in audited_archive(petition, parsed, audit.cli_actor(), sender, bar.update):
             out.write(chunk)
     partial.rename(target)
     click.echo(f"wrote {target} ({total} signers) in {time.monotonic() - started:.1f}s")

@@ -28,10 +28,38 @@ class OfficeInfo:
     party: str | None
     address: str | None
     phone: str | None
+    surname: str | None = None  # None: vacant, or a dataset loaded before surnames were kept
 
     @property
     def vacant(self) -> bool:
         return not self.full_name
+
+    @property
+    def title(self) -> str:
+        return {
+            "senate": "Senator",
+            "delegate": "Delegate",
+            "commissioner": "Resident Commissioner",
+        }.get(self.kind, "Representative")
+
+    @property
+    def salutation(self) -> str:
+        """`Dear Representative Wasserman Schultz:`, as a letter to the member opens."""
+        if self.vacant:
+            return "To the staff of this office:"
+        return f"Dear {self.title} {self.surname or self.full_name}:"
+
+    @property
+    def seat(self) -> str:
+        """`Representative for New York's 12th district (NY-12)`, under the member's name."""
+        if self.chamber != "senate" and self.code.endswith("-AL") and self.kind == "house":
+            return f"Representative for {STATES[self.state]}, at large ({self.code})"
+        return f"{self.role.capitalize()} for {self.area} ({self.code})"
+
+    @property
+    def constituents_in(self) -> str:
+        """Where its constituents live, as a sentence says it: `Alaska`, not `Alaska (at large)`."""
+        return STATES[self.state] if self.code.endswith("-AL") else self.area
 
     @property
     def addressee(self) -> str:
@@ -40,12 +68,7 @@ class OfficeInfo:
             if self.chamber == "senate":
                 return f"Office of the {self.role} for {STATES[self.state]} (vacant)"
             return f"Office of the {self.code} representative (vacant)"
-        title = {
-            "senate": "Senator",
-            "delegate": "Delegate",
-            "commissioner": "Resident Commissioner",
-        }.get(self.kind, "Representative")
-        return f"{title} {self.full_name}"
+        return f"{self.title} {self.full_name}"
 
     @property
     def kind(self) -> str:

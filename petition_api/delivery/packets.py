@@ -2,53 +2,67 @@
 
 `GET /api/petitions/<slug>/delivery` (staff token) streams a ZIP archive;
 `flask delivery export SLUG --out DIR` writes the same archive with a progress
-bar. The archive holds, per office with signers, `<STATE>/<CODE>.pdf` (cover
-letter, the ask as signed, the signers) and `<STATE>/<CODE>.csv` (the same rows,
-safe to open in a spreadsheet), plus `summary.csv` and `README.txt`. Who goes
-in which packet: offices.py.
+bar. The archive holds, per office with signers, `<STATE>/<CODE>.pdf` (the cover
+letter from the campaign, letter.py; the signers; their stories) and
+`<STATE>/<CODE>.csv` (the same rows, safe to open in a spreadsheet), plus
+`summary.csv` and `README.txt`. Who goes in which packet: offices.py.
 
-Memory stays bounded: signatures come from a server-side cursor ordered by
-state; each state's rows go to temporary files, its packets are rendered one at
-a time and handed to the archive, then deleted before the next state.
+Signers are listed by ZIP code, then surname, then first name. Memory stays
+bounded: signatures come from a server-side cursor that the database orders by
+state and 5-digit ZIP; the rows of one ZIP code are sorted by name here (names
+sort alike on SQLite and PostgreSQL, whatever their collations), then go to each
+of their offices' temporary files, already in order. A state's packets are
+rendered one at a time and handed to the archive, then deleted before the next
+state.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import db
 from ..congress.geography import geography
 from ..congress.loading import active_dataset, offices
 from ..exports.filters import FilterError, Filters, parse_filters
 from ..formulas import inert
-from ..models import Petition, PetitionVersion, Signature
+from ..models import Petition, Signature
 from ..states import STATES
 from ..stories import for_congress as stories_for_congress
+from . import versions
+from .letter import Signed
 from .offices import OfficeInfo, offices_for
+from .sender import Sender
 
 # What the privacy notice (content/privacy.md) promises: only confirmed signatures
 # are delivered (until they confirm, anyone can sign as anyone), with name, city,
-# state, district and comment; never email or street address.
+# state, ZIP code, district, comment, the day they signed and which wording they
+# signed; never email or street address.
 DELIVERED_ONLY = "a delivery carries confirmed (validated) signatures only"
 NEVER_DELIVERED = ("include_email", "include_street")
+# Each packet's CSV, a row per signer (Delivery._render).
+CSV_HEADER = ["first_name", "last_name", "city", "zip", "district", "comment",
+              "petition_version", "version_in_effect_from", "signed_on"]  # fmt: skip
 
 
-def version_label(index: int) -> str:
-    """A, B, ... Z, AA, AB, ...: unique however often the wording changed."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = chr(ord("A") + rest) + label
-    return label
+def name_order(name: str) -> str:
+    """A name as a list sorts it: case and accents aside (Ødegård with the O's)."""
+    decomposed = unicodedata.normalize("NFKD", name.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def signer_order(row) -> tuple:
+    """Within a ZIP code: surname, first name, then the order they signed in."""
+    return (name_order(row.last_name), name_order(row.first_name), row.id)
 
 
 class DeliveryError(RuntimeError):
@@ -120,9 +134,12 @@ class Packet:
 class Delivery:
     """Builds the archive's parts state by state; iterate `parts()` for (name, file)."""
 
-    def __init__(self, petition: Petition, options: Options, workdir: Path, progress=None):
+    def __init__(
+        self, petition: Petition, options: Options, workdir: Path, sender: Sender, progress=None
+    ):
         self.petition = petition
         self.options = options
+        self.sender = sender
         self.workdir = workdir
         self.progress: Callable[[int], None] = progress or (lambda n: None)
         self.generated = datetime.now(UTC)
@@ -137,23 +154,13 @@ class Delivery:
             self.dataset = (dataset.id, dataset.congress, dataset.loaded_at)
             self.offices = {
                 code: OfficeInfo(
-                    o.code, o.chamber, o.state, o.full_name, o.party, o.address, o.phone
+                    o.code, o.chamber, o.state, o.full_name, o.party, o.address, o.phone, o.surname
                 )
                 for code, o in offices(session, dataset.id).items()
             }
             # Approved stories their authors let us share with these offices.
             self.stories = stories_for_congress.by_office(session, petition.id, self.offices)
-            self.versions = list(
-                session.scalars(
-                    select(PetitionVersion)
-                    .where(PetitionVersion.petition_id == petition.id)
-                    .order_by(PetitionVersion.first_seen_at, PetitionVersion.id)
-                )
-            )
-        known = [v.version for v in self.versions]
-        if petition.version not in known:
-            known.append(petition.version)
-        self.version_labels = {version: version_label(i) for i, version in enumerate(known)}
+            self.wordings = versions.wordings(session, petition)
         self.packets: list[Packet] = []
         self.signers = 0
         self.unresolved = 0
@@ -161,11 +168,14 @@ class Delivery:
 
         self.fonts = packet_fonts()
         self.needs_cjk = not self.fonts.covers(
-            " ".join([petition.title, petition.ask, *(v.ask + v.title for v in self.versions)])
+            " ".join(
+                [sender.text(), petition.title, *(w.ask + w.title for w in self.wordings.values())]
+            )
         )
 
     def query(self):
         columns = [
+            Signature.id,
             Signature.state,
             Signature.first_name,
             Signature.last_name,
@@ -178,8 +188,12 @@ class Delivery:
         ]
         query = select(*columns)
         return self.options.filters.apply(query, self.petition.id).order_by(
-            Signature.state, Signature.id
+            Signature.state, func.substr(Signature.zip, 1, 5)
         )
+
+    def wording(self, version: str) -> versions.Wording:
+        """A signature's wording; one whose version no sync recorded is "Unrecorded"."""
+        return self.wordings.get(version) or versions.Wording(0, None, "", "")
 
     def parts(self) -> Iterator[tuple[str, Path]]:
         self._open_tallies: dict[str, Tally] = {}
@@ -192,41 +206,45 @@ class Delivery:
     def _parts(self) -> Iterator[tuple[str, Path]]:
         state, tallies, done = None, {}, 0
         with closing(db.stream(self.query())) as rows:
-            for row in rows:
-                if row.state != state:
+            for (row_state, _), same_zip in groupby(rows, key=lambda r: (r.state, r.zip[:5])):
+                if row_state != state:
                     if tallies:
                         yield from self._finish_state(state, tallies)
-                    state, tallies = row.state, {}
+                    state, tallies = row_state, {}
                     self._open_tallies = tallies
-                codes = offices_for(row.state, row.zip, row.district, self.geo, self.offices)
-                resolved = bool(codes) and not codes[0].endswith(("-SR", "-JR"))
-                values = [
-                    row.first_name,
-                    row.last_name,
-                    row.city or "",
-                    row.zip,
-                    codes[0] if resolved else "",
-                    row.comment or "",
-                    row.petition_version,
-                    row.created_at.isoformat(),
-                    *(value or "" for value in row[9:]),
-                ]
-                uncovered = not self.fonts.covers("".join(values))
-                for code in codes:
-                    tally = tallies.get(code)
-                    if tally is None:
-                        tally = tallies[code] = self._open(code)
-                    tally.add(values, row.created_at, row.petition_version, resolved)
-                    tally.needs_cjk |= uncovered
-                self.signers += 1
-                self.unresolved += not resolved
-                done += 1
-                if done % 1000 == 0:
-                    self.progress(1000)
+                for row in sorted(same_zip, key=signer_order):
+                    self._add(row, tallies)
+                    done += 1
+                    if done % 1000 == 0:
+                        self.progress(1000)
             if tallies:
                 yield from self._finish_state(state, tallies)
         self.progress(done % 1000)
         yield from self._closing_parts()
+
+    def _add(self, row, tallies: dict[str, Tally]) -> None:
+        """One signer into each of their offices' packets."""
+        codes = offices_for(row.state, row.zip, row.district, self.geo, self.offices)
+        resolved = bool(codes) and not codes[0].endswith(("-SR", "-JR"))
+        values = [
+            row.first_name,
+            row.last_name,
+            row.city or "",
+            row.zip,
+            codes[0] if resolved else "",
+            row.comment or "",
+            row.petition_version,
+            row.created_at.date().isoformat(),
+        ]
+        uncovered = not self.fonts.covers("".join(values))
+        for code in codes:
+            tally = tallies.get(code)
+            if tally is None:
+                tally = tallies[code] = self._open(code)
+            tally.add(values, row.created_at, row.petition_version, resolved)
+            tally.needs_cjk |= uncovered
+        self.signers += 1
+        self.unresolved += not resolved
 
     def _open(self, code: str) -> Tally:
         path = self.workdir / f"{code}.raw.csv"
@@ -250,23 +268,40 @@ class Delivery:
             packet.pdf.unlink(missing_ok=True)
             packet.csv.unlink(missing_ok=True)
 
+    def signed(self, tally: Tally, stories: int) -> Signed:
+        """What the cover letter says about a packet's signers."""
+        signed = sorted(
+            ((self.wording(v), n) for v, n in tally.versions.items()), key=lambda w: w[0].number
+        )
+        return Signed(
+            count=tally.count,
+            first=tally.first,
+            last=tally.last,
+            unresolved=tally.unresolved,
+            wordings=signed,
+            several_versions_exist=len(self.wordings) > 1,
+            stories=stories,
+        )
+
     def _render(self, tally: Tally, packet: Packet) -> None:
-        header = ["first_name", "last_name", "city", "zip", "district", "comment",
-                  "petition_version", "signed_at"]  # fmt: skip
         from .pdf import PacketPDF
 
         told = self.stories.get(tally.office.code, [])
-        tally.needs_cjk |= not self.fonts.covers(" ".join(text for pair in told for text in pair))
-        pdf = PacketPDF(self, tally)
+        tally.needs_cjk |= not self.fonts.covers(" ".join(s.heading + s.text for s in told))
+        pdf = PacketPDF(self, tally, self.signed(tally, len(told)))
         with (
             open(tally.path, encoding="utf-8", newline="") as raw,
             open(packet.csv, "w", encoding="utf-8-sig", newline="") as out,
         ):
             writer = csv.writer(out)
-            writer.writerow(header)
+            writer.writerow(CSV_HEADER)
             table = pdf.start_table(several_versions=len(tally.versions) > 1)
             for values in csv.reader(raw):
-                writer.writerow([inert(v) for v in values])
+                wording = self.wording(values[6])
+                *shown, _version, signed_on = values
+                writer.writerow(
+                    [inert(v) for v in shown] + [wording.label, wording.since_day, signed_on]
+                )
                 table.row(values)
         if told:
             pdf.stories(told)
@@ -321,14 +356,26 @@ class Delivery:
             f"Packets: {len(self.packets)} offices with at least one constituent who signed.",
             f"Districts and members: {number}th Congress, data loaded {loaded:%Y-%m-%d}.",
             "",
+            f"From: {self.sender.organisation}, {', '.join(self.sender.address)}",
+            f"Contact: {self.sender.contact_name}, {self.sender.contact_line}",
+            "",
             "What is in this archive",
-            "- <STATE>/<OFFICE>.pdf: the packet for one office: a cover letter naming the member",
-            "  and office, the petition's ask as the signers saw it, the number of constituents",
-            "  and the dates they signed, then every signer (name, city, ZIP, comment).",
-            "- <STATE>/<OFFICE>.csv: the same signers as a spreadsheet (UTF-8). A cell that",
-            "  starts with = + - or @ is prefixed with an apostrophe so that no spreadsheet",
-            "  runs it as a formula.",
+            "- <STATE>/<OFFICE>.pdf: the packet for one office: a cover letter from the",
+            "  campaign to the member by name and office, with the petition's ask as the",
+            "  signers signed it, the number of constituents and how each confirmed their",
+            "  signature; then every signer (ZIP, name, city, comment) by ZIP code and",
+            "  surname; then the stories constituents let us share with that office.",
+            "- <STATE>/<OFFICE>.csv: the same signers in the same order as a spreadsheet",
+            "  (UTF-8): name, city, ZIP, district, comment, the version of the petition's",
+            "  wording they signed (Version 1, 2, ... in the order it was reworded) and the",
+            "  day it took effect, and the day they signed. A cell that starts with = + - or",
+            "  @ is prefixed with an apostrophe so that no spreadsheet runs it as a formula.",
+            "  The letter tells each office the spreadsheet comes with it: deliver both.",
             "- summary.csv: one line per office: code, member, party, number of signers.",
+            "",
+            "For screen readers: each PDF declares its language and title and has bookmarks",
+            "(letter, list, stories), but is not a tagged PDF (its generator, fpdf2, cannot",
+            "tag headings or tables); the CSV is the same list for anyone who needs it.",
             "",
             "Office codes",
             "- NY-12: the representative of New York's 12th district; AK-AL: an at-large seat,",

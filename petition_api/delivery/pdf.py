@@ -8,21 +8,30 @@ Two ways to draw it, chosen per delivery by packet_fonts(): on the fpdf2 minor
 we test (fpdf_internals.FAST), through fpdf2's internals, fast; on any other,
 through its public API only, slower but safe from changes in those internals.
 The packets carry the same text either way.
+
+For screen readers, as far as fpdf2 2.8 goes: the document's language (en-US), its
+title shown instead of the file name, bookmarks to the letter, the list and the
+stories, and real text drawn in reading order (letterhead, letter, then each row
+left to right). It is not a tagged PDF: fpdf2 builds a structure tree only for
+images and links, tags start_section's headings as figures, and tags no table (not
+even its own table()). A partly tagged PDF would hide every untagged line from a
+screen reader, so a packet has no structure tree at all; its CSV is the same list
+in a form any screen reader reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from fontTools import ttLib
-from fpdf import FPDF
-from fpdf.enums import Align, MethodReturnValue, TextMode, XPos, YPos
+from fpdf import FPDF, ViewerPreferences
+from fpdf.enums import Align, MethodReturnValue, PageMode, TextMode, XPos, YPos
 
-from ..models import Petition
+from ..stories.for_congress import ToldStory
 from . import fpdf_internals
 from .fast_table import FastTable
 from .fonts import FONTS, cjk_font
+from .letter import Block, Signed, cover_letter
 
 
 def packet_fonts() -> fpdf_internals.FastFonts | PublicFonts:
@@ -54,36 +63,47 @@ class PublicFonts:
             pdf.set_fallback_fonts(["cjk"], exact_match=False)
 
 
-def _day(value: datetime | None) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
-
-
 class PacketPDF(FPDF):
-    """One office's packet, from the delivery it is part of and that office's tally
-    (packets.Delivery and packets.Tally: this module does not import them)."""
+    """One office's packet, from the delivery it is part of, that office's tally and what
+    its letter says about the signers (packets.Delivery, packets.Tally, letter.Signed:
+    this module does not import packets)."""
 
-    def __init__(self, delivery, tally):
+    def __init__(self, delivery, tally, signed: Signed):
         super().__init__(format="Letter", unit="mm")
         self.delivery = delivery
         self.office = tally.office
-        self.tally = tally
-        self.set_margins(18, 20, 18)
+        self.signed = signed
+        self.set_margins(20, 20, 20)
         self.set_auto_page_break(True, margin=18)
-        self.set_title(f"{delivery.petition.title}: {tally.office.code}")
-        self.set_author("Groundswell")
-        self.alias_nb_pages("{total}")  # room for a 7-digit page count
-        self.set_creation_date(delivery.generated)
+        self._describe()
         delivery.fonts.install(self, with_fallbacks=tally.needs_cjk or delivery.needs_cjk)
         self.fast = fpdf_internals.TextOps(self) if delivery.fonts.fast else None
         self.add_page()
         self.cover()
 
-    def para(self, height: float, text: str) -> None:
+    def _describe(self) -> None:
+        """What a reader shows and reads aloud before the first page (see the README on
+        what fpdf2 can and cannot tag)."""
+        d, o = self.delivery, self.office
+        self.set_title(f"{d.petition.title}: {o.addressee} ({o.code})")
+        self.set_subject(f"Petition signed by {self.signed.count:,} constituents, and their names")
+        self.set_author(d.sender.organisation)
+        self.set_creator("Groundswell")
+        self.set_lang("en-US")
+        self.viewer_preferences = ViewerPreferences(display_doc_title=True)
+        self.page_mode = PageMode.USE_OUTLINES  # the bookmarks open beside the pages
+        self.alias_nb_pages("{total}")  # room for a 7-digit page count
+        self.set_creation_date(d.generated)
+
+    def para(self, height: float, text: str, indent: float = 0) -> None:
+        width = self.epw - indent
         if self.fast is None:
-            self.multi_cell(0, height, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_x(self.l_margin + indent)
+            self.multi_cell(width, height, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             return
-        for line in self.fast.measure.wrap(text, self.epw, self.font_size_pt):
-            self.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for line in self.fast.measure.wrap(text, width, self.font_size_pt):
+            self.set_x(self.l_margin + indent)
+            self.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def bold(self, size: float) -> None:
         if self.fast is None:
@@ -103,6 +123,9 @@ class PacketPDF(FPDF):
         self.set_line_width(0.2)
 
     def header(self):
+        """From the second page on: the petition and the office (the first has the letterhead)."""
+        if self.page_no() == 1:
+            return
         title = self.delivery.petition.title[:90]
         right = f"{self.office.code} · {self.office.addressee}"[:60]
         if self.fast is None:
@@ -123,122 +146,101 @@ class PacketPDF(FPDF):
         self.set_y(-12)
         self.regular(8)
         self.set_text_color(90)
-        self.cell(0, 5, f"Page {self.page_no()} of {{total}}", align="C")
+        self.cell(0, 5, f"{self.delivery.sender.organisation} · Page {self.page_no()} of {{total}}",
+                  align="C")  # fmt: skip
         self.set_text_color(0)
 
     def cover(self):
-        d, o, t = self.delivery, self.office, self.tally
-        self.bold(15)
-        self.para(7.5, d.petition.title)
+        """The cover letter, on its own page(s)."""
+        d, o = self.delivery, self.office
+        letter = cover_letter(d.sender, o, d.petition.title, self.signed, d.generated,
+                              f"{o.code}.csv")  # fmt: skip
+        self.start_section("Cover letter")
+        organisation, *details = letter.letterhead
+        self.bold(14)
+        self.para(7, organisation)
+        self.regular(9.5)
+        self.set_text_color(70)
+        for line in details:
+            self.para(4.6, line)
+        self.set_text_color(0)
         self.ln(2)
+        self.set_draw_color(150)
+        self.line(self.l_margin, self.y, self.w - self.r_margin, self.y)
+        self.ln(8)
         self.regular(10.5)
-        self.para(5.5, f"Generated {_day(d.generated)}")
-        self.ln(4)
-        self.bold(11)
-        self.para(6, f"To: {o.addressee}")
-        self.regular(10.5)
-        role = f"{o.role.capitalize()}, {o.area} ({o.code})"
-        if o.party:
-            role += f", {o.party}"
-        self.para(5.5, role)
-        if o.address:
-            self.para(5.5, o.address)
+        self.para(5.4, letter.date)
         self.ln(5)
-        people = "constituents"  # "1 of your constituents", as "2 of your constituents"
-        when = (
-            f"on {_day(t.first)}"
-            if t.first and t.first.date() == t.last.date()
-            else f"between {_day(t.first)} and {_day(t.last)}"
-        )
-        self.para(
-            5.5,
-            f"{t.count:,} of your {people} in {o.area} signed this petition {when}. Each one "
-            "confirmed their signature from their own email address. Their names, towns and "
-            "comments follow.",
-        )
+        for line in letter.inside_address:
+            self.para(5.4, line)
+        self.ln(5)
+        self.bold(10.5)
+        self.para(5.4, letter.subject)
         self.ln(4)
-        versions = [v for v in d.versions if v.version in t.versions]
-        if not versions:
-            versions = [_CurrentVersion(d.petition)]
-        if len(versions) == 1:
-            self.bold(10.5)
-            self.para(5.5, "They ask:")
-            self.regular(10.5)
-            self.para(5.5, versions[0].ask)
-        else:
-            self.para(
-                5.5,
-                "The petition's wording changed while it was open. Each signer signed one of "
-                "these versions; the table's last column says which.",
-            )
-            for v in versions:
-                self.ln(2)
-                self.bold(10.5)
-                label = d.version_labels.get(v.version, "?")
-                n = t.versions[v.version]
-                self.para(5.5, f"Version {label} ({n:,} signers): {v.title}")
-                self.regular(10.5)
-                self.para(5.5, v.ask)
-        if o.chamber == "senate" and t.unresolved:
-            self.ln(3)
-            self.regular(9)
-            self.para(
-                5,
-                f"{t.unresolved:,} of these signers live in a ZIP code that spans more than one "
-                "House district; they appear here and in your state's other senator's packet.",
-            )
+        self.regular(10.5)
+        self.para(5.4, letter.salutation)
+        for block in letter.blocks:
+            self.letter_block(block)
+        self.ln(4)
+        self.para(5.4, letter.closing)
+        self.ln(10)
+        for line in letter.signature:
+            self.para(5.4, line)
 
-    def stories(self, told: list[tuple[str, str]]) -> None:
+    def letter_block(self, block: Block) -> None:
+        if block.kind == "quote":
+            self.ln(1)
+            self.para(5.4, block.text, indent=8)
+            return
+        self.ln(3.5)
+        if block.kind == "heading":
+            self.bold(10.5)
+            self.para(5.4, block.text)
+            self.regular(10.5)
+            return
+        self.para(5.4, block.text)
+
+    def stories(self, told: list[ToldStory]) -> None:
         """After the signatures: the stories constituents let us share with this office."""
         self.set_auto_page_break(True, margin=18)
         self.add_page()
+        self.start_section("Stories from your constituents")
         self.bold(13)
         self.para(7, "Stories from your constituents")
         self.regular(9.5)
         self.para(
             5,
-            "Each of these constituents wrote to us and agreed that we share their story with you.",
+            "Each of these constituents wrote to us and agreed that we share their story with "
+            "you. We show a first name only where its author allowed it.",
         )
-        for teller, text in told:
+        for story in told:
             self.ln(4)
             self.bold(10.5)
-            self.para(5.5, teller)
+            self.para(5.5, story.heading)
             self.regular(10.5)
-            for paragraph in text.split("\n"):
+            for paragraph in story.text.split("\n"):
                 if paragraph.strip():
                     self.para(5.5, paragraph.strip())
 
     def start_table(self, several_versions: bool) -> FastTable | PublicTable:
+        self.add_page()
         self.set_auto_page_break(False, margin=18)  # rows break pages themselves
-        self.ln(6)
+        heading = f"Signers in {self.office.constituents_in}, by ZIP code and surname"
+        self.start_section(heading)
         self.bold(12)
-        self.cell(0, 7, "Signers", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        columns = [("Name", 0.26), ("City", 0.17), ("ZIP", 0.09), ("Comment", 0.48)]
+        self.para(7, heading)
+        self.regular(9)
+        self.para(5, f"{self.signed.count:,} constituents of {self.office.addressee}.")
+        self.ln(3)
+        columns = [("ZIP", 0.09), ("Name", 0.26), ("City", 0.17), ("Comment", 0.48)]
         if several_versions:
-            columns = [(n, w * 0.95) for n, w in columns] + [("Ver.", 0.05)]
+            columns = [(n, w * 0.94) for n, w in columns] + [("Version", 0.06)]
         spec = Columns(
             [name for name, _ in columns],
             [self.epw * share for _, share in columns],
-            self.delivery.version_labels,
+            {version: str(w.number or "?") for version, w in self.delivery.wordings.items()},
         )
         return FastTable(self, spec) if self.fast else PublicTable(self, spec)
-
-
-@dataclass
-class _CurrentVersion:
-    petition: Petition
-
-    @property
-    def version(self):
-        return self.petition.version
-
-    @property
-    def title(self):
-        return self.petition.title
-
-    @property
-    def ask(self):
-        return self.petition.ask
 
 
 @dataclass
@@ -247,13 +249,13 @@ class Columns:
 
     names: list[str]
     widths: list[float]
-    labels: dict[str, str]
+    numbers: dict[str, str]  # a version's hash -> its number, as the table shows it
 
     def texts(self, values: list[str]) -> list[str]:
-        """One row of the packet's CSV (see packets.Delivery._render), column by column."""
+        """One spooled row (see packets.Delivery._add), column by column."""
         first, last, city, zip_code, _district, comment, version, _signed = values
         by_name = {"Name": f"{first} {last}", "City": city, "ZIP": zip_code, "Comment": comment}
-        by_name["Ver."] = self.labels.get(version, "?")
+        by_name["Version"] = self.numbers.get(version, "?")
         return [by_name[name] for name in self.names]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app
 
 from .. import db, openapi
 from ..congress.loading import active_dataset
@@ -12,6 +12,7 @@ from ..ratelimits import per_address
 from ..staff import audit, downloads
 from .archive import archive_name, audited_archive
 from .packets import parse_options
+from .sender import SenderError, sender_from
 
 bp = Blueprint("delivery", __name__)
 ACTION = "delivery.download"
@@ -27,8 +28,13 @@ def download(slug: str):
     if not loaded:
         audit.record(ACTION, slug, options.as_dict(), actor, "error")
         abort(409, description="No congressional districts are loaded: run `flask congress load`.")
+    try:
+        sender = sender_from(current_app.config)
+    except SenderError as error:
+        audit.record(ACTION, slug, options.as_dict(), actor, "error")
+        abort(409, description=f"No packets without a sender: {error}.")
     name = archive_name(petition, datetime.now(UTC))
-    body = audited_archive(petition, options, actor)
+    body = audited_archive(petition, options, actor, sender)
     return downloads.attachment(body, "application/zip", f"{name}.zip")
 
 
@@ -61,7 +67,13 @@ openapi.describe(
                         "description": "the archive",
                         "content": {"application/zip": {"schema": {"type": "string"}}},
                     },
-                    **downloads.refusals(**{"409": "no congressional districts loaded"}),
+                    **downloads.refusals(
+                        **{
+                            "409": "no congressional districts loaded, or the campaign's sender "
+                            "details (GROUNDSWELL_CAMPAIGN_* settings) are missing or malformed: "
+                            "the message names each one"
+                        }
+                    ),
                 },
             }
         }

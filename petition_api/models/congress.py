@@ -57,6 +57,9 @@ class CongressOffice(Base):
     state: Mapped[str] = mapped_column(String(2))
     bioguide_id: Mapped[str | None] = mapped_column(String(10))
     full_name: Mapped[str | None] = mapped_column(String(200))
+    # As a letter's salutation names the member ("Dear Representative Wasserman Schultz"):
+    # the file's last_name, which a full name's last word often is not.
+    surname: Mapped[str | None] = mapped_column(String(100))
     party: Mapped[str | None] = mapped_column(String(50))
     senate_class: Mapped[int | None]
     address: Mapped[str | None] = mapped_column(String(300))

@@ -1,14 +1,15 @@
-"""Fixtures for the delivery stories: an app whose district table is loaded, a staff token."""
+"""Fixtures for the delivery stories: an app whose district table is loaded, a staff token,
+and the campaign's sender details every packet's cover letter needs."""
 
 import pytest
 
 from ..conftest import prepared_app
-from .support import load_congress, staff_token
+from .support import SENDER, load_congress, staff_token
 
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = prepared_app(database_url, tmp_path)
+    app = prepared_app(database_url, tmp_path, **SENDER)
     load_congress(app)
     yield app
     app.extensions["engine"].dispose()

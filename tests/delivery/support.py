@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+import subprocess
 import zipfile
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -21,6 +24,15 @@ ZCCD = SHARED_DATA / "zccd.csv"
 LEGISLATORS = SHARED_DATA / "legislators-current.csv"
 PETITION = "paid-family-leave"
 NO_SENATORS = {"DC", "PR", "GU", "VI", "AS", "MP"}
+# Who the packets are from (delivery/sender.py), as an operator sets them.
+SENDER = {
+    "CAMPAIGN_ORGANISATION": "Families First Coalition",
+    "CAMPAIGN_ADDRESS": "1200 Main Street, Suite 4; Springfield, IL 62701",
+    "CAMPAIGN_CONTACT_NAME": "Dana Whitfield",
+    "CAMPAIGN_CONTACT_EMAIL": "dana@familiesfirst.example.org",
+    "CAMPAIGN_CONTACT_PHONE": "(217) 555-0143",
+}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packets"
 
 
 def load_congress(app, districts: Path = ZCCD, legislators: Path = LEGISLATORS) -> None:
@@ -93,6 +105,21 @@ def pdf_text(data: bytes) -> str:
 
 def pdf_pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def keep_packet(request, data: bytes) -> Path:
+    """The packet under test-artifacts/packets/, named after the test, for anyone to open;
+    with its pages as PNG (60 dpi) where poppler's pdftoppm is installed."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    pdf = ARTIFACTS / f"{name}.pdf"
+    pdf.write_bytes(data)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)],
+                       check=True, timeout=60)  # fmt: skip
+    return pdf
 
 
 def expected_offices(people: list[dict]) -> dict[str, set[str]]:

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from petition_api.models import Petition, Story, StoryConsent, StoryConsentKind, StoryStatus
+from petition_api.models import (
+    Petition,
+    Signature,
+    Story,
+    StoryConsent,
+    StoryConsentKind,
+    StoryStatus,
+)
 
 from ..conftest import database
-from .support import PETITION, add_signatures, bearer, pdf_text, read_archive
+from .support import PETITION, add_signatures, bearer, pdf_pages, pdf_text, read_archive
 
 
 def a_story(app, text: str, state: str, district: str | None, status: StoryStatus,
@@ -38,7 +45,9 @@ def test_each_office_gets_the_stories_its_constituents_allowed(app, client, toke
     )
     house = pdf_text(files["NY/NY-12.pdf"])
     assert "Stories from your constituents" in house
-    assert "Rosa, in New York" in house and "Paid leave kept my job." in house
+    assert "Rosa, ZIP code 10001, New York" in house and "Paid leave kept my job." in house
+    letter = " ".join(pdf_pages(files["NY/NY-12.pdf"])[0].split())
+    assert "One constituent also asked us to share their own story with you" in letter
     assert "Brooklyn needs WIC." not in house  # another district's
     assert "Not for Congress." not in house and "Not approved yet." not in house
     senators = [name for name in files if name in ("NY/NY-SR.pdf", "NY/NY-JR.pdf")]
@@ -46,5 +55,30 @@ def test_each_office_gets_the_stories_its_constituents_allowed(app, client, toke
     for name in senators:
         text = pdf_text(files[name])
         assert "Paid leave kept my job." in text and "Brooklyn needs WIC." in text
-        assert "A constituent in New York" in text  # no consent to show the name
+        assert "A constituent, ZIP code 10001, New York" in text  # no consent to show the name
+        letter = " ".join(pdf_pages(files[name])[0].split())
+        assert "2 constituents also asked us to share their own stories with you" in letter
     assert "Rosa" not in pdf_text(files["NY/NY-10.pdf"])
+
+
+def test_a_comment_shared_as_a_story_shows_the_town_its_signer_gave(app, client, token):
+    signer = {"state": "NY", "zip": "11201", "district": "NY-10", "city": "Brooklyn",
+              "first_name": "Ines", "comment": "WIC fed us."}  # fmt: skip
+    add_signatures(app, [signer])
+    with database(app) as session:
+        signature = session.scalar(select(Signature).where(Signature.city == "Brooklyn"))
+        wording = session.execute(select(Petition.updates_consent_id)).scalars().first()
+        story = Story(status=StoryStatus.APPROVED, source="comment",
+                      petition_id=signature.petition_id, signature_id=signature.id,
+                      first_name="Ines", email=signature.email, email_canonical=signature.email,
+                      state="NY", zip="11201", district="NY-10", text="WIC fed us.")  # fmt: skip
+        session.add(story)
+        session.flush()
+        for kind in (StoryConsentKind.CONGRESS, StoryConsentKind.NAME):
+            session.add(StoryConsent(story_id=story.id, kind=kind, given=True,
+                                     wording_id=wording, source="permission"))  # fmt: skip
+    files = read_archive(
+        client.get(f"/api/petitions/{PETITION}/delivery", headers=bearer(token)).data
+    )
+    for name in ("NY/NY-10.pdf", "NY/NY-SR.pdf", "NY/NY-JR.pdf"):
+        assert "Ines, Brooklyn, NY 11201 WIC fed us." in " ".join(pdf_text(files[name]).split())

@@ -1,0 +1,115 @@
+"""Who a delivery packet is from: the campaign's organisation, its postal address and a
+person an office can contact, by email and phone.
+
+They come from the GROUNDSWELL_CAMPAIGN_* settings rather than from the site: the
+contact person's direct line is for congressional offices, not for everyone who
+reads the public site, and deliveries are made by the API, which reads settings.
+A packet that reaches an office from nobody it can write back to is no
+deliverable, so no delivery starts without all five (`SenderError` names each
+one missing or malformed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+PREFIX = "GROUNDSWELL_"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# Digits with the usual separators, and an extension: 202-555-0143, +1 (202) 555-0143 x12.
+PHONE = re.compile(r"^\+?[\d ().\-]+(?:\s*(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+MIN_PHONE_DIGITS = 10
+
+
+class SenderError(ValueError):
+    """Settings a cover letter needs are missing or malformed; `problems` says which."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            "the packets' cover letters need the campaign's sender details: "
+            + "; ".join(problems)
+            + " (README, 'Delivery to Congress')"
+        )
+
+
+@dataclass(frozen=True)
+class Sender:
+    organisation: str
+    address: tuple[str, ...]  # its lines, as on an envelope
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+
+    @property
+    def contact_line(self) -> str:
+        return f"{self.contact_email} · {self.contact_phone}"
+
+    def text(self) -> str:
+        """Everything a letter prints of it (to check the fonts cover it)."""
+        return " ".join([self.organisation, *self.address, self.contact_name, self.contact_line])
+
+
+def sender_from(config: Mapping) -> Sender:
+    """The sender the app's settings describe, or SenderError naming what to set."""
+    values = {name: str(config.get(name) or "").strip() for name in SETTINGS}
+    problems = [f"{PREFIX}{name} is not set" for name, value in values.items() if not value]
+    problems += [
+        problem
+        for name, check in CHECKS.items()
+        if values[name] and (problem := check(f"{PREFIX}{name}", values[name]))
+    ]
+    if problems:
+        raise SenderError(problems)
+    return Sender(
+        organisation=values["CAMPAIGN_ORGANISATION"],
+        address=address_lines(values["CAMPAIGN_ADDRESS"]),
+        contact_name=values["CAMPAIGN_CONTACT_NAME"],
+        contact_email=values["CAMPAIGN_CONTACT_EMAIL"],
+        contact_phone=values["CAMPAIGN_CONTACT_PHONE"],
+    )
+
+
+def address_lines(value: str) -> tuple[str, ...]:
+    """`;` or a newline separates the lines (an environment variable is one line)."""
+    return tuple(line.strip() for line in re.split(r"[;\n]", value) if line.strip())
+
+
+def _address_problem(name: str, value: str) -> str | None:
+    if len(address_lines(value)) < 2:
+        return (
+            f"{name} needs at least two lines, the street and the city, state and ZIP, "
+            f"separated by ';' (got {value!r})"
+        )
+    return None
+
+
+def _email_problem(name: str, value: str) -> str | None:
+    if not EMAIL.match(value):
+        return f"{name}={value!r} is not an email address"
+    return None
+
+
+def _phone_problem(name: str, value: str) -> str | None:
+    digits = sum(c.isdigit() for c in re.split(r"(?i)x|ext", value)[0])
+    if not PHONE.match(value) or digits < MIN_PHONE_DIGITS:
+        return (
+            f"{name}={value!r} is not a phone number with its area code "
+            "(e.g. 202-555-0143 or +1 202 555 0143 x12)"
+        )
+    return None
+
+
+SETTINGS = (
+    "CAMPAIGN_ORGANISATION",
+    "CAMPAIGN_ADDRESS",
+    "CAMPAIGN_CONTACT_NAME",
+    "CAMPAIGN_CONTACT_EMAIL",
+    "CAMPAIGN_CONTACT_PHONE",
+)
+CHECKS = {
+    "CAMPAIGN_ADDRESS": _address_problem,
+    "CAMPAIGN_CONTACT_EMAIL": _email_problem,
+    "CAMPAIGN_CONTACT_PHONE": _phone_problem,
+}
