@@ -288,6 +288,7 @@ def _charts(content: Content, site: Site, src_uri: str, data: dict, report) -> N
         docs_path = links.resolve(src_uri, cleaned["data"])
         chart = charts.Chart(page=src_uri, id=chart_id, **{**cleaned, "data": docs_path or ""})
         try:
+            charts.check_options(chart)
             if docs_path is None:
                 raise charts.DataError("data", f"{cleaned['data']} is outside the docs folder")
             labels, series = charts.read_table(site.docs_dir / docs_path, chart)

@@ -65,6 +65,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self.site = _site(config, self.config.story_page)
         self.cache = self._cache_dir(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
+        self.chart_pictures: dict[str, list[charts.Picture]] = {}  # by chart_file
         self.stories: list[feed.Story] = []
         self.story_search: list[dict] = []
         self._summarised: set[str] = set()  # stories indexed by summary, not full text
@@ -107,13 +108,9 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self._check_story_page()
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
-                svg = drawcache.drawn(
-                    pictures,
-                    (item.chart, item.labels, item.series),
-                    ".svg",
-                    lambda item=item: charts.draw(item.chart, item.labels, item.series),
+                self._draw_chart(
+                    files, config, pictures, checks.chart_file(src_uri, item.chart.id), item
                 )
-                self._add(files, config, checks.chart_file(src_uri, item.chart.id), svg)
         return files
 
     # After the blog plugin (priority -50) has built its list of posts.
@@ -216,6 +213,23 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def _add(files: Files, config, src_uri: str, content: str | bytes) -> None:
         files.append(File.generated(config, src_uri, content=content))
 
+    def _draw_chart(self, files: Files, config, pictures: Path | None, path: str, item) -> None:
+        """Each variant of a chart (wide, narrow), from the cache when it was drawn before."""
+        drawn = []
+        for variant in charts.VARIANTS:
+            svg = drawcache.drawn(
+                pictures,
+                (item.chart, item.labels, item.series, variant),
+                ".svg",
+                lambda variant=variant: charts.draw(item.chart, item.labels, item.series, variant),
+            )
+            picture = charts.Picture(
+                variant, charts.variant_file(path, variant), *charts.svg_size(svg)
+            )
+            self._add(files, config, picture.path, svg)
+            drawn.append(picture)
+        self.chart_pictures[path] = drawn
+
     def _petition_declared_by(self, src_uri: str) -> checks.Petition | None:
         return next((p for p in self.content.petitions if p.page == src_uri), None)
 
@@ -268,8 +282,11 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def _place_charts(self, html: str, page, drawn: list[checks.DrawnChart]) -> str:
         figures = {}
         for item in drawn:
-            src = get_relative_url(checks.chart_file(page.file.src_uri, item.chart.id), page.url)
-            figures[item.chart.id] = charts.figure_html(item.chart, src, item.labels, item.series)
+            pictures = self.chart_pictures[checks.chart_file(page.file.src_uri, item.chart.id)]
+            sources = [(p, get_relative_url(p.path, page.url)) for p in pictures]
+            figures[item.chart.id] = charts.figure_html(
+                item.chart, sources, item.labels, item.series
+            )
         placed = set()
 
         def place(match: re.Match) -> str:

@@ -12,6 +12,7 @@ import datetime
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
@@ -81,14 +82,39 @@ class StoryFormSetting(BaseConfigOption[object]):
         )
 
 
-class Columns(BaseConfigOption[list]):
-    """One column name or a list of them."""
+class Columns(BaseConfigOption[dict]):
+    """A chart's value columns: one name, a list of them, or each with its name in the
+    legend ({participants: People served, eligible: People eligible}).
+    Returns column -> name (None when the editor gave none)."""
 
-    def run_validation(self, value: object) -> list[str]:
+    def run_validation(self, value: object) -> dict[str, str | None]:
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise ValidationError(f"expected a column name or a list of them, got {value!r}")
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return dict.fromkeys(value)
+        if (
+            isinstance(value, dict)
+            and value
+            and all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+            )
+        ):
+            return dict(value)
+        raise ValidationError(
+            "expected a column name, a list of them, or each column with its name in the "
+            f"legend (column: Name), got {value!r}"
+        )
+
+
+class WebAddress(BaseConfigOption[str]):
+    """A link a reader may follow: http or https, to a named host."""
+
+    def run_validation(self, value: object) -> str:
+        parts = urlsplit(value) if isinstance(value, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(
+                f"expected an address like https://www.bls.gov/ebs/, got {value!r}"
+            )
         return value
 
 
@@ -120,8 +146,14 @@ class ChartConfig(Config):
     y = Columns()
     title = c.Type(str)
     alt = c.Type(str)
-    y_label = c.Optional(c.Type(str))
+    # The axes' titles: the value axis always says what its numbers are; years or
+    # categories along the bottom often need none. A CSV's column name is never shown.
+    y_label = c.Type(str)
+    x_label = c.Optional(c.Type(str))
+    # Only a line may leave zero out (charts.check_options), and the chart then says so.
+    y_from_zero = c.Type(bool, default=True)
     source = c.Optional(c.Type(str))
+    source_url = c.Optional(WebAddress())
 
 
 class PageConfig(Config):

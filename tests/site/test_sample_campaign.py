@@ -170,7 +170,8 @@ charts:
     data: wic.csv
     kind: bar
     x: year
-    y: [participants, eligible]
+    y: {participants: Served, eligible: Eligible}
+    y_label: Millions of people
     title: WIC
     alt: Bars.
 petition:
@@ -189,7 +190,7 @@ petition:
         run_build(config, tmp_path / "from-cache", cache=True),
         run_build(config, tmp_path / "fresh"),
     ]
-    assert len(list((tmp_path / ".cache" / "campaign_site" / "pictures").iterdir())) == 3
-    for picture in ("wic/wic.svg", "wic/share.png", "assets/share.png"):
+    assert len(list((tmp_path / ".cache" / "campaign_site" / "pictures").iterdir())) == 4
+    for picture in ("wic/wic.svg", "wic/wic.narrow.svg", "wic/share.png", "assets/share.png"):
         drawn, cached, fresh = ((b.site / picture).read_bytes() for b in builds)
         assert drawn == cached == fresh, picture
