@@ -30,8 +30,12 @@ $(LOCKED): requirements.lock
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
 	touch $@
 
+# setuptools maps our two packages in place with a finder (not the whole checkout on
+# sys.path) and says so in a boxed "Editable installation." notice, which pip shows
+# as a warning on every install; the filter declines that one notice by its words.
 $(STAMP): $(LOCKED) pyproject.toml
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	PYTHONWARNINGS='ignore:Editable installation:UserWarning' \
+	  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
 # After changing a range in pyproject.toml: `make lock` pins what it needs and keeps

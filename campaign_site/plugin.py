@@ -29,6 +29,7 @@ from . import (
     checks,
     drawcache,
     feed,
+    linkcheck,
     look,
     material_internals,
     petitions,
@@ -105,6 +106,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                         inclusion=InclusionLevel.NOT_IN_NAV,
                     )
                 )
+        self._out_of_the_menus(files)
         self._check_story_page()
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
@@ -203,8 +205,13 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 config.site_description or "",
                 self.stories,
             )
-            _write(os.path.join(site_dir, blog_dir, "feed.xml"), body)
+            # At the root, not in blog_dir: mkdocs-material's script takes every
+            # <link rel="alternate"> for a version of the site and fetches sitemap.xml
+            # beside it; a feed in stories/ cost every reader a 404 for stories/sitemap.xml.
+            _write(os.path.join(site_dir, "feed.xml"), body)
         storysearch.add_to_index(site_dir, self.story_search)
+        # Last: every file the build writes is there to be linked to.
+        linkcheck.check_built_site(config, self.config.api_base)
         log.info(self.shortcuts.summary())
 
     # ---------------------------------------------------------------------
@@ -229,6 +236,16 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             self._add(files, config, picture.path, svg)
             drawn.append(picture)
         self.chart_pictures[path] = drawn
+
+    def _out_of_the_menus(self, files: Files) -> None:
+        """Thank-you pages an editor wrote are reached from a form, never from the menus,
+        like the ones the build writes: MkDocs need not report them missing from nav."""
+        thanks = {*self.petition_of_thanks, self.content.story_thanks}
+        thanks |= {form.thanks_page for form in self.content.story_forms.values()}
+        for src_uri in thanks - {None}:
+            file = files.get_file_from_path(src_uri)
+            if file is not None and file.inclusion is InclusionLevel.INCLUDED:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
 
     def _petition_declared_by(self, src_uri: str) -> checks.Petition | None:
         return next((p for p in self.content.petitions if p.page == src_uri), None)

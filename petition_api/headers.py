@@ -2,7 +2,8 @@
 
 The API's own pages (the confirmation page, the no-JavaScript error page,
 error pages) carry a Content-Security-Policy that allows nothing but their
-inline style and forms posting back here, and no other site may frame them,
+inline style, their inline icon (templates/favicon.html) and forms posting back
+here, and no other site may frame them,
 so a confirmation button cannot be clickjacked. HSTS in production, where the
 API is served over HTTPS.
 """
@@ -15,7 +16,7 @@ from flask import Flask, request
 
 PAGE_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {site}; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "frame-ancestors 'none'; base-uri 'none'; img-src data:"
 )
 HSTS = "max-age=31536000"  # not includeSubDomains: the organisation's other hosts are not ours
 

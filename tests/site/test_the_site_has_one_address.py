@@ -77,7 +77,7 @@ def test_a_rebuild_from_another_terminal_shares_the_running_sites_address(served
     petition = (tmp_path / "site" / "petitions" / "paid-family-leave" / "index.html").read_text()
     assert f'property="og:url" content="{ELSEWHERE}/petitions/paid-family-leave/"' in petition
     assert "127.0.0.1:8000" not in petition
-    feed = (tmp_path / "site" / "stories" / "feed.xml").read_text(encoding="utf-8")
+    feed = (tmp_path / "site" / "feed.xml").read_text(encoding="utf-8")
     assert f"<link>{ELSEWHERE}/stories/" in feed and "127.0.0.1:8000" not in feed
 
 
