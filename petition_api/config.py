@@ -204,7 +204,10 @@ SETTINGS = [
         "(empty: instance/story-photos)",
     ),
     Setting(
-        "MAIL_FROM", "Groundswell petitions <petitions@localhost>", "From: address of every message"
+        "MAIL_FROM",
+        "petitions@localhost",
+        "From: address of every message; shown with the campaign site's name unless it names "
+        "its own (`Maria at Families First <petitions@example.org>`)",
     ),
     Setting("SMTP_HOST", "localhost", "SMTP server"),
     Setting("SMTP_PORT", "587", "SMTP port", int),

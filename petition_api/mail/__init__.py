@@ -2,12 +2,15 @@
 
 from flask import Blueprint, Flask
 
-from . import routes
+from . import plaintext, routes
 from .cli import mail_cli
 from .mailings_cli import mailings_cli
 
 # No routes: the blueprint brings the mail templates to the app's template loader.
 bp = Blueprint("mail", __name__, template_folder="templates")
+# The text parts' filters: paragraphs reflowed to 72 columns, headings underlined.
+bp.add_app_template_filter(plaintext.wrapped, "wrapped")
+bp.add_app_template_filter(plaintext.underlined, "underlined")
 
 
 def init_app(app: Flask) -> None:

@@ -1,17 +1,21 @@
 """A queued message as an email: subject, headers, plain text and HTML from templates.
 
 Three families: messages about a signature (confirm, confirm again, already
-signed, thanks), a copy of a person's data, and updates from a mailing. Every
-message carries a link to the person's preferences and data page; updates also
-carry List-Unsubscribe with RFC 8058 one-click, and List-Id.
+signed, thanks) or a story, a copy of a person's data, and updates from a mailing.
+Every message wears the campaign site's name and colours (templates/mail/_layout.html,
+the site's `look`), comes from the site's name unless MAIL_FROM names a sender, and
+has a plain-text part that reads well (plaintext.py). Messages to a supporter carry a
+link to their preferences and data page; updates also carry List-Unsubscribe with
+RFC 8058 one-click, and List-Id.
 """
 
 from __future__ import annotations
 
 import json
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from types import SimpleNamespace
 
 from flask import current_app, render_template
@@ -20,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from ..delivery import recipients
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
-from ..petitions import sharing
+from ..petitions import look, sharing
+from ..stories.permission import PERMISSION_DAYS
 from . import message_ids, updates, wire
 from .outbox import (
     STORY_CONFIRM,
@@ -59,10 +64,19 @@ def links(key: str, mailing_id: int | None = None) -> dict[str, str]:
     return {"unsubscribe_url": unsubscribe, "preferences_url": f"{site_url()}/preferences/{key}"}
 
 
-def _message(row: Outbox, subject: str, to: str, sender: str | None = None) -> EmailMessage:
+def sender(name: str | None = None) -> str:
+    """The From header: MAIL_FROM's address, shown as `name` (an update's from_name),
+    else as MAIL_FROM's own display name, else as the campaign site's name."""
+    configured, address = parseaddr(current_app.config["MAIL_FROM"])
+    # A quoted name, not formataddr's encoded word: the email package folds an encoded
+    # word holding a comma ("Familias Unidas, Peñuelas") into two addresses.
+    return str(Address(display_name=name or configured or look.current().name, addr_spec=address))
+
+
+def _message(row: Outbox, subject: str, to: str, from_: str | None = None) -> EmailMessage:
     message = EmailMessage(policy=UNFOLDED if subject.isascii() else policy.default)
     message["Subject"] = subject
-    message["From"] = sender or current_app.config["MAIL_FROM"]
+    message["From"] = from_ or sender()
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     # Unique per message, and naming its outbox row (message_ids.py).
@@ -87,33 +101,41 @@ def about_signature(row: Outbox, signature: Signature, petition: Petition,
         **extra,
     }
     message = _message(row, SUBJECTS[row.kind].format(title=petition.title), signature.email)
+    return _automatic(message, row.kind, context)
+
+
+def _automatic(message: EmailMessage, kind: str, context: dict) -> EmailMessage:
+    """A message sent because someone did something (not a mailing): its text and HTML
+    parts from the kind's two templates."""
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template(f"mail/{row.kind}.txt", **context))
-    message.add_alternative(render_template(f"mail/{row.kind}.html", **context), subtype="html")
+    message.set_content(render_template(f"mail/{kind}.txt", **context))
+    message.add_alternative(render_template(f"mail/{kind}.html", **context), subtype="html")
     return message
 
 
-def about_story(row: Outbox, story: Story) -> EmailMessage:
+def about_story(row: Outbox, story: Story, petition: Petition | None) -> EmailMessage:
     """The link that confirms a story before staff see it, or the one where its author
     gives or refuses the consents it lacks."""
-    path = "confirm-story" if row.kind == STORY_CONFIRM else "story-permission"
+    config = current_app.config
+    confirming = row.kind == STORY_CONFIRM
+    path = "confirm-story" if confirming else "story-permission"
     context = {
         "story": story,
+        "petition": petition,
         "link": f"{site_url()}/{path}/{row.payload['token']}",
-        "expires_days": current_app.config["CONFIRM_TOKEN_DAYS"],
+        "expires_days": config["CONFIRM_TOKEN_DAYS"] if confirming else PERMISSION_DAYS,
+        "unconfirmed_days": config["RETAIN_UNCONFIRMED_DAYS"],
     }
-    message = _message(row, SUBJECTS[row.kind], story.email)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template(f"mail/{row.kind}.txt", **context))
-    message.add_alternative(render_template(f"mail/{row.kind}.html", **context), subtype="html")
-    return message
+    return _automatic(_message(row, SUBJECTS[row.kind], story.email), row.kind, context)
 
 
-def your_data(row: Outbox) -> EmailMessage:
+def your_data(row: Outbox, supporter: Supporter | None) -> EmailMessage:
+    """Everything held about an address, attached; a supporter's copy also links to their
+    preferences page (a signer not yet confirmed has no key of their own to link to)."""
     email = row.payload["email"]
+    preferences = links(supporter.link_key)["preferences_url"] if supporter else None
     message = _message(row, SUBJECTS[YOUR_DATA], email)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template("mail/your_data.txt"))
+    _automatic(message, YOUR_DATA, {"preferences_url": preferences})
     data = json.dumps(row.payload["data"], indent=2, ensure_ascii=False)
     message.add_attachment(
         data.encode(), maintype="application", subtype="json", filename="your-data.json"
@@ -126,13 +148,10 @@ def _update_headers(mailing: Mailing, supporter: Supporter):
     config = current_app.config
     own = links(supporter.link_key, mailing.id)
     html, text = updates.personal(mailing, supporter.first_name, **own)
-    sender = config["MAIL_FROM"]
-    if mailing.from_name:
-        sender = formataddr((mailing.from_name, parseaddr(sender)[1]))
     unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
     shared = (
         ("Subject", mailing.subject),
-        ("From", sender),
+        ("From", sender(mailing.from_name)),
         ("List-Id", f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
     )
@@ -209,13 +228,15 @@ def test_copy(shown: dict, address: str, row_id: int = 0) -> EmailMessage:
 def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     """The email for an outbox row, read in `session`; raises Skip for an update whose
     supporter no longer receives updates."""
-    if row.kind == YOUR_DATA:
-        return your_data(row)
     if row.kind in (STORY_CONFIRM, STORY_PERMISSION):
-        return about_story(row, session.get(Story, row.payload["story_id"]))
+        story = session.get(Story, row.payload["story_id"])
+        petition = session.get(Petition, story.petition_id) if story.petition_id else None
+        return about_story(row, story, petition)
     if row.kind == UPDATE_TEST:  # staff asked for it (mail/operations.py)
         return test_copy(row.payload["update"], row.payload["to"], row.id)
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
+    if row.kind == YOUR_DATA:
+        return your_data(row, supporter)
     if row.kind == UPDATE:
         return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
     signature = session.get(Signature, row.signature_id)

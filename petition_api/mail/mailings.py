@@ -51,6 +51,7 @@ from ..models import (
 )
 from ..states import STATES
 from .outbox import UPDATE
+from .updates import buttons
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
@@ -111,6 +112,11 @@ def read(path: Path) -> Update:
     body = _placeholders(path, match.group(2).strip())
     if not body:
         raise MailingError(f"{path}: the update has no text below its front matter")
+    if (count := buttons(body)) > 1:
+        raise MailingError(
+            f"{path}: body: {count} links are written as a button ({{.button}}); an update "
+            "has one button at most, so the one thing to do stands out"
+        )
     return Update(
         name=path.stem,
         sha256=hashlib.sha256(raw).hexdigest(),

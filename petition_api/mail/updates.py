@@ -1,7 +1,8 @@
 """An update as each supporter receives it: rendered once per mailing, personalised per person.
 
 The Markdown is rendered and the CSS inlined (css-inline: mail programs ignore
-<style> blocks) once per mailing and process; each recipient's copy only
+<style> blocks) once per mailing and process, and the same HTML read as plain text
+(plaintext.py: no `**`, `##` or `[text](url)` left); each recipient's copy only
 substitutes their escaped first name and their own links into that result,
 so 200,000 messages cost 200,000 string substitutions, not 200,000 renders.
 """
@@ -9,6 +10,7 @@ so 200,000 messages cost 200,000 string substitutions, not 200,000 renders.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,9 +19,12 @@ import markdown
 from flask import render_template
 
 from ..models import Mailing
+from . import plaintext
 
-# Media queries (phone widths) and the hidden preheader cannot be inlined: kept as well.
-INLINER = css_inline.CSSInliner(keep_style_tags=True)
+# The update's <style> goes once written into each element. Nothing is fetched: a
+# <link> staff wrote into an update must not make the worker load it.
+INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
+MARKDOWN = {"extensions": ["extra", "sane_lists"], "output_format": "html"}
 # What staff may write in an update's text; each stands for the recipient's own value.
 FIRST_NAME = "{{ first_name }}"
 # Markers that survive Markdown and CSS inlining untouched, replaced per recipient.
@@ -40,7 +45,7 @@ def rendered(
 ) -> Rendered:
     """The mailing's HTML and text with markers where each person's values go."""
     marked = body.replace(FIRST_NAME, NAME_MARK)
-    content = markdown.markdown(marked, extensions=["extra", "sane_lists"], output_format="html")
+    content = html_of(marked)
     page = render_template(
         "mail/update.html",
         subject=subject,
@@ -51,11 +56,22 @@ def rendered(
     )
     text = render_template(
         "mail/update.txt",
-        content=marked,
+        content=plaintext.from_html(content),
         unsubscribe_url=UNSUBSCRIBE_MARK,
         preferences_url=PREFERENCES_MARK,
     )
     return Rendered(INLINER.inline(page), text)
+
+
+def html_of(body: str) -> str:
+    """An update's Markdown as HTML (Python-Markdown's `extra`: tables, footnotes, and
+    attributes such as {.button})."""
+    return markdown.markdown(body, **MARKDOWN)
+
+
+def buttons(body: str) -> int:
+    """How many links in an update's Markdown are written as its button."""
+    return len(re.findall(r'<a [^>]*class="[^"]*\bbutton\b', html_of(body)))
 
 
 def personal(mailing: Mailing, first_name: str, unsubscribe_url: str, preferences_url: str):

@@ -159,7 +159,7 @@ def test_the_thank_you_email_says_the_same_in_html_and_plain_text(app):
     assert f"{SITE}/stories/tell/?petition=paid-family-leave" in text
     assert f"{SITE}/preferences/k3y" in text
     assert "background:#4051b5;color:#ffffff" in html  # the site's header band
-    assert ">Families First</div>" in html
+    assert ">Families First</td>" in html
 
 
 def test_the_thank_you_email_to_an_unresolved_district_names_the_senators(app):
@@ -180,9 +180,9 @@ def test_the_thank_you_email_sent_today_still_reads_well(app):
     thanks = mailbox(app)[-1]
     assert thanks["Subject"].startswith("Thank you for signing")
     text = thanks.get_body(("plain",)).get_content()
-    assert "is confirmed and counted" in text
+    assert "is confirmed and counted" in " ".join(text.split())  # wrapped at 72 columns
     assert "http://127.0.0.1:8000/petitions/paid-family-leave/" in text
-    assert "Your email preferences and your data: http://127.0.0.1:8000/preferences/" in text
+    assert "(see, download or erase it):\nhttp://127.0.0.1:8000/preferences/" in text
     assert "Families First" in thanks.get_body(("html",)).get_content()
 
 

@@ -1,0 +1,170 @@
+"""Every email a supporter gets (confirm, confirm again, thanks, already signed, a copy of
+their data, a story's confirmation and permission request, an update) comes from the
+campaign's name, wears its header band and colours, names the petition, has one
+button, and a plain-text part that reads well: as it arrives at a real SMTP server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ..conftest import free_port
+from .conftest import Inbox
+from .every_email_support import (
+    KINDS,
+    TITLE,
+    UPDATE,
+    campaign_app,
+    every_email,
+    html_of,
+    text_of,
+)
+from .support import confirm_path, mailbox, send_mail, supporter
+from .supporters_support import update_file
+
+NAMING_THE_PETITION = [k for k in KINDS if k not in ("your_data", "update")]
+BUTTON = re.compile(r'<a class="button" href="([^"]+)"[^>]*>([^<]+)</a>')
+ADDRESS = re.compile(r"(https?://|mailto:)\S+")
+
+
+@pytest.fixture(scope="module")
+def emails(tmp_path_factory):
+    """One of each kind, through the worker and a real SMTP exchange (SQLite: what is
+    checked here is what the messages say, not how they are stored)."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    tmp_path = tmp_path_factory.mktemp("every-email")
+    app = campaign_app(
+        f"sqlite:///{tmp_path / 'groundswell.db'}",
+        tmp_path,
+        MAIL_BACKEND="smtp",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=controller.port,
+        SMTP_SECURITY="none",
+    )
+    try:
+        yield every_email(app, tmp_path, lambda: inbox.messages)
+    finally:
+        app.extensions["engine"].dispose()
+        controller.stop()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_comes_from_the_campaigns_name(emails, kind):
+    [sender] = emails[kind]["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Families First", "petitions@localhost")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_wears_the_campaigns_header_band_and_colours(emails, kind):
+    html = html_of(emails[kind])
+    assert re.search(
+        r'<td style="background:#4051b5;color:#ffffff;[^"]*">Families First</td>', html
+    )
+    assert "font-family:" in html and "serif" not in html.replace("sans-serif", "")
+    assert "-- \nFamilies First\n" in text_of(emails[kind])
+
+
+@pytest.mark.parametrize("kind", NAMING_THE_PETITION)
+def test_every_email_about_a_petition_names_it(emails, kind):
+    assert re.search(f"<h1 [^>]*>{TITLE}</h1>", html_of(emails[kind]))
+    assert text_of(emails[kind]).startswith(f"{TITLE}\n{'=' * len(TITLE)}\n")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_has_one_button_and_its_address_on_a_line_of_its_own(emails, kind):
+    [(address, label)] = BUTTON.findall(html_of(emails[kind]))
+    lines = text_of(emails[kind]).split("\n")
+    assert f"{label}:" in lines and address.replace("&amp;", "&") in lines
+    assert lines.index(address.replace("&amp;", "&")) == lines.index(f"{label}:") + 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_plain_text_part_is_wrapped_with_its_addresses_whole(emails, kind):
+    text = text_of(emails[kind])
+    for line in text.split("\n"):
+        assert len(line) <= 72 or ADDRESS.search(line), line
+    assert not re.search(r"</?[a-z][^>]*>|&(amp|lt|gt|quot|#\d+);", text)  # no HTML left
+    for markdown in ("**", "##", "](", "{.button}"):
+        assert markdown not in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_address_shown_as_text_breaks_rather_than_run_past_a_phone(emails, kind):
+    html = html_of(emails[kind])
+    shown = re.findall(r'<a href="[^"]+" style="([^"]*)">(?:https?://|mailto:)[^<]*</a>', html)
+    for style in shown:
+        assert "overflow-wrap:anywhere;word-break:break-word" in style
+
+
+def test_an_update_reads_as_plain_text_without_its_markdown(emails):
+    text = " ".join(text_of(emails["update"]).split())
+    assert "We delivered 230,000 signatures to Congress this week." in text
+    assert (
+        "Read what the offices said "
+        "(https://example.org/news/2026/12/03/what-the-offices-said-about-paid-leave)."
+    ) in text
+    lines = text_of(emails["update"]).split("\n")
+    assert lines[lines.index("What comes next") + 1] == "-" * len("What comes next")
+    assert "- Calls to every office that has not answered" in lines
+    assert "- A town hall in each state with a co-sponsor" in lines
+    assert "Most House offices | They will read the stories of constituents" in lines
+    assert lines[0] == "Hello Maria,"
+
+
+def test_a_copy_of_ones_data_has_an_html_part_and_keeps_its_attachment(emails):
+    message = emails["your_data"]
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "your-data.json"
+    assert "everything we hold about this email address" in " ".join(html_of(message).split())
+
+
+def test_an_operators_own_sender_name_wins_and_a_bare_address_gets_the_sites_name(
+    database_url, tmp_path
+):
+    for configured, shown in (
+        ("Moms for Paid Leave <hello@example.org>", "Moms for Paid Leave"),
+        ("hello@example.org", "Families First"),
+    ):
+        folder = tmp_path / shown.replace(" ", "-")
+        folder.mkdir()
+        app = campaign_app(database_url, folder, MAIL_FROM=configured)
+        try:
+            app.test_client().post("/api/petitions/paid-family-leave/signatures", json=supporter())
+            send_mail(app.test_cli_runner())
+            [sender] = mailbox(app)[-1]["From"].addresses
+        finally:
+            app.extensions["engine"].dispose()
+        assert (sender.display_name, sender.addr_spec) == (shown, "hello@example.org")
+
+
+def test_a_site_name_beyond_ascii_reaches_the_inbox_as_written(database_url, tmp_path):
+    look = {"name": "Familias Unidas, Peñuelas", "colors": {"primary": "#4051b5"}}
+    app = campaign_app(database_url, tmp_path, SITE_LOOK=look)
+    try:
+        client, runner = app.test_client(), app.test_cli_runner()
+        client.post("/api/petitions/paid-family-leave/signatures", json=supporter())
+        send_mail(runner)
+        client.post(confirm_path(mailbox(app)[-1]))
+        sent = runner.invoke(args=["mailings", "send", str(update_file(tmp_path, UPDATE)), "--yes"])
+        assert sent.exit_code == 0, sent.output
+        send_mail(runner)
+        for message in mailbox(app):
+            assert message["From"].addresses[0].display_name == "Familias Unidas, Peñuelas"
+    finally:
+        app.extensions["engine"].dispose()
+
+
+def test_staff_are_told_an_update_has_one_button_at_most(app, runner, tmp_path):
+    two = UPDATE.replace(
+        "(https://example.org/news/2026/12/03/what-the-offices-said-about-paid-leave)",
+        "(https://example.org/news/){.button}",
+    )
+    result = runner.invoke(args=["mailings", "preview", str(update_file(tmp_path, two))])
+    assert result.exit_code != 0
+    assert "body: 2 links are written as a button ({.button}); an update has one button" in (
+        result.output
+    )
