@@ -183,15 +183,15 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         if page.meta.get("story_form"):
             form = self.env.get_template("partials/story-form.html").render(context)
             page.content = f"{page.content or ''}\n{form}"
+        end = self._is_story(page) and self._story_end(page, config)
+        if end:
+            ending = self.env.get_template("partials/story-end.html")
+            page.content = f"{page.content or ''}\n{ending.render(context, gs_story_end=end)}"
         return context
 
     def on_post_page(self, output, /, *, page, config):
         return material_internals.name_the_search_dialog(output)
 
-        end = self._is_story(page) and self._story_end(page, config)
-        if end:
-            ending = self.env.get_template("partials/story-end.html")
-            page.content = f"{page.content or ''}\n{ending.render(context, gs_story_end=end)}"
     # After the search plugin has written its index (stories are added to it).
     @event_priority(-100)
     def on_post_build(self, *, config):
@@ -278,6 +278,25 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             titles,
         )
 
+    def _story_end(self, page, config) -> dict | None:
+        """A supporter's story ends with a call to sign the petition it names."""
+        told = page.meta.get("supporter_story")
+        end = stories.story_end(
+            told,
+            self.content.petitions,
+            lambda petition: _page_url(config, petition.page),
+            self.config.story_page,
+            datetime.date.today(),
+        )
+        if end and end["petition"] is None and told.get("petition"):
+            log.warning(
+                "%s: supporter_story.petition %r is not a petition of this site: the story "
+                "ends with no button to sign",
+                page.file.src_uri,
+                told["petition"],
+            )
+        return end
+
     def _check_story_page(self) -> None:
         """Warn when the API's pages and email would invite supporters to a page with no form."""
         option = self.config.story_page
@@ -346,25 +365,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 "thanks_page": base + _page_url(config, form.thanks_page),
                 "petition": form.petition,
             }
-    def _story_end(self, page, config) -> dict | None:
-        """A supporter's story ends with a call to sign the petition it names."""
-        told = page.meta.get("supporter_story")
-        end = stories.story_end(
-            told,
-            self.content.petitions,
-            lambda petition: _page_url(config, petition.page),
-            self.config.story_page,
-            datetime.date.today(),
-        )
-        if end and end["petition"] is None and told.get("petition"):
-            log.warning(
-                "%s: supporter_story.petition %r is not a petition of this site: the story "
-                "ends with no button to sign",
-                page.file.src_uri,
-                told["petition"],
-            )
-        return end
-
             for form in sorted(self.content.story_forms.values(), key=lambda f: f.page)
         ]
         if self.content.story_thanks:
