@@ -240,6 +240,18 @@ def test_long_category_names_lie_down_on_a_phone(tmp_path):
     assert "<!-- Postpartum -->" in narrow and "<!-- women -->" in narrow
 
 
+def test_crowded_years_are_thinned_on_a_phone_and_all_kept_in_the_table(tmp_path):
+    years = range(2014, 2024)
+    csv = "fiscal_year,participants_millions\n" + "".join(f"{year},7.0\n" for year in years)
+    result = build(tmp_path, csv=csv)
+    wide, narrow = words(drawn(result)), words(drawn(result, ".narrow"))
+    assert all(str(year) in wide for year in years)
+    shown = [year for year in years if str(year) in narrow]
+    assert shown == list(years)[::2]  # every other year, the first one among them
+    html = page(result)
+    assert all(f'<th scope="row">{year}</th>' in html for year in years)
+
+
 def test_an_editor_changes_an_axis_title_and_the_cached_chart_is_drawn_again(tmp_path):
     def build_with(label: str):
         page = PAGE.format(
