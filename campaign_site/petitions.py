@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from types import SimpleNamespace
+
+from petition_api.petitions import sharing
 
 from .checks import Petition
 from .config import COMMENT_SHARE_CONSENT
 from .schema import DEFAULT_CONSENT
 
 MANIFEST_FORMAT = 1
+# Where the site offers share links, as each link's utm_content: staff see which
+# place brought a friend (the API's confirmed page and email say "confirmed" and
+# "thanks-email").
+SHARE_PLACES = {
+    "petition": "petition-page",  # beside the form, before signing
+    "panel": "thank-you-panel",  # after signing with JavaScript
+    "thanks": "thank-you-page",  # after signing without
+}
+STATUS_ORDER = ("open", "upcoming", "closed")
 
 THANKS_PAGE = """\
 ---
@@ -83,6 +95,7 @@ def template_values(
     thanks_url: str,
     base_path: str,
     api_base: str,
+    site_url: str,
     comment_share_consent: str = COMMENT_SHARE_CONSENT,
 ) -> dict:
     """What the petition partials need, with dates as text; ``comment_share_consent``
@@ -93,8 +106,8 @@ def template_values(
         "ask": petition.ask,
         "goal": petition.goal,
         "target": petition.target,
-        "opens": _iso(petition.opens),
-        "closes": _iso(petition.closes),
+        "opens": long_date(petition.opens),
+        "closes": long_date(petition.closes),
         "email_updates_consent": petition.email_updates_consent,
         "comment_share_consent": petition.comment_share_consent or comment_share_consent,
         "page_url": page_url,
@@ -102,7 +115,30 @@ def template_values(
         "api_base": api_base.rstrip("/"),
         "thanks_url": thanks_url,
         "status": status(petition, datetime.date.today()),
+        "share": share_links(petition, page_url, site_url),
     }
+
+
+def share_links(petition: Petition, page_url: str, site_url: str) -> dict[str, list[dict]]:
+    """The API's share links (the same networks as its confirmed page and thank-you
+    email), for each place in SHARE_PLACES. ``page_url`` is relative to ``site_url``."""
+    shared = SimpleNamespace(page="/" + page_url, title=petition.title, ask=petition.ask)
+    return {
+        place: [
+            link._asdict()
+            for link in sharing.share_links(
+                shared, site_url or "/", content=content, signed=place != "petition"
+            )
+        ]
+        for place, content in SHARE_PLACES.items()
+    }
+
+
+def cards(values: list[tuple[dict, str]]) -> list[dict]:
+    """The home page's petition cards: (template values, page description) pairs,
+    open petitions first, then those still to open, then closed ones."""
+    listed = [{**petition, "description": description} for petition, description in values]
+    return sorted(listed, key=lambda card: STATUS_ORDER.index(card["status"]))
 
 
 def status(petition: Petition, today: datetime.date) -> str:
@@ -112,6 +148,11 @@ def status(petition: Petition, today: datetime.date) -> str:
     if petition.closes and today > petition.closes:
         return "closed"
     return "open"
+
+
+def long_date(day: datetime.date | None) -> str | None:
+    """As supporters read a date on the page: March 31, 2027."""
+    return f"{day:%B} {day.day}, {day.year}" if day else None
 
 
 def _iso(day: datetime.date | None) -> str | None:

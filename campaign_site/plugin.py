@@ -29,6 +29,7 @@ from . import (
     checks,
     drawcache,
     feed,
+    home,
     linkcheck,
     look,
     material_internals,
@@ -68,6 +69,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self.petition_of_thanks: dict[str, checks.Petition] = {}
         self.chart_pictures: dict[str, list[charts.Picture]] = {}  # by chart_file
         self.stories: list[feed.Story] = []
+        self.home_stories: list[home.Story] = []  # for the featured story
         self.story_search: list[dict] = []
         self._summarised: set[str] = set()  # stories indexed by summary, not full text
         self.shortcuts = material_internals.Shortcuts(config, self.config.shortcuts)
@@ -147,6 +149,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             page.meta["story_form"] = self._story_form_values(form, config)
         else:
             page.meta.pop("story_form", None)
+        if home.PETITION_CARDS.search(markdown):
+            page.meta["petition_cards"] = self._petition_cards(files, config)
         thanked = self.petition_of_thanks.get(src_uri)
         if thanked:
             page.meta["thanks_for"] = self._template_values(thanked, files, config)
@@ -169,6 +173,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             html = self._place_charts(html, page, drawn)
         if self._is_story(page):
             self.stories.append(self._story(page))
+            meta = self.content.meta.get(src_uri, {})
+            self.home_stories.append(home.story(page, meta, self.content.authors))
             if src_uri in self._summarised:
                 meta = self.content.meta.get(src_uri, {})
                 entry = storysearch.entry(page, meta.get("description") or "", meta.get("tags"))
@@ -183,6 +189,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         if page.meta.get("story_form"):
             form = self.env.get_template("partials/story-form.html").render(context)
             page.content = f"{page.content or ''}\n{form}"
+        if page.content:
+            page.content = self._place_home_parts(page.content, context)
         end = self._is_story(page) and self._story_end(page, config)
         if end:
             ending = self.env.get_template("partials/story-end.html")
@@ -265,8 +273,34 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             thanks_file.url,
             _base_path(config),
             self.config.api_base,
+            config.site_url,
             self.config.comment_share_consent,
         )
+
+    def _petition_cards(self, files: Files, config) -> list[dict]:
+        return petitions.cards(
+            [
+                (
+                    self._template_values(petition, files, config),
+                    self.content.meta.get(petition.page, {}).get("description") or "",
+                )
+                for petition in self.content.petitions
+            ]
+        )
+
+    def _place_home_parts(self, html: str, context) -> str:
+        """The petition cards and featured story where the page marks them (home.py);
+        after every page's content, so every story is known."""
+        if home.PETITION_CARDS.search(html):
+            cards = self.env.get_template("partials/petition-cards.html").render(context)
+            html = home.place(html, home.PETITION_CARDS, cards)
+        if home.FEATURED_STORY.search(html):
+            chosen = home.featured(self.home_stories)
+            told = chosen and self.env.get_template("partials/featured-story.html").render(
+                context, gs_story=chosen
+            )
+            html = home.place(html, home.FEATURED_STORY, told or "")
+        return html
 
     def _story_form_values(self, form: checks.StoryForm, config) -> dict:
         titles = {petition.slug: petition.title for petition in self.content.petitions}

@@ -57,6 +57,15 @@ class Slug(BaseConfigOption[str]):
         return value
 
 
+class TrueOrFalse(BaseConfigOption[bool]):
+    """YAML's true or false, not "yes" in quotes or 1."""
+
+    def run_validation(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError(f"expected true or false, got {value!r}")
+        return value
+
+
 class Wording(BaseConfigOption[str]):
     """A consent's words as supporters read them beside a box; the API records them as given."""
 
@@ -179,6 +188,8 @@ class StoryConfig(PageConfig):
     slug = c.Optional(c.Type(str))
     draft = c.Optional(c.Type(bool))
     pin = c.Optional(c.Type(bool))
+    # The home page's featured story (campaign_site/home.py): the newest one marked.
+    featured = c.Optional(TrueOrFalse())
     readtime = c.Optional(c.Type(int))
     links = c.Optional(c.Type(list))
     # A supporter's story, written by `flask stories publish`: what allowed it (each

@@ -14,8 +14,6 @@ from __future__ import annotations
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
-from . import look
-
 
 class ShareLink(NamedTuple):
     network: str  # facebook, whatsapp, x, email, link
@@ -27,8 +25,13 @@ def petition_url(petition, site_url: str) -> str:
     return site_url.rstrip("/") + petition.page
 
 
-def share_links(petition, site_url: str, content: str | None = None) -> list[ShareLink]:
-    """Facebook, WhatsApp, X, email, then the petition's own address to copy."""
+def share_links(
+    petition, site_url: str, content: str | None = None, signed: bool = True
+) -> list[ShareLink]:
+    """Facebook, WhatsApp, X, email, then the petition's own address to copy.
+
+    The campaign site's build uses this list too (petition page, thank-you panel
+    and page); ``signed`` false words the message for someone who has not signed."""
     page = petition_url(petition, site_url)
 
     def tagged(source: str) -> str:
@@ -37,7 +40,7 @@ def share_links(petition, site_url: str, content: str | None = None) -> list[Sha
             tags["utm_content"] = content
         return f"{page}?{urlencode(tags)}"
 
-    text = f"I just signed: {petition.title}"
+    text = f"{'I just signed' if signed else 'Sign the petition'}: {petition.title}"
     body = f"{petition.ask}\n\nSign here: {tagged('email')}"
     return [
         ShareLink(
@@ -67,6 +70,8 @@ def share_links(petition, site_url: str, content: str | None = None) -> list[Sha
 def story_url(petition, site_url: str) -> str:
     """The "tell your story" form (the site's `story_page`, see campaign_site/look.py),
     naming the petition so the form can say which campaign the story is for."""
+    from . import look  # here: the site's build imports this module, and look needs Flask
+
     where = look.current().story_url
     if where.startswith("/"):
         where = site_url.rstrip("/") + where

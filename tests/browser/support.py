@@ -19,11 +19,11 @@ def unique_email(who: str) -> str:
     return f"{who}-{next(_numbers)}-{id(_numbers)}@example.org"
 
 
-def fill_in(page, address: str, **changes) -> None:
+def fill_in(page, address: str, state: str = "NY", **changes) -> None:
     values = {**SUPPORTER, "email": address, **changes}
     for name, value in values.items():
         page.fill(f"form[data-gs-petition] [name={name}]", value)
-    page.select_option("form[data-gs-petition] [name=state]", changes.get("state", "NY"))
+    page.select_option("form[data-gs-petition] [name=state]", state)
 
 
 def wait_for_form_token(page) -> None:

@@ -21,7 +21,7 @@ def test_a_supporter_confirms_on_her_phone_and_sees_her_offices_and_ways_to_shar
     page.goto(campaign.url("petitions/paid-family-leave/"))
     wait_for_form_token(page)
     address = unique_email("ada")
-    fill_in(page, address)  # 1 Battery Park Plaza, New York, NY 10004: NY-10
+    fill_in(page, address)  # New York, NY 10004: one district, NY-10
     page.click("text=Sign the petition >> nth=-1")
     expect(page.locator(".gs-thanks")).to_be_visible()
 

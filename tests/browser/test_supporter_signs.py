@@ -26,7 +26,7 @@ def test_a_supporter_signs_with_javascript_on_and_sees_the_thank_you_panel(campa
     expect(thanks).to_contain_text("Check your email to confirm")
     expect(thanks).to_be_focused()
     share = thanks.locator(".gs-share__links a")
-    expect(share).to_have_count(3)
+    expect(share).to_have_count(4)
     expect(share.nth(0)).to_have_attribute("href", re.compile(r"^https://www\.facebook\.com/"))
     expect(thanks.locator("[data-gs-copy]")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -55,7 +55,7 @@ def test_a_supporter_without_javascript_lands_on_the_thank_you_page(campaign, op
 
     expect(page).to_have_url(campaign.url(PETITION + "thanks/"))
     expect(page.get_by_role("heading", name="Thank you for signing")).to_be_visible()
-    expect(page.locator(".gs-share__links a")).to_have_count(3)
+    expect(page.locator(".gs-share__links a")).to_have_count(4)
     assert campaign.confirmation_link(address)
 
 

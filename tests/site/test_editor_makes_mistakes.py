@@ -142,7 +142,7 @@ def test_a_closed_petition_shows_no_form(tmp_path):
     result = build(tmp_path, {"petitions/wic.md": page})
     assert result.returncode == 0, result.output
     html = (result.site / "petitions" / "wic" / "index.html").read_text(encoding="utf-8")
-    assert "This petition closed on 2020-01-31" in html
+    assert "This petition closed on January 31, 2020" in html
     assert "data-gs-petition" not in html
 
 

@@ -1,8 +1,10 @@
-/* Groundswell petition form.
+/* Groundswell petition form, counters and share links.
  * The form works without this script (it posts and the API redirects to the
- * thank-you page). This upgrades it: a form token, the live counter, the ZIP
- * lookup, inline errors, and a thank-you panel with share links.
- * No framework and no build step; mkdocs-material's document$ runs init on
+ * thank-you page). This upgrades it: a form token, the ZIP lookup, inline
+ * errors, and a thank-you panel with share links. It keeps every counter on the
+ * page (a petition's, the home page's cards) live while the page is open, fills
+ * in the signatures by state, and makes the "Copy link" buttons work.
+ * No framework and no build step; mkdocs-material's document$ runs start on
  * every page, including pages reached by instant navigation. */
 (function () {
   "use strict";
@@ -11,6 +13,12 @@
   var UNREACHABLE =
     "We can't reach the petition service right now. What you typed is still here: " +
     "please try again in a minute.";
+  // The API refreshes counts every few seconds (COUNT_REFRESH_SECONDS) and says so in
+  // Cache-Control; a page left open asks far less often, and less still while the
+  // service is failing, so a big day's open tabs never add up to a flood.
+  var COUNT_EVERY_SECONDS = 30;
+  var COUNT_BACKOFF_MAX_SECONDS = 300;
+  var STATES_SHOWN = 10; // the rest behind "Show N more"
 
   function init() {
     var forms = document.querySelectorAll("form[data-gs-petition]");
@@ -29,7 +37,6 @@
     form.noValidate = true; // the API's messages, shown next to each field, are the truth
     carryAttribution(form);
     fetchToken(form, base, slug);
-    showCount(panel, base, slug);
     form.elements.zip.addEventListener("change", function () {
       lookUpDistricts(form, base);
     });
@@ -67,18 +74,120 @@
     );
   }
 
-  function showCount(panel, base, slug) {
-    var counter = panel.querySelector("[data-gs-counter]");
-    if (!counter) return;
-    getJSON(base + "petitions/" + slug).then(function (data) {
-      counter.querySelector("[data-gs-count]").textContent = Number(data.count).toLocaleString("en-US");
-      var bar = counter.querySelector("[data-gs-bar]");
-      bar.max = data.goal;
-      bar.value = Math.min(data.count, data.goal);
-      counter.hidden = false;
-      if (data.status && data.status !== "open") closeForm(panel, data.status);
-    }, function () {
-      /* The counter stays hidden; the form still says so if it cannot submit. */
+  /* A counter keeps itself live: it asks again every COUNT_EVERY_SECONDS, twice as
+   * long after each failure (up to COUNT_BACKOFF_MAX_SECONDS), not at all while the
+   * tab is hidden, and stops once instant navigation has taken it off the page. */
+  function watchCount(tally) {
+    var url = tally.getAttribute("data-gs-api") + "/api/petitions/" + tally.getAttribute("data-gs-count-of");
+    var shown = { count: -1, tenth: null };
+    var wait = COUNT_EVERY_SECONDS;
+    var timer = null;
+    var asked = 0;
+
+    function ask() {
+      timer = null;
+      if (!tally.isConnected) return stop();
+      if (document.hidden) return; // visibilitychange asks again
+      asked = Date.now();
+      getJSON(url).then(function (data) {
+        wait = COUNT_EVERY_SECONDS;
+        showFacts(tally, data, shown);
+        later();
+      }, function () {
+        // The counter keeps its last number (or stays hidden); the form says so if it cannot submit.
+        wait = Math.min(wait * 2, COUNT_BACKOFF_MAX_SECONDS);
+        later();
+      });
+    }
+    function later() {
+      if (tally.isConnected && !document.hidden) timer = setTimeout(ask, wait * 1000);
+    }
+    function onVisibility() {
+      if (!tally.isConnected) return stop();
+      clearTimeout(timer);
+      timer = null;
+      if (document.hidden) return;
+      var due = asked + wait * 1000 - Date.now();
+      if (due <= 0) ask();
+      else timer = setTimeout(ask, due);
+    }
+    function stop() {
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", onVisibility);
+    }
+    document.addEventListener("visibilitychange", onVisibility);
+    ask();
+  }
+
+  function showFacts(tally, data, shown) {
+    var goal = Number(data.goal) || Number(tally.getAttribute("data-gs-goal"));
+    // Never backwards: a refresh that reads an older copy, or signatures staff took
+    // out, must not make the number on screen drop while someone watches.
+    var count = Math.max(Number(data.count) || 0, shown.count);
+    var panel = tally.closest("[data-gs-panel]");
+    if (panel && data.status && data.status !== "open") closeForm(panel, data.status);
+    showStates(data.by_state || {});
+    if (count === shown.count) return;
+    shown.count = count;
+    var counter = tally.querySelector("[data-gs-counter]");
+    counter.querySelector("[data-gs-count]").textContent = number(count);
+    counter.querySelector("[data-gs-count-unit]").textContent = count === 1 ? "signature" : "signatures";
+    var bar = counter.querySelector("[data-gs-bar]");
+    bar.max = goal;
+    bar.value = Math.min(count, goal);
+    counter.querySelector("[data-gs-left]").textContent = count < goal
+      ? number(goal - count) + " more to reach the goal of " + number(goal) + "."
+      : "Goal of " + number(goal) + " reached. Every signature still counts.";
+    counter.hidden = false;
+    tally.querySelector("[data-gs-goal-line]").hidden = true;
+    announce(tally, count, goal, shown);
+  }
+
+  function announce(tally, count, goal, shown) {
+    var tenth = Math.min(10, Math.floor((count * 10) / goal));
+    if (shown.tenth !== null && tenth > shown.tenth) {
+      tally.querySelector("[data-gs-count-news]").textContent = tenth === 10
+        ? "The goal is reached: " + number(count) + " signatures."
+        : number(count) + " signatures now: " + tenth * 10 + "% of the goal.";
+    }
+    shown.tenth = tenth;
+  }
+
+  function number(value) {
+    return Number(value).toLocaleString("en-US");
+  }
+
+  /* Signatures by state, most first: the first STATES_SHOWN in view, the rest behind a
+   * "Show N more" summary. Hidden until some state has a signature. */
+  function showStates(byState) {
+    var section = document.querySelector("[data-gs-by-state]");
+    if (!section) return;
+    var names = JSON.parse(section.querySelector("[data-gs-state-names]").textContent);
+    var rows = Object.keys(byState)
+      .filter(function (code) { return byState[code] > 0; })
+      .map(function (code) { return { name: names[code] || code, count: byState[code] }; })
+      .sort(function (a, b) { return b.count - a.count || a.name.localeCompare(b.name); });
+    fillRows(section.querySelector("[data-gs-states-top]"), rows.slice(0, STATES_SHOWN));
+    var rest = rows.slice(STATES_SHOWN);
+    var more = section.querySelector("[data-gs-states-more]");
+    fillRows(section.querySelector("[data-gs-states-rest]"), rest);
+    section.querySelector("[data-gs-states-more-label]").textContent =
+      "Show " + rest.length + " more " + (rest.length === 1 ? "state" : "states");
+    more.hidden = rest.length === 0;
+    section.hidden = rows.length === 0;
+  }
+
+  function fillRows(body, rows) {
+    body.textContent = "";
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var state = document.createElement("th");
+      state.scope = "row";
+      state.textContent = row.name;
+      var count = document.createElement("td");
+      count.textContent = number(row.count);
+      tr.append(state, count);
+      body.append(tr);
     });
   }
 
@@ -90,6 +199,8 @@
     notice.textContent =
       status === "closed" ? "This petition is closed." : "This petition is not open for signatures yet.";
     form.replaceWith(notice);
+    var share = panel.querySelector("[data-gs-share-before]");
+    if (share && status === "closed") share.remove(); // its words ask friends to sign
   }
 
   function lookUpDistricts(form, base) {
@@ -235,10 +346,11 @@
   function thank(panel, form) {
     var template = panel.querySelector("template[data-gs-thanks]");
     var thanks = template.content.firstElementChild.cloneNode(true);
+    var before = panel.querySelector("[data-gs-share-before]");
+    if (before) before.remove(); // the panel has the same links, worded for a signer
     form.replaceWith(thanks);
-    upgradeCopy(thanks);
+    initCopyButtons();
     thanks.focus();
-    showCount(panel, form.getAttribute("data-gs-api") + "/api/", form.getAttribute("data-gs-petition"));
   }
 
   function upgradeCopy(root) {
@@ -264,7 +376,7 @@
   }
 
   function initCopyButtons() {
-    var roots = document.querySelectorAll(".gs-thanks");
+    var roots = document.querySelectorAll("[data-gs-share]");
     for (var i = 0; i < roots.length; i++) {
       if (!roots[i].gsReady) {
         roots[i].gsReady = true;
@@ -273,8 +385,19 @@
     }
   }
 
+  function initCounters() {
+    var tallies = document.querySelectorAll("[data-gs-count-of]");
+    for (var i = 0; i < tallies.length; i++) {
+      if (!tallies[i].gsReady) {
+        tallies[i].gsReady = true;
+        watchCount(tallies[i]);
+      }
+    }
+  }
+
   function start() {
     init();
+    initCounters();
     initCopyButtons();
   }
 
