@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import db
 from ..counting import counts, tallies
 from ..models import Petition, Role, Signature, Status, utcnow
+from ..petitions import look
 from . import charts
 from .access import needs
 
@@ -87,7 +88,7 @@ def _hours(hours: dict[str, tuple[int, int]], now: datetime) -> list:
     return [(label, hours.get(label, (0, 0))) for label in labels]
 
 
-def _sources(tallied: dict) -> list[tuple[str, charts.Chart, list]]:
+def _sources(tallied: dict, palette: tuple[str, str]) -> list[tuple[str, charts.Chart, list]]:
     shown = []
     for dimension, name in SOURCE_NAMES.items():
         values = sorted(tallied[dimension].items(), key=lambda kv: (-kv[1][0], kv[0]))
@@ -95,7 +96,7 @@ def _sources(tallied: dict) -> list[tuple[str, charts.Chart, list]]:
             continue  # nobody came with this attribution: no chart to read
         rows = [(key or "(none)", pair) for key, pair in values[:TOP_SOURCES]]
         rates = [_rate(c, s) for _, (s, c) in rows]
-        shown.append((name, charts.bars(name, SERIES, rows), rates))
+        shown.append((name, charts.bars(name, SERIES, rows, palette), rates))
     return shown
 
 
@@ -134,6 +135,7 @@ def dashboard():
     signed = sum(s for s, _ in tallied["hour"].values()) + since[0]
     confirmed_of_signed = sum(c for _, c in tallied["hour"].values()) + since[1]
     states = sorted(by_state.items(), key=lambda kv: (-kv[1], kv[0]))
+    palette = charts.colours(look.current())
     return render_template(
         "console/dashboard.html",
         petitions=petitions,
@@ -147,20 +149,22 @@ def dashboard():
         caught_up=caught_up,
         progress=min(100, round(100 * confirmed / petition.goal)) if petition.goal else None,
         per_day=charts.columns(
-            "Signatures per day (UTC)", SERIES, _days(tallied["hour"], now), every=7
+            "Signatures per day (UTC)", SERIES, _days(tallied["hour"], now), palette, every=7
         ),
         per_hour=charts.columns(
             f"Signatures per hour, last {HOURS} hours (UTC)",
             SERIES,
             _hours(tallied["hour"], now),
+            palette,
             every=6,
         ),
         per_state=charts.bars(
             "Confirmed signatures by state",
             ("Confirmed",),
             [(state or "(unknown)", (n,)) for state, n in states],
+            palette,
         ),
-        sources=_sources(tallied),
+        sources=_sources(tallied, palette),
     )
 
 

@@ -55,9 +55,11 @@ def _asked(values) -> tuple[str, str, str, Selection | None]:
     return by, value, petition, Selection(**{by: value}, petition=petition or None)
 
 
-def _petitions() -> list[tuple[str, str]]:
+def _petitions() -> list:
+    """Every petition's id, slug and title, by slug."""
     with db.reading() as session:
-        return list(session.execute(select(Petition.slug, Petition.title).order_by(Petition.slug)))
+        query = select(Petition.id, Petition.slug, Petition.title).order_by(Petition.slug)
+        return list(session.execute(query))
 
 
 @needs(Role.ORGANISER)
@@ -72,13 +74,16 @@ def signatures():
             found = session.execute(query.order_by(Signature.id.desc()).limit(SHOWN)).all()
             total = session.scalar(select(func.count()).select_from(query.subquery()))
         audit.record("signatures.search", petition or None, {"by": by}, me().actor, rows=total)
+    petitions = _petitions()
     return render_template(
         "console/signatures.html",
         labels=LABELS,
         by=by,
         q=value,
         petition=petition,
-        petitions=_petitions(),
+        petitions=petitions,
+        # Found across every petition, each row says which petition it is on.
+        titles={p.id: p.title for p in petitions},
         found=found,
         total=total,
         shown=SHOWN,

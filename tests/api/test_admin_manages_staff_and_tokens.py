@@ -76,6 +76,10 @@ def test_an_organiser_downloads_exports_through_the_audited_routes(app, client):
     assert f'action="/api/petitions/{PETITION}/delivery"' in page
     for fmt in FORMATS:  # every audience the API offers, offered here
         assert f'formaction="/api/audiences/{fmt}"' in page
+    # Who is in an audience is chosen first, then the format: no filter below its buttons.
+    audience = page.split('id="audience-form"')[1].split("</form>")[0]
+    assert audience.index('name="since"') < audience.index("<button")
+    assert audience.index('name="petition"') < audience.index("<button")
     ticket = {"ticket": ticket_on(page)}
     csv = organiser.get(f"/api/petitions/{PETITION}/signatures.csv", query_string=ticket)
     assert csv.status_code == 200 and "maria@example.org" in csv.get_data(as_text=True)

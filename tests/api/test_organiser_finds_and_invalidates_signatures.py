@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from petition_api.models import AuditEntry, Signature
 
 from ..conftest import database
 from .console_support import console_client, post
-from .support import PETITION
+from .support import PETITION, supporter
 from .test_staff_invalidate_signatures import count, sign_and_confirm
 
 
@@ -112,3 +114,30 @@ def test_one_signature_is_invalidated_from_its_own_page(app, signed):
     )
     assert count(signed) == 2
     assert "Restore this signature" in staff.get(page).get_data(as_text=True)
+
+
+def result_rows(page: str) -> list[list[str]]:
+    table = page.split('<h2 id="results">')[1].split("</table>")[0]
+    header = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", table, re.S)
+    cells = [[re.sub(r"<[^>]+>", "", cell) for cell in row.split("</td><td>")] for row in rows]
+    return [header, *cells]
+
+
+def test_a_search_across_petitions_says_which_petition_each_signature_is_on(app, signed):
+    signed.post(
+        "/api/petitions/fund-wic/signatures", json=supporter(email="maria@example.org", zip="10118")
+    )
+    staff = console_client(app, "organiser")
+
+    everywhere = found(staff, "email", "maria@example.org")
+    assert "2 signatures found across all petitions" in everywhere
+    header, *rows = result_rows(everywhere)
+    assert header[3] == "Petition"
+    assert sorted(row[3] for row in rows) == ["Fully fund WIC", "Guarantee paid family leave"]
+
+    one = post(staff, "/admin/signatures", {"by": "email", "q": "maria@example.org",
+                                            "petition": "fund-wic"}).text  # fmt: skip
+    assert "1 signature found on Fully fund WIC" in one
+    header, [row] = result_rows(one)[0], result_rows(one)[1:]
+    assert "Petition" not in header and len(row) == len(header)

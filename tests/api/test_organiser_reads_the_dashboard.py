@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from petition_api.counting import tallies
 from petition_api.models import PetitionTally, Signature, Status, utcnow
 
-from ..conftest import database
+from ..conftest import database, prepared_app
 from ..delivery.support import load_congress
 from .console_support import console_client, post
 from .support import PETITION, SIGN_URL, confirm_path, mailbox, send_mail, supporter
@@ -247,3 +247,45 @@ def test_the_share_confirmed_is_never_rounded_to_all_or_none():
     assert [_rate(2999, 3000), _rate(1, 3000), _rate(3, 3), _rate(0, 3), _rate(0, 0)] == [
         ">99%", "<1%", "100%", "0%", "-",
     ]  # fmt: skip
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio of ``#rrggbb`` against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 1.05 / (0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2] + 0.05)
+
+
+def chart_on(page: str, title: str) -> str:
+    """A chart's figure, from its caption to the end of its picture."""
+    return page.split(f"<figcaption>{title}</figcaption>")[1].split("</svg>")[0]
+
+
+def test_an_organiser_tells_the_series_apart_by_a_legend_in_the_campaigns_colours(
+    database_url, tmp_path
+):
+    families_first = {"primary": "#4051b5", "on_primary": "#ffffff", "accent": "#ff6e42",
+                      "link": "#4051b5"}  # fmt: skip
+    app = prepared_app(database_url, tmp_path, SITE_LOOK={"name": "Families First",
+                                                          "colors": families_first})  # fmt: skip
+    arrive(app, app.test_client(), 3, "newsletter")
+    page = dashboard(console_client(app, "editor"))
+
+    per_day = chart_on(page, "Signatures per day (UTC)")
+    legend = re.findall(r'class="swatch" style="background:(#\w{6})"></span>(\w+)<', per_day)
+    assert [name for _, name in legend] == ["Signed", "Confirmed"]
+    signed, confirmed = (colour for colour, _ in legend)
+    assert signed == "#4051b5"  # the campaign's link colour
+    # Its accent, only darker, as far as a bar needs to stand out from white (3:1).
+    assert contrast_with_white("#ff6e42") < 3 <= contrast_with_white(confirmed)
+    red, green, blue = (int(confirmed[i : i + 2], 16) for i in (1, 3, 5))
+    assert (
+        red < 0xFF
+        and abs(green / red - 0x6E / 0xFF) < 0.02
+        and abs(blue / red - 0x42 / 0xFF) < 0.03
+    )
+    assert set(re.findall(r'<rect [^>]*fill="(#\w{6})"', per_day)) == {signed, confirmed}
+    states = chart_on(page, "Confirmed signatures by state")  # one series: no legend
+    assert 'class="legend"' not in states
+    assert set(re.findall(r'<rect [^>]*fill="(#\w{6})"', states)) == {signed}
+    app.extensions["engine"].dispose()
