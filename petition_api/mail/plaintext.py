@@ -19,7 +19,7 @@ ADDRESS = re.compile(r"^(https?://|mailto:)\S+$")
 UNDERLINE = re.compile(r"^(=+|-+)$")  # under a heading (`underlined`)
 SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space: staff may mean it
 BREAK = "\u2028"  # a <br> inside a paragraph, until the paragraph is wrapped
-UNDERLINES = {"h1": "=", "h2": "-"}
+UNDERLINES = {"h1": "=", "h2": "-", "h3": "-"}  # smaller headings: a line of their own
 SKIPPED = {"head", "style", "script", "title"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dl", "dt", "dd"}
 
@@ -105,6 +105,7 @@ class _Reader(HTMLParser):
         self.links: list[tuple[str, str, int]] = []  # open links: (href, class, where text starts)
         self.row: list[str] | None = None  # the open table row's cells
         self.quotes = 0
+        self.frames = 0  # inside the table that only frames a button (updates.py)
         self.skipping = 0
         self.preformatted: list[str] | None = None
         self.tight = False  # inside a list or table: blocks follow each other line by line
@@ -115,6 +116,11 @@ class _Reader(HTMLParser):
         attributes = dict(attrs)
         if tag in SKIPPED:
             self.skipping += 1
+        elif tag == "table" and "button-frame" in (attributes.get("class") or ""):
+            self._flush()
+            self.frames += 1
+        elif tag in ("tr", "td", "th") and self.frames:
+            pass  # the button's frame: its words are a paragraph, not a table's cells
         elif tag in BLOCKS or tag in ("ul", "ol", "table", "hr", "pre"):
             self._flush()
             self._open_block(tag)
@@ -161,6 +167,11 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag):
         if tag in SKIPPED:
             self.skipping = max(self.skipping - 1, 0)
+        elif tag == "table" and self.frames:
+            self._flush()
+            self.frames -= 1
+        elif tag in ("tr", "td", "th") and self.frames:
+            pass
         elif tag == "a" and self.links:
             self._close_link(*self.links.pop())
         elif tag in ("td", "th") and self.row is not None:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
 
 import css_inline
 import markdown
 from flask import render_template
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from ..models import Mailing
 from . import plaintext
@@ -24,7 +27,6 @@ from . import plaintext
 # The update's <style> goes once written into each element. Nothing is fetched: a
 # <link> staff wrote into an update must not make the worker load it.
 INLINER = css_inline.CSSInliner(load_remote_stylesheets=False)
-MARKDOWN = {"extensions": ["extra", "sane_lists"], "output_format": "html"}
 # What staff may write in an update's text; each stands for the recipient's own value.
 FIRST_NAME = "{{ first_name }}"
 # Markers that survive Markdown and CSS inlining untouched, replaced per recipient.
@@ -63,10 +65,49 @@ def rendered(
     return Rendered(INLINER.inline(page), text)
 
 
+class _ButtonInACell(Treeprocessor):
+    """A paragraph holding only the update's button becomes a table cell around it, as
+    every other email's button is (templates/mail/_parts.html): Outlook for Windows
+    draws padding and colour on a cell, never on a link."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, paragraph in enumerate(list(parent)):
+                if _only_a_button(paragraph):
+                    parent[index] = _in_a_cell(paragraph)
+
+
+def _in_a_cell(paragraph):
+    frame = etree.Element("table", {"class": "button-frame", "role": "presentation"})
+    cell = etree.SubElement(etree.SubElement(frame, "tr"), "td", {"class": "button-cell"})
+    cell.append(paragraph[0])
+    frame.tail = paragraph.tail
+    return frame
+
+
+def _only_a_button(element) -> bool:
+    return (
+        element.tag == "p"
+        and len(element) == 1
+        and element[0].tag == "a"
+        and "button" in (element[0].get("class") or "").split()
+        and not (element.text or "").strip()
+        and not (element[0].tail or "").strip()
+    )
+
+
+class _Buttons(Extension):
+    def extendMarkdown(self, md):
+        # After attr_list (priority 8), which gives the link its class.
+        md.treeprocessors.register(_ButtonInACell(md), "button_in_a_cell", 1)
+
+
 def html_of(body: str) -> str:
     """An update's Markdown as HTML (Python-Markdown's `extra`: tables, footnotes, and
     attributes such as {.button})."""
-    return markdown.markdown(body, **MARKDOWN)
+    return markdown.markdown(
+        body, extensions=["extra", "sane_lists", _Buttons()], output_format="html"
+    )
 
 
 def buttons(body: str) -> int:

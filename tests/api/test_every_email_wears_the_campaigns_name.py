@@ -10,6 +10,8 @@ import re
 import pytest
 from aiosmtpd.controller import Controller
 
+from petition_api.mail import compose
+
 from ..conftest import free_port
 from .conftest import Inbox
 from .every_email_support import (
@@ -168,3 +170,50 @@ def test_staff_are_told_an_update_has_one_button_at_most(app, runner, tmp_path):
     assert "body: 2 links are written as a button ({.button}); an update has one button" in (
         result.output
     )
+
+
+EVERY_FEATURE = """Hello {{ first_name }},
+
+On *Tuesday* we delivered **your signature**.[^1] Write to <maria@example.org> or
+[reply by email](mailto:maria@example.org), and read <https://example.org/news/>.
+
+### Who answered
+
+1. Most House offices
+2. Three Senate offices, who said:
+    - they would read the stories
+    - they asked for a meeting
+
+> We will read every story from our district, a staff member told us on the phone.
+
+Line one of an address<br>
+line two
+
+![A crowd at the Capitol](https://example.org/crowd.jpg)
+
+    flask mailings status
+
+---
+
+[^1]: With 230,000 others.
+"""
+
+
+def test_staff_write_an_update_with_every_markdown_feature_and_its_text_reads_well(app):
+    shown = {"sha256": "f" * 64, "subject": "Delivered", "body": EVERY_FEATURE,
+             "preheader": None, "from_name": "Maria at the campaign"}  # fmt: skip
+    with app.test_request_context():
+        message = compose.sample(shown)
+    text = text_of(message)
+    assert message["From"].addresses[0].display_name == "Maria at the campaign"
+    assert text.startswith(
+        "Hello Alex,\n\nOn Tuesday we delivered your signature.[1] Write to maria@example.org or\n"
+        "reply by email (maria@example.org), and read https://example.org/news/.\n\n"
+        "Who answered\n------------\n\n"
+        "1. Most House offices\n2. Three Senate offices, who said:\n"
+        "   - they would read the stories\n   - they asked for a meeting\n\n"
+        "> We will read every story from our district, a staff member told us on\n"
+        "> the phone.\n\nLine one of an address\nline two\n\n"
+        "A crowd at the Capitol\n\n    flask mailings status\n\n----\n\n"
+    )
+    assert "1. With 230,000 others." in text and "↩" not in text
