@@ -9,10 +9,12 @@ import re
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
 from petition_api.mail import compose
+from petition_api.models import Signature, Story, utcnow
 
-from ..conftest import free_port
+from ..conftest import database, free_port
 from .conftest import Inbox
 from .every_email_support import (
     KINDS,
@@ -217,3 +219,28 @@ def test_staff_write_an_update_with_every_markdown_feature_and_its_text_reads_we
         "A crowd at the Capitol\n\n    flask mailings status\n\n----\n\n"
     )
     assert "1. With 230,000 others." in text and "↩" not in text
+
+
+def days_left(moment) -> int:
+    return round((moment - utcnow()).total_seconds() / 86400)
+
+
+def test_the_days_each_link_is_said_to_work_are_the_days_it_works(database_url, tmp_path):
+    app = campaign_app(database_url, tmp_path)
+    try:
+        emails = every_email(app, tmp_path, lambda: mailbox(app))
+        with database(app) as session:
+            signature = session.scalars(select(Signature)).one()
+            story = session.scalars(select(Story)).one()
+            signed_days = (signature.confirm_expires_at - signature.created_at).days
+            asked_days = days_left(story.confirm_expires_at)
+    finally:
+        app.extensions["engine"].dispose()
+    said = {kind: " ".join(text_of(message).split()) for kind, message in emails.items()}
+    assert signed_days == app.config["CONFIRM_TOKEN_DAYS"] == 14
+    assert "It works for 14 days." in said["confirm"]
+    assert "It replaces any earlier one and works for 14 days." in said["confirm_again"]
+    assert asked_days == 30 and "The link works for 30 days." in said["story_permission"]
+    assert "It works for 14 days." in said["story_confirm"]
+    assert "nothing is kept for more than 30 days" in said["story_confirm"]
+    assert app.config["RETAIN_UNCONFIRMED_DAYS"] == 30
