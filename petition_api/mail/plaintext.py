@@ -227,8 +227,9 @@ class _Reader(HTMLParser):
             self.words.append(data)
 
     def _inline(self) -> str:
+        """A table cell's words on one line (a cell's <br> or button too)."""
         text, self.words = "".join(self.words), []
-        return _collapsed(text)
+        return _collapsed(text.replace(BREAK, " "))
 
     def _flush(self, underline: str | None = None):
         """The open block, if it has any words, as wrapped lines."""
