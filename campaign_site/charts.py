@@ -43,6 +43,7 @@ _COLOURS = ["#3f51b5", "#e65100", "#2e7d32", "#6a1b9a"]
 _MARKERS = ["o", "s", "^", "D"]  # lines told apart without colour too
 MAX_SERIES = len(_COLOURS)
 NOT_FROM_ZERO = "Axis does not start at zero"
+NOT_UP_TO_ZERO = "Axis does not reach zero"  # figures all below zero
 
 
 @dataclass(frozen=True)
@@ -200,14 +201,14 @@ def _lines(axes, chart: Chart, labels, series, text: _Text, variant: Variant) ->
     for index, (name, values) in enumerate(zip(chart.names, series, strict=True)):
         axes.plot(positions, values, marker=_MARKERS[index], label=name, clip_on=False)
     axes.set_xlim(-0.3, len(labels) - 0.7)
-    # Labels that would touch are thinned to every second (third...) one;
-    # the data table under the chart has them all.
+    # Labels that would touch are thinned to every second (third...) one, counted
+    # back from the latest, which a campaign quotes; the data table has them all.
     slot = _plot_points(variant) / len(labels)
     widest = max(text.width(label) for label in labels)
     step = max(1, math.ceil((widest + 10) / slot))
-    axes.set_xticks(
-        list(positions), [label if i % step == 0 else "" for i, label in enumerate(labels)]
-    )
+    last = len(labels) - 1
+    shown = [label if (last - i) % step == 0 else "" for i, label in enumerate(labels)]
+    axes.set_xticks(list(positions), shown)
     if chart.x_label:
         axes.set_xlabel(text.wrap(chart.x_label, _plot_points(variant)))
     _value_axis(axes.yaxis, axes, series, chart.y_from_zero, ticks=6)
@@ -216,7 +217,8 @@ def _lines(axes, chart: Chart, labels, series, text: _Text, variant: Variant) ->
     low, high = axes.get_ylim()
     if low > 0 or high < 0:
         _broken_axis(axes, at_bottom=low > 0)
-        axes.figure.supxlabel(NOT_FROM_ZERO, x=0, ha="left", fontstyle="italic")
+        note = NOT_FROM_ZERO if low > 0 else NOT_UP_TO_ZERO
+        axes.figure.supxlabel(note, x=0, ha="left", fontstyle="italic")
 
 
 def _bars(axes, chart: Chart, labels, series, text: _Text, variant: Variant, lying: bool) -> None:

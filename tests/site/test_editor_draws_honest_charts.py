@@ -56,8 +56,9 @@ def page(result) -> str:
 
 def value_axis_labels(svg: str) -> list[float]:
     """The numbers along the value axis (the years along the bottom left out)."""
-    numbers = [word for word in words(svg) if re.fullmatch(r"-?[\d,.]+", word)]
-    return [float(word.replace(",", "")) for word in numbers if not re.fullmatch(r"20\d\d", word)]
+    numbers = [word.replace("\N{MINUS SIGN}", "-").replace(",", "") for word in words(svg)]
+    numbers = [word for word in numbers if re.fullmatch(r"-?[\d.]+", word)]
+    return [float(word) for word in numbers if not re.fullmatch(r"20\d\d", word)]
 
 
 def test_an_editor_asks_for_bars_that_do_not_start_at_zero(tmp_path):
@@ -87,6 +88,14 @@ def test_a_line_starts_at_zero_unless_the_editor_says_otherwise(tmp_path):
         svg = drawn(zoomed, variant)
         assert 0 < min(value_axis_labels(svg)) <= 6.2
         assert charts.NOT_FROM_ZERO in words(svg)
+
+
+def test_a_line_of_figures_below_zero_says_its_axis_does_not_reach_zero(tmp_path):
+    csv = "fiscal_year,participants_millions\n2022,-6.4\n2023,-6.1\n"
+    assert max(value_axis_labels(drawn(build(tmp_path / "default", csv=csv)))) == 0
+    svg = drawn(build(tmp_path / "zoomed", csv=csv, y_from_zero="false"))
+    assert max(value_axis_labels(svg)) < 0
+    assert charts.NOT_UP_TO_ZERO in words(svg) and charts.NOT_FROM_ZERO not in words(svg)
 
 
 def test_a_line_left_off_zero_that_crosses_zero_anyway_needs_no_warning(tmp_path):
@@ -247,7 +256,7 @@ def test_crowded_years_are_thinned_on_a_phone_and_all_kept_in_the_table(tmp_path
     wide, narrow = words(drawn(result)), words(drawn(result, ".narrow"))
     assert all(str(year) in wide for year in years)
     shown = [year for year in years if str(year) in narrow]
-    assert shown == list(years)[::2]  # every other year, the first one among them
+    assert shown == list(years)[1::2] and shown[-1] == 2023  # every other year, to the latest
     html = page(result)
     assert all(f'<th scope="row">{year}</th>' in html for year in years)
 
