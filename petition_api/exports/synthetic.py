@@ -157,7 +157,9 @@ def generate(slug: str, count: int, seed: int | None, status: str):
                     "utm_source": "synthetic",
                     "variant": "synthetic",
                     "created_at": created,
-                    "validated_at": created + timedelta(minutes=5)
+                    # Confirmed five minutes after signing, but never later than now:
+                    # a confirmation in the future would be counted only when it came.
+                    "validated_at": min(created + timedelta(minutes=5), now)
                     if status == "validated"
                     else None,
                     "counted": False,
