@@ -117,6 +117,29 @@ def test_the_counter_goes_up_while_the_page_stays_open(campaign, page, open_cont
     expect(page.locator("[data-gs-count]")).to_have_text(f"{before + 1:,}")
     expect(page.locator("[data-gs-bar]")).to_have_attribute("value", str(before + 1))
     assert page.evaluate("window.stillTheSamePage")  # no reload
+    expect(page.locator("[data-gs-count-news]")).to_have_text("")  # one more is no news
+
+
+def test_a_screen_reader_hears_when_the_count_passes_a_tenth_of_the_goal(campaign, page):
+    slug = "paid-family-leave"  # goal 100,000: a tenth is 10,000 signatures
+    page.clock.install()
+    page.goto(campaign.url(f"petitions/{slug}/"))
+    page.wait_for_selector(COUNTED)
+    before = shown_count(page)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "signatures", "synthesize", "10000", "--petition", slug],
+        env=campaign.env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    for _ in range(20):
+        wait_on_the_page(page, 30)
+        if shown_count(page) >= before + 10_000:
+            break
+    now = shown_count(page)
+    tenth = now * 10 // 100_000
+    assert tenth > before * 10 // 100_000
+    news = page.locator("[data-gs-count-news]")
+    expect(news).to_have_text(f"{now:,} signatures now: {tenth * 10}% of the goal.")
+    expect(news).to_have_attribute("role", "status")
 
 
 def test_the_number_on_screen_never_drops_while_someone_watches(campaign, page, open_context):
@@ -193,22 +216,36 @@ def test_a_counter_that_cannot_reach_the_service_asks_less_and_less_often(campai
 
 def test_the_page_lists_signatures_by_state_most_first(campaign, page, open_context):
     sign_and_confirm(campaign, open_context, state="OH", zip_code="43215")
+    # Signatures from every district (staff's synthetic ones), so some states are in
+    # the "Show N more" part.
+    subprocess.run(
+        [sys.executable, "-m", "flask", "signatures", "synthesize", "500", "--petition",
+         "protect-wic"],
+        env=campaign.env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
     deadline = time.monotonic() + 10
-    while "OH" not in campaign.api(FACTS)["by_state"] and time.monotonic() < deadline:
+    while len(campaign.api(FACTS)["by_state"]) <= 10 and time.monotonic() < deadline:
         time.sleep(0.2)
     page.goto(campaign.url(PETITION))
-    table = page.locator("[data-gs-by-state]")
-    expect(table).to_be_visible()
-    by_state = campaign.api(FACTS)["by_state"]
-    expected = sorted(
-        ((STATES[code], count) for code, count in by_state.items()), key=lambda r: (-r[1], r[0])
-    )
-    rows = table.locator("tbody tr")
-    expect(rows).to_have_count(len(expected))  # all in view: no more than ten states here
-    expect(rows.locator("th")).to_have_text([name for name, _ in expected])
-    expect(rows.locator("td")).to_have_text([f"{count:,}" for _, count in expected])
-    expect(table.locator("[data-gs-states-more]")).to_be_hidden()
-    assert "Ohio" in rows.locator("th").all_inner_texts()
+    section = page.locator("[data-gs-by-state]")
+    expect(section.get_by_role("heading", name="Signatures by state")).to_be_visible()
+    expected = {STATES[code]: count for code, count in campaign.api(FACTS)["by_state"].items()}
+
+    expect(section.locator("[data-gs-states-top] tr")).to_have_count(10)
+    rest = section.locator("[data-gs-states-rest] tr")
+    expect(rest.first).to_be_hidden()
+    summary = section.locator("[data-gs-states-more] summary")
+    expect(summary).to_have_text(f"Show {len(expected) - 10} more states")
+    summary.click()
+    expect(rest.first).to_be_visible()
+    rows = section.locator("tbody tr")
+    shown = [
+        (row.locator("th").inner_text(), int(row.locator("td").inner_text().replace(",", "")))
+        for row in rows.all()
+    ]
+    assert dict(shown) == expected and len(shown) == len(expected)
+    assert [count for _, count in shown] == sorted(expected.values(), reverse=True)
+    assert "Ohio" in dict(shown)
 
 
 def test_after_signing_the_panel_offers_what_the_confirmed_page_offers(campaign, page):

@@ -162,7 +162,7 @@
   function showStates(byState) {
     var section = document.querySelector("[data-gs-by-state]");
     if (!section) return;
-    var names = JSON.parse(section.querySelector("[data-gs-state-names]").textContent);
+    var names = JSON.parse(section.getAttribute("data-gs-state-names"));
     var rows = Object.keys(byState)
       .filter(function (code) { return byState[code] > 0; })
       .map(function (code) { return { name: names[code] || code, count: byState[code] }; })
