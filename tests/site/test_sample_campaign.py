@@ -64,7 +64,10 @@ def test_a_supporter_without_javascript_gets_a_complete_form(sample_site):
         if "name" in a
     }
     assert set(fields) >= FORM_FIELDS
-    assert "street" not in fields  # the campaign does nothing with one (privacy notice)
+    # The campaign does nothing with a street address, and its privacy notice says so.
+    assert "street" not in fields
+    notice = " ".join(page(sample_site, "privacy").split())
+    assert "Our petition form does not ask for your street address" in notice
     labelled = {a["for"] for a in tags.named("label")}
     for name in (
         "first_name",
