@@ -280,15 +280,9 @@ SETTINGS = [
         "seconds a signed delivery event stays acceptable (older ones are refused as stale)",
         int,
     ),
-    # Who a delivery packet's cover letter is from (README "Delivery to Congress"):
-    # no packet is made without all five (delivery/sender.py).
+    # Who packets' cover letters are from: no packet is made without all five (delivery/sender.py).
     Setting("CAMPAIGN_ORGANISATION", "", "the organisation that signs the packets' cover letters"),
-    Setting(
-        "CAMPAIGN_ADDRESS",
-        "",
-        "its postal address, lines separated by `;` (e.g. `1200 Main St, Suite 4; "
-        "Springfield, IL 62701`)",
-    ),
+    Setting("CAMPAIGN_ADDRESS", "", "its postal address, lines separated by `;`"),
     Setting("CAMPAIGN_CONTACT_NAME", "", "the person congressional offices may contact"),
     Setting("CAMPAIGN_CONTACT_EMAIL", "", "that person's email address, in every cover letter"),
     Setting("CAMPAIGN_CONTACT_PHONE", "", "that person's phone number, in every cover letter"),
