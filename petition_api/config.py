@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the refused default, by design
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-# Where `make run` records the address it serves the site at (beside the development
-# database, relative to where commands run): the site's address when
-# GROUNDSWELL_SITE_URL is unset, for build.py as for the API.
+# The site's address when GROUNDSWELL_SITE_URL is unset, for build.py as for the API:
+# `make run` records here, beside the development database, where it serves.
 SITE_URL_FILE = Path("instance", "site-url")
 
 # Filesystems on which SQLite's locking is unreliable, so a database there can
@@ -289,17 +288,15 @@ SETTINGS = [
 ]
 
 
-def load(
-    environ: dict[str, str] | None = None, recorded: Path = SITE_URL_FILE
-) -> dict[str, object]:
-    """Read every setting from ``environ`` into Flask-style config keys; SITE_URL, when
-    the environment has none, from the ``recorded`` file `make run` writes."""
+def load(environ: dict[str, str] | None = None, recorded: Path = SITE_URL_FILE) -> dict:
+    """Read every setting from ``environ`` (SITE_URL, unset, from ``recorded``) into
+    Flask-style config keys."""
     environ = os.environ if environ is None else environ
+    if "GROUNDSWELL_SITE_URL" not in environ and (url := recorded_site_url(recorded)):
+        environ = {**environ, "GROUNDSWELL_SITE_URL": url}
     config: dict[str, object] = {}
     for setting in SETTINGS:
         raw = environ.get(f"GROUNDSWELL_{setting.name}", setting.default)
-        if setting.name == "SITE_URL" and "GROUNDSWELL_SITE_URL" not in environ:
-            raw = recorded_site_url(recorded) or raw
         try:
             config[setting.name] = setting.kind(raw)
         except ValueError:
@@ -310,22 +307,18 @@ def load(
 
 
 def recorded_site_url(recorded: Path = SITE_URL_FILE) -> str | None:
-    """The address `make run` last served the site at, or None when it never ran here.
-
-    `make run PORT=8020` writes it, so build.py and every `flask` command run later
-    in another terminal put the same address in pages and mail as the running site.
-    """
+    """Where `make run` last served the site (None: never here), so that a rebuild or a
+    `flask` command in another terminal links to the site that is running."""
     try:
-        text = recorded.read_text(encoding="utf-8").strip()
+        url = recorded.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise ConfigError(
-            f"{recorded} holds {text[:80]!r}, not the site's http(s) address: run `make run` "
-            "again, delete the file, or set GROUNDSWELL_SITE_URL"
+            f"{recorded} holds {url[:80]!r}, not the site's http(s) address: "
+            "run `make run` again, delete it, or set GROUNDSWELL_SITE_URL"
         )
-    return text
+    return url
 
 
 def allowed_origins(config) -> frozenset[str]:
