@@ -115,6 +115,10 @@ def _constituents(count: int) -> str:
     return "one of your constituents" if count == 1 else f"{count:,} of your constituents"
 
 
+def constituents(count: int) -> str:
+    return "1 constituent" if count == 1 else f"{count:,} constituents"
+
+
 def _who_signed(office: OfficeInfo, title: str, signed: Signed) -> str:
     if signed.first.date() == signed.last.date():
         when = f"on {letter_date(signed.first)}"
@@ -151,7 +155,7 @@ def _the_ask(signed: Signed) -> list[Block]:
 def _unresolved(office: OfficeInfo, signed: Signed) -> list[Block]:
     if office.chamber != "senate" or not signed.unresolved:
         return []
-    some = "1 of them lives" if signed.unresolved == 1 else f"{signed.unresolved:,} of them live"
+    some = "One of them lives" if signed.unresolved == 1 else f"{signed.unresolved:,} of them live"
     return [
         Block(
             "text",

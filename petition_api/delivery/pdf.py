@@ -31,7 +31,7 @@ from ..stories.for_congress import ToldStory
 from . import fpdf_internals
 from .fast_table import FastTable
 from .fonts import FONTS, cjk_font
-from .letter import Block, Signed, cover_letter
+from .letter import Block, Signed, constituents, cover_letter
 
 
 def packet_fonts() -> fpdf_internals.FastFonts | PublicFonts:
@@ -85,8 +85,8 @@ class PacketPDF(FPDF):
         """What a reader shows and reads aloud before the first page (see the README on
         what fpdf2 can and cannot tag)."""
         d, o = self.delivery, self.office
-        self.set_title(f"{d.petition.title}: {o.addressee} ({o.code})")
-        self.set_subject(f"Petition signed by {self.signed.count:,} constituents, and their names")
+        self.set_title(f"{d.petition.title}: {o.code}, {o.addressee}")
+        self.set_subject(f"A petition signed by {constituents(self.signed.count)}, and their names")
         self.set_author(d.sender.organisation)
         self.set_creator("Groundswell")
         self.set_lang("en-US")
@@ -230,11 +230,11 @@ class PacketPDF(FPDF):
         self.bold(12)
         self.para(7, heading)
         self.regular(9)
-        self.para(5, f"{self.signed.count:,} constituents of {self.office.addressee}.")
+        self.para(5, f"{constituents(self.signed.count)} of {self.office.addressee}.")
         self.ln(3)
         columns = [("ZIP", 0.09), ("Name", 0.26), ("City", 0.17), ("Comment", 0.48)]
         if several_versions:
-            columns = [(n, w * 0.94) for n, w in columns] + [("Version", 0.06)]
+            columns = [(n, w * 0.92) for n, w in columns] + [("Version", 0.08)]
         spec = Columns(
             [name for name, _ in columns],
             [self.epw * share for _, share in columns],

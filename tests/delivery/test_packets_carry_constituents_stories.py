@@ -15,7 +15,15 @@ from petition_api.models import (
 )
 
 from ..conftest import database
-from .support import PETITION, add_signatures, bearer, pdf_pages, pdf_text, read_archive
+from .support import (
+    PETITION,
+    add_signatures,
+    bearer,
+    keep_packet,
+    pdf_pages,
+    pdf_text,
+    read_archive,
+)
 
 
 def a_story(app, text: str, state: str, district: str | None, status: StoryStatus,
@@ -33,7 +41,7 @@ def a_story(app, text: str, state: str, district: str | None, status: StoryStatu
                                      wording_id=wording, source="form"))  # fmt: skip
 
 
-def test_each_office_gets_the_stories_its_constituents_allowed(app, client, token):
+def test_each_office_gets_the_stories_its_constituents_allowed(app, client, token, request):
     add_signatures(app, [{"state": "NY", "zip": "10001", "district": "NY-12"},
                          {"state": "NY", "zip": "11201", "district": "NY-10"}])  # fmt: skip
     a_story(app, "Paid leave kept my job.", "NY", "NY-12", StoryStatus.APPROVED, True, True)
@@ -43,6 +51,7 @@ def test_each_office_gets_the_stories_its_constituents_allowed(app, client, toke
     files = read_archive(
         client.get(f"/api/petitions/{PETITION}/delivery", headers=bearer(token)).data
     )
+    keep_packet(request, files["NY/NY-SR.pdf"])
     house = pdf_text(files["NY/NY-12.pdf"])
     assert "Stories from your constituents" in house
     assert "Rosa, ZIP code 10001, New York" in house and "Paid leave kept my job." in house

@@ -21,6 +21,7 @@ from .support import (
     add_signatures,
     bearer,
     expected_offices,
+    keep_packet,
     pdf_pages,
     pdf_text,
     read_archive,
@@ -86,7 +87,7 @@ def test_only_the_tested_fpdf2_minor_gets_the_fast_path(caplog):
 
 
 def test_staff_deliver_packets_even_when_fpdf2_is_an_untested_version(
-    app, client, token, monkeypatch, caplog
+    app, client, token, monkeypatch, caplog, request
 ):
     if cjk_font() is None:
         pytest.fail("no CJK font: install Debian's fonts-wqy-microhei (make test-deps)")
@@ -108,6 +109,7 @@ def test_staff_deliver_packets_even_when_fpdf2_is_an_untested_version(
     # Drawn through add_font: headings in DejaVu Bold, which the fast path never embeds.
     assert any(name.endswith("DejaVuSansBold") for name in font_names(files["NY/NY-12.pdf"]))
 
+    keep_packet(request, files["NY/NY-SR.pdf"])
     pages = pdf_pages(files["NY/NY-12.pdf"])
     assert len(pages) >= 3
     cover = " ".join(pages[0].split())
