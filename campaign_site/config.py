@@ -16,7 +16,7 @@ from .schema import Wording
 # supporter ticked, so change them here or in mkdocs.yml, never only in a template.
 STORY_CONSENTS = {
     "publish": "You may publish my story on this campaign's website.",
-    "name": 'You may show my first name with it (otherwise: "a parent in <my state>").',
+    "name": 'You may show my first name with it (otherwise we say "a parent in" my state).',
     "congress": "You may share my story with my members of Congress.",
     "contact": "You may contact me by email about my story.",
 }

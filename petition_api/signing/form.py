@@ -166,6 +166,19 @@ def zip_field() -> StringField:
     )
 
 
+def district_field() -> StringField:
+    """Checked against the state and ZIP by district_in_zip (a form's validate_district)."""
+    return StringField(
+        "Congressional district",
+        filters=[upper],
+        validators=[
+            Optional(),
+            Regexp(DISTRICT, message="Congressional district must look like NY-12 (or AK-AL)."),
+        ],
+        description="as /api/districts/{zip} names it",
+    )
+
+
 class MaxLength(Length):
     """Length(max=...) that also stops the field's other checks: a text too long to
     keep is not worth reading (nor worth the CPU of the checks after it)."""
@@ -242,15 +255,7 @@ class SignerFields(Form):
     )
     state = state_field()
     zip = zip_field()
-    district = StringField(
-        "Congressional district",
-        filters=[upper],
-        validators=[
-            Optional(),
-            Regexp(DISTRICT, message="Congressional district must look like NY-12 (or AK-AL)."),
-        ],
-        description="as /api/districts/{zip} names it",
-    )
+    district = district_field()
     comment = TextAreaField(
         "Comment",
         filters=[paragraphs],
@@ -304,20 +309,7 @@ class SignatureForm(SignerFields):
         zip_in_state(self, field)
 
     def validate_district(self, field):
-        if field.errors:  # not shaped like a district: one message is enough
-            return
-        if self.state.data in STATES and not field.data.startswith(self.state.data + "-"):
-            raise ValidationError(f"District {field.data} is not in {self.state.data}.")
-        geo = geography()
-        choices = geo.districts_in(self.zip.data or "", self.state.data)
-        if choices and field.data not in choices:
-            raise ValidationError(
-                f"ZIP code {self.zip.data} is not in district {field.data}: "
-                f"choose {' or '.join(choices)}."
-            )
-        seats = geo.house_seats.get(self.state.data)
-        if seats and field.data not in seats:
-            raise ValidationError(f"There is no district {field.data}.")
+        district_in_zip(self, field)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -326,6 +318,24 @@ class SignatureForm(SignerFields):
             # otherwise the district stays unresolved: senators yes, House no.
             self.district.data = geography().resolve(self.state.data, self.zip.data)
         return valid
+
+
+def district_in_zip(form, field) -> None:
+    """The chosen district is one of the state's seats, and one the ZIP lies in."""
+    if field.errors:  # not shaped like a district: one message is enough
+        return
+    if form.state.data in STATES and not field.data.startswith(form.state.data + "-"):
+        raise ValidationError(f"District {field.data} is not in {form.state.data}.")
+    geo = geography()
+    choices = geo.districts_in(form.zip.data or "", form.state.data)
+    if choices and field.data not in choices:
+        raise ValidationError(
+            f"ZIP code {form.zip.data} is not in district {field.data}: "
+            f"choose {' or '.join(choices)}."
+        )
+    seats = geo.house_seats.get(form.state.data)
+    if seats and field.data not in seats:
+        raise ValidationError(f"There is no district {field.data}.")
 
 
 def zip_in_state(form, field) -> None:

@@ -2,9 +2,15 @@
 four separate consents, each checked with an error that names its field.
 
 Wire names (the story form and POST /api/stories): first_name, email, state, zip,
-story, photo (multipart only), consent_publish, consent_name, consent_congress,
-consent_contact (present/true when ticked), petition (optional slug), and the same
-website honeypot, form_token and utm_source/page/variant as signing.
+district, story, photo (multipart only), consent_publish, consent_name,
+consent_congress, consent_contact (present/true when ticked), petition (optional
+slug), and the same website honeypot, form_token and utm_source/page/variant as
+signing.
+
+A story for Congress needs the author's district, for their representative: when
+the ZIP code spans several and none was chosen, the form comes back asking which
+(`district`), as the petition form's choice does; without the Congress consent
+nobody is asked.
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ import unicodedata
 from wtforms import BooleanField, Form, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from ..congress.geography import geography
 from ..models import StoryConsentKind
 from ..signing.form import (
     CHECKBOX_OFF,
     CHECKBOX_ON,
     MaxLength,
     attribution_field,
+    district_field,
+    district_in_zip,
     email_field,
     name_field,
     paragraphs,
@@ -50,6 +59,7 @@ class StoryForm(Form):
     email = email_field()
     state = state_field()
     zip = zip_field()
+    district = district_field()
     story = TextAreaField(
         "Your story",
         filters=[paragraphs],
@@ -77,6 +87,9 @@ class StoryForm(Form):
     def validate_zip(self, field):
         zip_in_state(self, field)
 
+    def validate_district(self, field):
+        district_in_zip(self, field)
+
     def validate_first_name(self, field):
         if field.errors:  # already refused: one message is enough
             return
@@ -89,8 +102,31 @@ class StoryForm(Form):
     def consents(self) -> dict[StoryConsentKind, bool]:
         return {kind: bool(self[name].data) for name, kind in CONSENT_FIELDS.items()}
 
+    def district_choices(self) -> tuple[str, ...]:
+        """The districts the ZIP spans in the state (none: nothing to choose)."""
+        found = geography().districts_in(self.zip.data or "", self.state.data or "")
+        return found if found and len(found) > 1 else ()
+
+    def _district(self) -> bool:
+        """Resolved when the ZIP leaves no choice; asked when it does and Congress may
+        have the story."""
+        choices = self.district_choices()
+        if not choices:
+            self.district.data = geography().resolve(self.state.data, self.zip.data)
+            return True
+        if not self.consent_congress.data:
+            return True  # no representative will read it: nobody is asked
+        self.district.errors = [
+            *self.district.errors,
+            f"ZIP code {self.zip.data} is in more than one congressional district: choose "
+            f"{' or '.join(choices)}, so your story can reach your representative.",
+        ]
+        return False
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
+        if valid and not self.district.data:
+            valid = self._district()
         for name in CONSENT_FIELDS:
             raw = (self[name].raw_data or [""])[0]
             if str(raw).lower() not in CHECKBOX_ON + CHECKBOX_OFF:

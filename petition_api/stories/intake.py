@@ -15,7 +15,6 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from .. import db
-from ..congress.geography import geography
 from ..mail import outbox
 from ..models import ConsentWording, CurrentWording, Story, StoryConsent, StoryStatus, utcnow
 from ..signing.abuse import FLAG_ONLY
@@ -85,7 +84,7 @@ def record(
             email_canonical=canonical_email(form.email.data),
             state=form.state.data,
             zip=form.zip.data,
-            district=geography().resolve(form.state.data, form.zip.data),
+            district=form.district.data or None,  # chosen, or resolved by the form
             text=form.story.data,
             photo=None if set_aside or photo is None else keep_photo(photo),
             fraud_reason=verdict,

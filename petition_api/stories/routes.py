@@ -12,11 +12,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import select
 
 from .. import db, openapi
+from ..congress.geography import geography
 from ..models import Petition, Story, StoryStatus, utcnow
-from ..petitions import look
+from ..petitions import look, sharing
 from ..ratelimits import client_network, limiter, per_address
 from ..signing import abuse
 from ..signing.form import to_formdata
+from ..states import STATES
 from . import photos
 from .form import StoryForm
 from .intake import NotReady, record, shown
@@ -122,13 +124,18 @@ def _refused(form: StoryForm, errors: dict, is_json: bool):
         wording = shown(session)
     labels = {name: form[name].label.text for name in errors if name in form}
     labels.update(photo="Photo", petition="Petition")
-    return (
-        render_template(
-            "stories/errors.html", form=form, errors=errors, wordings=wording, labels=labels
-        ),
-        422,
-        NO_STORE,
+    members = geography().members
+    page = render_template(
+        "stories/errors.html",
+        form=form,
+        errors=errors,
+        wordings=wording,
+        labels=labels,
+        states=STATES.items(),
+        districts=[(code, members.get(code)) for code in form.district_choices()],
+        only_the_district=list(errors) == ["district"],
     )
+    return page, 422, NO_STORE
 
 
 def _thanks_url() -> str:
@@ -160,7 +167,29 @@ def confirm(token: str):
         story.status = StoryStatus.SUBMITTED
         story.confirmed_at = utcnow()
         story.confirm_token_hash = None  # the link has done its work
-    return render_template("stories/confirmed.html", story=story), 200, NO_STORE
+        petition = session.get(Petition, story.petition_id) if story.petition_id else None
+        listed = session.scalars(select(Petition).where(Petition.listed).order_by(Petition.id))
+        open_now = [p for p in listed if p.status(story.confirmed_at) == "open"]
+    return _confirmed(story, petition, open_now)
+
+
+def _confirmed(story: Story, petition: Petition | None, open_now: list[Petition]):
+    """Where to go next: sign and share the story's petition (or the open ones, when it
+    names none), or back to the site."""
+    site = current_app.config["SITE_URL"]
+    page = render_template(
+        "stories/confirmed.html",
+        story=story,
+        petition=petition,
+        petition_open=petition in open_now,
+        petition_url=sharing.petition_url(petition, site) if petition else None,
+        share_links=sharing.share_links(petition, site, "story-confirmed", signed=False)
+        if petition
+        else [],
+        petitions=[(p.title, sharing.petition_url(p, site)) for p in open_now],
+        site_url=site,
+    )
+    return page, 200, NO_STORE
 
 
 def _pending(session, token: str) -> Story | None:

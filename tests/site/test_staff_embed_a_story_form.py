@@ -9,7 +9,7 @@ from .support import editor_site, run_build
 
 CONSENTS = ("consent_publish", "consent_name", "consent_congress", "consent_contact")
 STORY_FIELDS = {
-    "first_name", "email", "state", "zip", "story", "photo", *CONSENTS, "petition",
+    "first_name", "email", "state", "zip", "district", "story", "photo", *CONSENTS, "petition",
     "website", "form_token", "utm_source", "utm_medium", "utm_campaign", "utm_content",
     "variant", "page",
 }  # fmt: skip
@@ -117,6 +117,9 @@ def test_a_supporter_finds_every_field_of_the_story_form_on_the_tell_page(sample
         assert (box["type"], box["value"]) == ("checkbox", "y") and "checked" not in box
         assert box["_legend"] == "What we may do with your story"
     assert fields["petition"]["type"] == "hidden" and fields["petition"]["value"] == ""
+    # The district is chosen only where the ZIP spans several (districts.js fills it in).
+    assert (fields["district"]["type"], fields["district"]["value"]) == ("hidden", "")
+    assert "data-gs-districts hidden" in html
     honeypot = fields["website"]
     assert (honeypot["tabindex"], honeypot["autocomplete"]) == ("-1", "off")
     assert fields["form_token"]["value"] == ""

@@ -37,9 +37,8 @@
     form.noValidate = true; // the API's messages, shown next to each field, are the truth
     carryAttribution(form);
     fetchToken(form, base, slug);
-    form.elements.zip.addEventListener("change", function () {
-      lookUpDistricts(form, base);
-    });
+    // districts.js (listed before this script): the choice a ZIP in several districts asks for.
+    if (window.gsDistricts) window.gsDistricts.watch(form, base);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit(form, panel, base, slug);
@@ -201,43 +200,6 @@
     form.replaceWith(notice);
     var share = panel.querySelector("[data-gs-share-before]");
     if (share && status === "closed") share.remove(); // its words ask friends to sign
-  }
-
-  function lookUpDistricts(form, base) {
-    var zip = form.elements.zip.value.trim().slice(0, 5);
-    var fieldset = form.querySelector("[data-gs-districts]");
-    form.elements.district.value = "";
-    fieldset.hidden = true;
-    if (!/^\d{5}$/.test(zip)) return;
-    getJSON(base + "districts/" + zip).then(function (data) {
-      var districts = data.districts || [];
-      if (districts.length === 1) {
-        form.elements.district.value = districts[0].district;
-      } else if (districts.length > 1) {
-        askForDistrict(form, fieldset, districts);
-      }
-    }, function () {
-      /* Unknown ZIP or no service: the API checks the ZIP when the form is sent. */
-    });
-  }
-
-  function askForDistrict(form, fieldset, districts) {
-    var choices = fieldset.querySelector("[data-gs-district-choices]");
-    choices.textContent = "";
-    districts.forEach(function (item) {
-      var label = document.createElement("label");
-      var radio = document.createElement("input");
-      radio.type = "radio";
-      radio.name = "gs-district-choice"; // not "district": the hidden field carries the answer
-      radio.value = item.district;
-      radio.addEventListener("change", function () {
-        form.elements.district.value = radio.value;
-      });
-      label.className = "gs-choice";
-      label.append(radio, " " + item.district + (item.representative ? ": " + item.representative : ""));
-      choices.append(label);
-    });
-    fieldset.hidden = false;
   }
 
   function payload(form) {

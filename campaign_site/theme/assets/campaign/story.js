@@ -3,7 +3,9 @@
  * the API sends the supporter to the thank-you page. This only adds what a
  * page cannot know when it is built: a form token, the petition named in the
  * address (?petition=<slug>, from the API's confirmed page), where the
- * supporter came from, and a word before a photo too large to send.
+ * supporter came from, the district of a story for Congress when the ZIP code
+ * spans several (asked as the petition form asks, by districts.js), and a word
+ * before a photo too large to send.
  * No framework and no build step; mkdocs-material's document$ runs start on
  * every page, including pages reached by instant navigation. */
 (function () {
@@ -32,10 +34,26 @@
     form.elements.page.value = window.location.pathname;
     namePetition(form, query.get("petition"));
     fetchToken(form);
+    askTheDistrict(form);
     var photo = form.elements.photo;
     photo.addEventListener("change", function () {
       checkPhoto(photo);
     });
+  }
+
+  /* The district matters only to a story for Congress: asked (by districts.js, as the
+   * petition form asks) once the Congress box is ticked and the ZIP code spans several. */
+  function askTheDistrict(form) {
+    var districts = window.gsDistricts;
+    var congress = form.elements.consent_congress;
+    if (!districts || !congress) return;
+    var base = form.getAttribute("data-gs-api") + "/api/";
+    var update = function () {
+      if (congress.checked) districts.lookUp(form, base);
+      else districts.clear(form);
+    };
+    form.elements.zip.addEventListener("change", update);
+    congress.addEventListener("change", update);
   }
 
   /* Only a petition the site declares (the form lists them), and only where the
