@@ -71,6 +71,18 @@ def sender_from(config: Mapping) -> Sender:
     )
 
 
+def postal_lines(config: Mapping, name: str) -> tuple[str, ...]:
+    """The organisation and its postal address, a line each, for every email's footer:
+    bulk mail must name a sender people can find (CAN-SPAM). () while
+    GROUNDSWELL_CAMPAIGN_ADDRESS is unset; `name` (the site's) while the organisation is.
+    Read here, beside the packets' sender, so mail and delivery read them one way."""
+    address = address_lines(str(config.get("CAMPAIGN_ADDRESS") or ""))
+    if not address:
+        return ()
+    organisation = str(config.get("CAMPAIGN_ORGANISATION") or "").strip() or name
+    return (organisation, *address)
+
+
 def address_lines(value: str) -> tuple[str, ...]:
     """`;` or a newline separates the lines (an environment variable is one line)."""
     return tuple(line.strip() for line in re.split(r"[;\n]", value) if line.strip())

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..delivery import recipients
+from ..delivery.sender import postal_lines
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
 from ..petitions import look, sharing
 from ..stories.permission import PERMISSION_DAYS
@@ -62,6 +63,11 @@ def links(key: str, mailing_id: int | None = None) -> dict[str, str]:
     if mailing_id is not None:
         unsubscribe += f"?m={mailing_id}"
     return {"unsubscribe_url": unsubscribe, "preferences_url": f"{site_url()}/preferences/{key}"}
+
+
+def postal() -> tuple[str, ...]:
+    """The campaign's name and postal address, as every email's footer ends."""
+    return postal_lines(current_app.config, look.current().name)
 
 
 def sender(name: str | None = None) -> str:
@@ -108,6 +114,7 @@ def _automatic(message: EmailMessage, kind: str, context: dict) -> EmailMessage:
     """A message sent because someone did something (not a mailing): its text and HTML
     parts from the kind's two templates."""
     message["Auto-Submitted"] = "auto-generated"
+    context = {"postal": postal(), **context}
     message.set_content(render_template(f"mail/{kind}.txt", **context))
     message.add_alternative(render_template(f"mail/{kind}.html", **context), subtype="html")
     return message
@@ -147,7 +154,7 @@ def _update_headers(mailing: Mailing, supporter: Supporter):
     """(headers every copy shares, this copy's own headers, html, text)."""
     config = current_app.config
     own = links(supporter.link_key, mailing.id)
-    html, text = updates.personal(mailing, supporter.first_name, **own)
+    html, text = updates.personal(mailing, supporter.first_name, postal=postal(), **own)
     unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
     shared = (
         ("Subject", mailing.subject),

@@ -43,9 +43,15 @@ class Rendered:
 
 @lru_cache(maxsize=16)
 def rendered(
-    mailing_id: int, sha256: str, subject: str, preheader: str | None, body: str
+    mailing_id: int,
+    sha256: str,
+    subject: str,
+    preheader: str | None,
+    body: str,
+    postal: tuple[str, ...] = (),
 ) -> Rendered:
-    """The mailing's HTML and text with markers where each person's values go."""
+    """The mailing's HTML and text with markers where each person's values go; `postal`
+    (the footer's address) is part of the key, so a changed setting is never missed."""
     marked = body.replace(FIRST_NAME, NAME_MARK)
     content = html_of(marked)
     page = render_template(
@@ -55,12 +61,14 @@ def rendered(
         content=content,  # staff's own Markdown, rendered here: `safe` in the template
         unsubscribe_url=UNSUBSCRIBE_MARK,
         preferences_url=PREFERENCES_MARK,
+        postal=postal,
     )
     text = render_template(
         "mail/update.txt",
         content=plaintext.from_html(content),
         unsubscribe_url=UNSUBSCRIBE_MARK,
         preferences_url=PREFERENCES_MARK,
+        postal=postal,
     )
     return Rendered(INLINER.inline(page), text)
 
@@ -115,9 +123,17 @@ def buttons(body: str) -> int:
     return len(re.findall(r'<a [^>]*class="[^"]*\bbutton\b', html_of(body)))
 
 
-def personal(mailing: Mailing, first_name: str, unsubscribe_url: str, preferences_url: str):
+def personal(
+    mailing: Mailing,
+    first_name: str,
+    unsubscribe_url: str,
+    preferences_url: str,
+    postal: tuple[str, ...] = (),
+):
     """(html, text) for one recipient; their name is escaped for HTML, links are ours."""
-    base = rendered(mailing.id, mailing.sha256, mailing.subject, mailing.preheader, mailing.body)
+    base = rendered(
+        mailing.id, mailing.sha256, mailing.subject, mailing.preheader, mailing.body, postal
+    )
     name = first_name.strip() or "friend"
     page = (
         base.html.replace(NAME_MARK, html.escape(name))

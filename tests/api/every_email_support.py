@@ -18,6 +18,12 @@ FAMILIES_FIRST = {
                "link": "#4051b5"},
     "story_url": "/stories/tell/",
 }  # fmt: skip
+# Where the campaign can be found: every email's footer says it (bulk mail must).
+POSTAL = {
+    "CAMPAIGN_ORGANISATION": "Families First Coalition",
+    "CAMPAIGN_ADDRESS": "1200 Main Street, Suite 4; Springfield, IL 62701",
+}
+POSTAL_LINES = ["Families First Coalition", "1200 Main Street, Suite 4", "Springfield, IL 62701"]
 TITLE = "Guarantee paid family leave"
 SIGN_URL = "/api/petitions/paid-family-leave/signatures"
 STORY = {

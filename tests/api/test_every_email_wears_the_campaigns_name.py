@@ -18,6 +18,8 @@ from ..conftest import database, free_port
 from .conftest import Inbox
 from .every_email_support import (
     KINDS,
+    POSTAL,
+    POSTAL_LINES,
     TITLE,
     UPDATE,
     campaign_app,
@@ -48,6 +50,7 @@ def emails(tmp_path_factory):
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=controller.port,
         SMTP_SECURITY="none",
+        **POSTAL,
     )
     try:
         yield every_email(app, tmp_path, lambda: inbox.messages)
@@ -70,6 +73,41 @@ def test_every_email_wears_the_campaigns_header_band_and_colours(emails, kind):
     )
     assert "font-family:" in html and "serif" not in html.replace("sans-serif", "")
     assert "-- \nFamilies First\n" in text_of(emails[kind])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_ends_with_the_campaigns_name_and_postal_address(emails, kind):
+    html = html_of(emails[kind])
+    [footer] = re.findall(r'<p class="postal" [^>]*>(.*?)</p>', html)
+    assert footer.split("<br>") == POSTAL_LINES
+    assert html.index('class="postal"') > html.index("</h1>" if "</h1>" in html else "<body")
+    text = text_of(emails[kind]).rstrip("\n")
+    assert text.endswith("\n\n" + "\n".join(POSTAL_LINES)), text[-300:]
+
+
+def test_a_campaign_that_names_no_address_sends_no_empty_one(database_url, tmp_path):
+    """The organisation alone is not an address: without GROUNDSWELL_CAMPAIGN_ADDRESS the
+    footer stays as it was; with an address and no organisation, the site's name signs."""
+    for settings, first_line in (
+        ({"CAMPAIGN_ORGANISATION": "Families First Coalition"}, None),
+        ({"CAMPAIGN_ADDRESS": POSTAL["CAMPAIGN_ADDRESS"]}, "Families First"),
+    ):
+        folder = tmp_path / str(first_line)
+        folder.mkdir()
+        app = campaign_app(database_url, folder, **settings)
+        try:
+            app.test_client().post("/api/petitions/paid-family-leave/signatures", json=supporter())
+            send_mail(app.test_cli_runner())
+            [message] = mailbox(app)
+        finally:
+            app.extensions["engine"].dispose()
+        text = text_of(message)
+        if first_line is None:
+            assert 'class="postal"' not in html_of(message)
+            assert "Families First Coalition" not in text and "Springfield" not in text
+            assert "/preferences/" in text.rstrip("\n").rsplit("\n", 1)[1]  # the last line
+        else:
+            assert text.rstrip("\n").endswith("\n".join([first_line, *POSTAL_LINES[1:]]))
 
 
 @pytest.mark.parametrize("kind", NAMING_THE_PETITION)

@@ -1,14 +1,22 @@
 """Every email, opened on a phone: each kind's HTML part, as the app's worker wrote it,
 rendered in Chromium 360 px wide. Nothing runs past the screen (long links break), the
-one button is there to tap and at least 44 px tall, and nothing serious stands in the
-way of a screen reader. A screenshot of each is kept in test-artifacts/emails/."""
+one button is there to tap and at least 44 px tall, the campaign's postal address
+ends it, legible, and nothing serious stands in the way of a screen reader. A
+screenshot of each is kept in test-artifacts/emails/."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from ..api.every_email_support import KINDS, campaign_app, every_email, html_of
+from ..api.every_email_support import (
+    KINDS,
+    POSTAL,
+    POSTAL_LINES,
+    campaign_app,
+    every_email,
+    html_of,
+)
 from ..api.support import mailbox
 from .looking import no_horizontal_scroll, no_serious_accessibility_problems, screenshot
 
@@ -23,7 +31,7 @@ TAPPABLE = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5, Appl
 def emails(tmp_path_factory):
     """One email of each kind, written by the worker to the development mail folder."""
     tmp_path = tmp_path_factory.mktemp("emails")
-    app = campaign_app(f"sqlite:///{tmp_path / 'groundswell.db'}", tmp_path)
+    app = campaign_app(f"sqlite:///{tmp_path / 'groundswell.db'}", tmp_path, **POSTAL)
     try:
         yield every_email(app, tmp_path, lambda: mailbox(app))
     finally:
@@ -41,6 +49,10 @@ def test_every_email_reads_on_a_phone_with_its_button_in_reach(emails, open_cont
     box = button.bounding_box()
     assert box["height"] >= TAPPABLE, box
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    postal = page.locator("p.postal")
+    assert postal.inner_text().split("\n") == POSTAL_LINES  # a line each, as on an envelope
+    assert postal.bounding_box()["y"] > box["y"]  # below the message, as a footer
+    assert postal.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") >= 13
     no_serious_accessibility_problems(page)
     screenshot(page, f"{kind}-360", folder="emails")
 
