@@ -8,6 +8,7 @@ templates. The README's developer section has the map.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,16 +21,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import config, db, errors, headers, migrating, openapi, ratelimits
+    from . import config, db, errors, headers, migrating, openapi, production, ratelimits
 
     if not test_config:
-        config.check_served()
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.update(config.load())
-    if test_config:
-        app.config.update(test_config)
+        production.check_served()
+    settings = {**config.load(), **(test_config or {})}
+    app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path(settings))
+    app.config.update(settings)
     if app.config["ENV"] == "production":
-        config.check_production(app.config)
+        production.check_production(app.config)
     # Flask answers 413 before reading a body larger than this.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
@@ -51,6 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         site.init_app(app)
     return app
+
+
+def _instance_path(settings: dict) -> str | None:
+    """Flask's instance folder (the kept site look, story photos, update previews):
+    INSTANCE_DIR, made absolute as Flask requires; unset, Flask's own `instance/`."""
+    return os.path.abspath(settings["INSTANCE_DIR"]) if settings.get("INSTANCE_DIR") else None
 
 
 def _add_features(app: Flask) -> None:

@@ -1,9 +1,8 @@
 """Settings from the environment, with safe defaults for development.
 
 Every setting is an environment variable named ``GROUNDSWELL_<NAME>``; the
-README's configuration table lists them all. In production
-(``GROUNDSWELL_ENV=production``) :func:`check_production` refuses to start
-with settings that are only safe on a developer's machine.
+README's configuration table lists them all. What production
+(``GROUNDSWELL_ENV=production``) refuses to start with is in production.py.
 """
 
 from __future__ import annotations
@@ -14,31 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the refused default, by design
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # The site's address when GROUNDSWELL_SITE_URL is unset, for build.py as for the API:
 # `make run` records here, beside the development database, where it serves.
 SITE_URL_FILE = Path("instance", "site-url")
-
-# Filesystems on which SQLite's locking is unreliable, so a database there can
-# be corrupted by two writers (https://www.sqlite.org/howtocorrupt.html, 2.1).
-NETWORK_FILESYSTEMS = {
-    "nfs",
-    "nfs4",
-    "cifs",
-    "smb3",
-    "smbfs",
-    "9p",
-    "afs",
-    "ceph",
-    "glusterfs",
-    "fuse.sshfs",
-    "fuse.s3fs",
-    "fuse.gcsfuse",
-    "lustre",
-    "gpfs",
-    "davfs",
-    "fuse.rclone",
-}
 
 
 class ConfigError(RuntimeError):
@@ -197,10 +174,16 @@ SETTINGS = [
     Setting("MAIL_BACKEND", "file", "`file` (writes .eml files to MAIL_DIR) or `smtp`"),
     Setting("MAIL_DIR", "instance/mail", "where the file backend writes one .eml per message"),
     Setting(
+        "INSTANCE_DIR",
+        "",
+        "the API's own folder: the site look `flask petitions sync` keeps, supporters' photos, "
+        "`flask mailings preview` pages (empty: `instance/` beside `petition_api/`)",
+    ),
+    Setting(
         "STORY_PHOTO_DIR",
         "",
         "where supporters' photos are kept, re-encoded, until their story is published "
-        "(empty: instance/story-photos)",
+        "(empty: story-photos in INSTANCE_DIR)",
     ),
     Setting(
         "MAIL_FROM",
@@ -325,100 +308,3 @@ def allowed_origins(config) -> frozenset[str]:
     return frozenset(
         o.strip().rstrip("/") for o in config["ALLOWED_ORIGINS"].split(",") if o.strip()
     )
-
-
-def check_production(config) -> None:
-    """Refuse settings that are only safe on a developer's machine."""
-    problems = []
-    if config["SECRET_KEY"] in ("", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
-        problems.append(
-            "GROUNDSWELL_SECRET_KEY is the development default or shorter than 32 characters: "
-            "set it to a long random value, e.g. from "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
-        )
-    if config["MAIL_EVENTS_SECRET"] and len(config["MAIL_EVENTS_SECRET"]) < 32:
-        problems.append(
-            "GROUNDSWELL_MAIL_EVENTS_SECRET is shorter than 32 characters: whoever guesses it "
-            "can mark any supporter as bouncing or complaining; set a long random value (or "
-            "leave it empty to refuse delivery events)"
-        )
-    if not allowed_origins(config):
-        problems.append(
-            "GROUNDSWELL_ALLOWED_ORIGINS is empty: set it to the campaign site's origin, "
-            "e.g. https://campaign.example.org"
-        )
-    problems += _not_public(config)
-    if config["MAIL_BACKEND"] != "smtp":
-        problems.append(
-            "GROUNDSWELL_MAIL_BACKEND is not smtp: confirmation emails would only be written to "
-            "files; set smtp and GROUNDSWELL_SMTP_HOST"
-        )
-    elif config["SMTP_SECURITY"] not in ("starttls", "tls"):
-        problems.append(
-            "GROUNDSWELL_SMTP_SECURITY is none: confirmation links and the SMTP password would "
-            "cross the network in clear; set starttls or tls"
-        )
-    if config["RATELIMIT_STORAGE_URL"].startswith("memory://"):
-        problems.append(
-            "GROUNDSWELL_RATELIMIT_STORAGE_URL is memory://: each worker would count on its own, "
-            "so every limit is multiplied by the workers; set redis://host:6379/0"
-        )
-    sqlite_path = sqlite_file(config["DATABASE_URL"])
-    if sqlite_path is not None and filesystem_type(sqlite_path) in NETWORK_FILESYSTEMS:
-        problems.append(
-            f"GROUNDSWELL_DATABASE_URL points at a SQLite file on a network filesystem "
-            f"({filesystem_type(sqlite_path)}), where its locks are unreliable: use a local disk "
-            "or PostgreSQL"
-        )
-    if problems:
-        raise ConfigError("refusing to start in production:\n- " + "\n- ".join(problems))
-
-
-def _not_public(config) -> list[str]:
-    """Addresses that cannot be the public campaign: http://, or this machine."""
-    named = [("GROUNDSWELL_SITE_URL", config["SITE_URL"])]
-    named += [("GROUNDSWELL_ALLOWED_ORIGINS", o) for o in sorted(allowed_origins(config))]
-    return [
-        f"{setting} has {url}: the public site is served over https from a public name"
-        for setting, url in named
-        if not url.startswith("https://") or urlsplit(url).hostname in LOCAL_HOSTS
-    ]
-
-
-def check_served(environ: dict[str, str] | None = None) -> None:
-    """Under gunicorn, GROUNDSWELL_ENV must be said: a production server left in
-    development mode would run with every development default."""
-    environ = os.environ if environ is None else environ
-    if (
-        environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
-        and "GROUNDSWELL_ENV" not in environ
-    ):
-        raise ConfigError(
-            "refusing to start: served by gunicorn without GROUNDSWELL_ENV; set "
-            "GROUNDSWELL_ENV=production (or development, to say you mean it)"
-        )
-
-
-def sqlite_file(url: str) -> Path | None:
-    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
-        return None
-    return Path(url.removeprefix("sqlite:///"))
-
-
-def filesystem_type(path: Path, mounts: str = "/proc/mounts") -> str:
-    """The type of the filesystem holding ``path``: the longest matching mount point."""
-    target = str(path.resolve())
-    best, best_type = "", ""
-    try:
-        with open(mounts, encoding="utf-8") as lines:
-            for line in lines:
-                fields = line.split()
-                if len(fields) < 3:
-                    continue
-                point = fields[1].replace("\\040", " ")
-                inside = target == point or target.startswith(point.rstrip("/") + "/")
-                if inside and len(point) >= len(best):
-                    best, best_type = point, fields[2]
-    except OSError:
-        return ""
-    return best_type

@@ -92,6 +92,8 @@ def test_settings(database_url: str, tmp_path: Path, **overrides) -> dict:
         "DATABASE_URL": database_url,
         "MAIL_BACKEND": "file",
         "MAIL_DIR": str(tmp_path / "mail"),
+        # The kept site look, story photos and previews: never the repository's instance/.
+        "INSTANCE_DIR": str(tmp_path / "instance"),
         "SITE_URL": "http://127.0.0.1:8000",
         "FORM_TOKEN_MIN_SECONDS": 0.0,
         "COUNT_REFRESH_SECONDS": 0.0,
@@ -104,13 +106,14 @@ def test_settings(database_url: str, tmp_path: Path, **overrides) -> dict:
 
 test_settings.__test__ = False  # a helper, not a test
 
-# What a production deployment must set beyond the database (config.check_production).
+# What a production deployment must set beyond the database (production.check_production).
 PRODUCTION = {
     "ENV": "production",
     "SECRET_KEY": "k" * 48,
     "SITE_URL": "https://campaign.example.org",
     "ALLOWED_ORIGINS": "https://campaign.example.org",
     "MAIL_BACKEND": "smtp",
+    "MAIL_FROM": "petitions@campaign.example.org",
     "RATELIMIT_STORAGE_URL": "redis://cache:6379/0",
 }
 
