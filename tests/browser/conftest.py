@@ -111,6 +111,8 @@ def campaign(tmp_path_factory):
         # The console publishes stories and reads updates here, never in the repository.
         "GROUNDSWELL_CONTENT_DIR": str(work / "content"),
         "GROUNDSWELL_MAILINGS_DIR": str(work / "mailings"),
+        # The kept site look, story photos and previews: never the repository's instance/.
+        "GROUNDSWELL_INSTANCE_DIR": str(work / "instance"),
     }
     # The sample as git holds it (never stories `make run` published into content/).
     config = copy_sample(work)
