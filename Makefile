@@ -76,10 +76,13 @@ run: $(STAMP) site-url
 # What the browser tests need and a fresh machine lacks: Debian's Chromium and
 # axe-core from the npm registry. Never `playwright install`: it downloads a
 # browser, which this network refuses. Delivery PDFs need a CJK font for
-# Chinese, Japanese and Korean names: Debian's fonts-wqy-microhei.
+# Chinese, Japanese and Korean names: Debian's fonts-wqy-microhei; the packets'
+# tests draw each page as a PNG under test-artifacts/packets/ with poppler's
+# pdftoppm (Debian's poppler-utils).
 test-deps: $(STAMP)
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null)
+	@command -v pdftoppm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 	@test ! -f package.json || test -d node_modules/axe-core || npm ci --silent --no-audit --no-fund
 
 test: test-deps
