@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..delivery import recipients
 from ..delivery.sender import postal_lines
-from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter
+from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter, utcnow
 from ..petitions import look, sharing
 from ..stories.permission import PERMISSION_DAYS
 from . import message_ids, updates, wire
@@ -136,18 +136,54 @@ def about_story(row: Outbox, story: Story, petition: Petition | None) -> EmailMe
     return _automatic(_message(row, SUBJECTS[row.kind], story.email), row.kind, context)
 
 
-def your_data(row: Outbox, supporter: Supporter | None) -> EmailMessage:
-    """Everything held about an address, attached; a supporter's copy also links to their
-    preferences page (a signer not yet confirmed has no key of their own to link to)."""
+def your_data(row: Outbox, supporter: Supporter | None, session: Session) -> EmailMessage:
+    """Everything held about an address, attached, with a button to what its owner can
+    do next (`_next_for_your_data`)."""
     email = row.payload["email"]
-    preferences = links(supporter.link_key)["preferences_url"] if supporter else None
     message = _message(row, SUBJECTS[YOUR_DATA], email)
-    _automatic(message, YOUR_DATA, {"preferences_url": preferences})
+    _automatic(message, YOUR_DATA, _next_for_your_data(row, supporter, session))
     data = json.dumps(row.payload["data"], indent=2, ensure_ascii=False)
     message.add_attachment(
         data.encode(), maintype="application", subtype="json", filename="your-data.json"
     )
     return message
+
+
+def _next_for_your_data(row: Outbox, supporter: Supporter | None, session: Session) -> dict:
+    """A supporter's copy links to their preferences page by their key. A signer not
+    confirmed yet has no key: their copy links back with the confirmation link that asked
+    for it (`key`), while it works; once it does not, to the petition, to sign again."""
+    signature = session.get(Signature, row.signature_id) if row.signature_id else None
+    if supporter is None and signature is not None:  # confirmed since asking, perhaps
+        supporter = session.scalar(
+            select(Supporter).where(Supporter.email_canonical == signature.email_canonical)
+        )
+    if supporter is not None:
+        return {"preferences_url": links(supporter.link_key)["preferences_url"]}
+    if signature is None:
+        return {}
+    petition = session.get(Petition, signature.petition_id)
+    context = {
+        "pending": True,
+        "petition_url": site_url() + petition.page,
+        "deleted_days": current_app.config["RETAIN_UNCONFIRMED_DAYS"],
+    }
+    key = row.payload.get("key") or ""
+    # As supporters/routes.py reads the link: its token, unexpired (signing again
+    # sends a new one and this one stops working).
+    if (
+        key
+        and signature.confirm_token_hash == Signature.token_hash(key)
+        and signature.confirm_expires_at > utcnow()
+    ):
+        context["preferences_url"] = f"{site_url()}/preferences/{key}"
+        context["works_until"] = _day(signature.confirm_expires_at)
+    return context
+
+
+def _day(moment) -> str:
+    """December 21, 2026"""
+    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
 def _update_headers(mailing: Mailing, supporter: Supporter):
@@ -243,7 +279,7 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
         return test_copy(row.payload["update"], row.payload["to"], row.id)
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == YOUR_DATA:
-        return your_data(row, supporter)
+        return your_data(row, supporter, session)
     if row.kind == UPDATE:
         return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
     signature = session.get(Signature, row.signature_id)

@@ -203,6 +203,11 @@ def copy(key: str):
         # The copy is made now and leaves the database with the message; tied to the
         # person, so forgetting them before it goes takes it too.
         payload = {"email": email, "data": rights.held(session, email)}
+        if supporter_id is None:
+            # Not confirmed yet: no key of their own, so the copy links back with the
+            # confirmation link that asked for it (mail/compose.py; it leaves with the
+            # message, as the confirmation email's own token does).
+            payload["key"] = key
         outbox.enqueue(session, outbox.YOUR_DATA, signature_id, payload, supporter_id)
     return _page("copy_sent", key=key, already=False)
 
