@@ -207,16 +207,16 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         _write(os.path.join(site_dir, "petitions.json"), self._manifest(config).encode())
         if self.site.story_dir:
             blog_dir = self.site.story_dir.split("/", 1)[0]
+            addresses = feed.addresses(blog_dir)
             body = feed.rss(
                 f"{config.site_name}: stories",
                 _absolute(config, f"{blog_dir}/"),
                 config.site_description or "",
                 self.stories,
+                _absolute(config, addresses[0]),
             )
-            # At the root, not in blog_dir: mkdocs-material's script takes every
-            # <link rel="alternate"> for a version of the site and fetches sitemap.xml
-            # beside it; a feed in stories/ cost every reader a 404 for stories/sitemap.xml.
-            _write(os.path.join(site_dir, "feed.xml"), body)
+            for address in addresses:  # the same feed at its former address too
+                _write(os.path.join(site_dir, *address.split("/")), body)
         storysearch.add_to_index(site_dir, self.story_search)
         # Last: every file the build writes is there to be linked to.
         linkcheck.check_built_site(config, self.config.api_base)
