@@ -2,11 +2,13 @@
 
     python bench/generate_stories.py N OUT_DIR
 
-Copies the sample content (content/) to OUT_DIR/content, adds N dated stories
-under content/stories/posts/generated/ (spread over 2020-2026, three authors,
-the three allowed categories, a few tags each, an excerpt cut and a link to
-another page, like the sample stories), and copies mkdocs.yml beside it, as a
-campaign would (the campaign-site plugin comes from the installed package).
+Copies the sample campaign as git holds it (mkdocs.yml, content/, mailings/: never
+stories `make run` published into the live content/, so every machine measures
+the same site) to OUT_DIR, and adds N dated stories under
+content/stories/posts/generated/ (spread over 2020-2026, three authors, the
+three allowed categories, a few tags each, an excerpt cut and a link to another
+page, like the sample stories), as a campaign would (the campaign-site plugin
+comes from the installed package).
 Build it with
 
     python build.py --config OUT_DIR/mkdocs.yml --site-dir OUT_DIR/built --quiet
@@ -23,6 +25,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script, like the other benchmarks
+
+from sample_campaign import copy_sample  # noqa: E402 - after the path it is found on
 
 AUTHORS = ["maria", "james", "dana"]
 CATEGORIES = ["Paid leave", "WIC", "Campaign news"]
@@ -114,16 +119,15 @@ def story(n: int) -> tuple[str, str]:
 
 def generate(stories: int, out: Path) -> Path:
     """Write the site to ``out``; return the path of its mkdocs.yml."""
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(out / "content", ignore_errors=True)
-    shutil.copytree(ROOT / "content", out / "content")
+    shutil.rmtree(out / "content", ignore_errors=True)  # no stories of an earlier N
+    config = copy_sample(out)
     posts = out / "content" / "stories" / "posts" / "generated"
-    posts.mkdir(parents=True, exist_ok=True)
+    if stories:  # none: the sample alone, as build.sample measures it
+        posts.mkdir(parents=True, exist_ok=True)
     for n in range(stories):
         name, text = story(n)
         (posts / name).write_text(text, encoding="utf-8")
-    shutil.copyfile(ROOT / "mkdocs.yml", out / "mkdocs.yml")
-    return out / "mkdocs.yml"
+    return config
 
 
 def main(argv: list[str] | None = None) -> int:
