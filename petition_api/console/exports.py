@@ -4,10 +4,12 @@ token), so the console and the API share one audited code path."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from .. import db
+from ..congress.loading import active_dataset
+from ..delivery.sender import EXAMPLES, PREFIX, SETTINGS, SenderError, sender_from
 from ..exports.filters import STATUSES
 from ..models import Petition, Role
 from ..staff import sessions
@@ -29,13 +31,30 @@ def exports():
         petitions = list(
             session.execute(select(Petition.slug, Petition.title).order_by(Petition.slug))
         )
+        districts_loaded = active_dataset(session) is not None
+    problems, examples = sender_problems()
     return render_template(
         "console/exports.html",
         petitions=petitions,
         statuses=STATUSES,
         audiences=AUDIENCES,
         ticket=sessions.download_ticket(me()),
+        sender_problems=problems,
+        sender_examples=examples,
+        districts_loaded=districts_loaded,
     )
+
+
+def sender_problems() -> tuple[list[str], list[str]]:
+    """What the packets' sender settings lack, as the delivery route would refuse it (each
+    missing or malformed one, named), and a line to set each of them, for the page to say
+    before anyone presses a packet button."""
+    try:
+        sender_from(current_app.config)
+    except SenderError as error:
+        named = [n for n in SETTINGS if any(p.startswith(PREFIX + n) for p in error.problems)]
+        return error.problems, [f'{PREFIX}{n}="{EXAMPLES[n]}"' for n in named]
+    return [], []
 
 
 def register(bp: Blueprint) -> None:

@@ -120,6 +120,14 @@ SETTINGS = (
     "CAMPAIGN_CONTACT_EMAIL",
     "CAMPAIGN_CONTACT_PHONE",
 )
+# What each looks like, for pages that say how to set them (the console's Exports).
+EXAMPLES = {
+    "CAMPAIGN_ORGANISATION": "Families First Coalition",
+    "CAMPAIGN_ADDRESS": "1200 Main Street, Suite 4; Springfield, IL 62701",
+    "CAMPAIGN_CONTACT_NAME": "Dana Whitfield",
+    "CAMPAIGN_CONTACT_EMAIL": "dana@familiesfirst.example.org",
+    "CAMPAIGN_CONTACT_PHONE": "(217) 555-0143",
+}
 CHECKS = {
     "CAMPAIGN_ADDRESS": _address_problem,
     "CAMPAIGN_CONTACT_EMAIL": _email_problem,

@@ -95,6 +95,13 @@ def test_an_organiser_chooses_who_is_in_an_export_before_downloading_it(campaign
     signed_in_organiser(campaign, page)
     at_each_width(page, "console-exports", lambda: page.goto(campaign.url("/admin/exports")))
 
+    # The campaign under test set no sender for its packets: said before any packet button.
+    warning = page.locator("#packet-problems")
+    expect(warning).to_contain_text("GROUNDSWELL_CAMPAIGN_ORGANISATION is not set")
+    packets = page.get_by_role("button", name="Download packets").first
+    expect(packets).to_be_disabled()
+    assert warning.bounding_box()["y"] < packets.bounding_box()["y"]
+
     audiences = page.locator("#audience-form")
     first_button = audiences.get_by_role("button").first.bounding_box()
     for choice in (audiences.get_by_label("Only people who confirmed on or after"),
