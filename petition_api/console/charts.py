@@ -4,13 +4,31 @@ This module works out the geometry (bars, labels, the axis) and the colours; the
 template console/_chart.html draws it as SVG, with Jinja's escaping, a legend
 above it whenever there are two series, and the same numbers in a table behind
 it for screen readers (and anyone wanting figures).
+
+Drawn for whatever width it is shown at, with nothing scaled: the SVG has no
+viewBox, so its text is TEXT_PX on a phone as on a desk (a viewBox 720 wide shown
+300 px wide drew 11 px text at 4.6 px). Across, bars and labels are placed in
+percent of the plot; up, in px. The value axis's labels sit in a gutter left of
+the plot, in px, as wide as the longest needs. Labels along a column chart's
+time axis are thinned for the plot's width: those that fit only a wider screen
+are drawn with class "wide-only", which the console hides below WIDE_SCREEN_PX.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-WIDTH = 720
+TEXT_PX = 12
+# A generous width for one character of TEXT_PX sans-serif (digits are 0.56 em).
+CHAR_PX = 7.2
+LABEL_GAP_PX = 10
+# The plot's narrowest width on a 320 px phone, and below the screen width at which
+# the wide-only labels show (base.html's media query says the same number).
+NARROW_FIGURE_PX = 262
+WIDE_SCREEN_PX = 700
+WIDE_FIGURE_PX = WIDE_SCREEN_PX - 58  # the page's and the figure's padding
+# Horizontal bars: the row labels' column never takes more than this of a phone.
+LABEL_COLUMN_PX = 130
 # WCAG 1.4.11: a bar must stand out from the white it is drawn on by 3:1.
 BAR_CONTRAST = 3.0
 
@@ -42,20 +60,24 @@ def _contrast_with_white(rgb: list[int]) -> float:
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: float  # percent of the plot's width
+    y: float  # px
+    width: float  # percent
+    height: float  # px
     colour: str
     tip: str
 
 
 @dataclass(frozen=True)
 class Label:
-    x: float
-    y: float
+    x: float  # percent of the plot's width; or px left of the plot, in the gutter
+    y: float  # px
     text: str
     anchor: str = "start"
+    in_gutter: bool = False  # x is px left of the plot (the value axis, row names)
+    wide_only: bool = False  # there is room for it only on a wider screen
+    dx: float = 0  # px after x (a bar's value, just past its end)
+    tip: str = ""  # the whole label, when the chart shortens it
 
 
 @dataclass(frozen=True)
@@ -63,15 +85,14 @@ class Chart:
     title: str
     columns: tuple[str, ...]  # the series' names, e.g. ("Signed", "Confirmed")
     rows: list[tuple[str, tuple[int, ...]]]  # (label, one value per series)
-    height: int
+    height: int  # px
     colours: tuple[str, ...]  # one per series
+    gutter: float  # px left of the plot, for its labels
+    room: float  # px right of the plot, for what sticks out of it (values, a last label)
     bars: list[Bar] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     axis: float | None = None  # the y of the baseline, for column charts
-
-    @property
-    def width(self) -> int:
-        return WIDTH
+    text_px = TEXT_PX  # every chart's (not a field)
 
     @property
     def legend(self) -> list[tuple[str, str]]:
@@ -90,6 +111,10 @@ def _top(rows) -> int:
     return max([1, *(v for _, vs in rows for v in vs)])
 
 
+def _px(text: str) -> float:
+    return len(text) * CHAR_PX
+
+
 def columns(
     title: str,
     names: tuple[str, ...],
@@ -97,23 +122,49 @@ def columns(
     palette: tuple[str, ...],
     every: int = 1,
 ) -> Chart:
-    """Vertical bars, a group per row (a day, an hour), a bar per series."""
-    height, bottom, left = 220, 24, 44
+    """Vertical bars, a group per row (a day, an hour), a bar per series; a label every
+    `every` rows at least, fewer where the plot is too narrow for them."""
+    height, bottom, top_y = 220, 24, 16
     base = height - bottom
     top = _top(rows)
-    slot = (WIDTH - left - 8) / max(1, len(rows))
-    thick = max(1.0, slot * 0.8 / len(names))
-    chart = Chart(title, names, rows, height, palette[: len(names)], axis=base)
-    chart.labels.extend([Label(left - 4, 16, f"{top:,}", "end"), Label(left - 4, base, "0", "end")])
+    shown = [_short(label) for label, _ in rows]
+    label_px = max(map(_px, shown), default=0)
+    gutter = _px(f"{top:,}") + 8
+    chart = Chart(title, names, rows, height, palette[: len(names)], gutter, label_px, axis=base)
+    chart.labels.extend(
+        [
+            Label(4, top_y + 4, f"{top:,}", "end", in_gutter=True),
+            Label(4, base, "0", "end", in_gutter=True),
+        ]
+    )
+    slot = 100 / max(1, len(rows))
+    thick = slot * 0.8 / len(names)
+    plot = (WIDE_FIGURE_PX - gutter - label_px, NARROW_FIGURE_PX - gutter - label_px)
+    wide, narrow = _label_steps(every, len(rows), label_px, plot)
     for i, (label, values) in enumerate(rows):
-        x = left + i * slot + slot * 0.1
+        x = i * slot + slot * 0.1
         for j, value in enumerate(values):
-            h = (base - 10) * value / top
+            h = (base - top_y) * value / top
             tip = f"{label}: {names[j]} {value:,}"
             chart.bars.append(Bar(x + j * thick, base - h, thick, h, chart.colours[j], tip))
-        if i % every == 0:
-            chart.labels.append(Label(x, height - 6, _short(label)))
+        if i % wide == 0:
+            chart.labels.append(Label(x, height - 6, shown[i], wide_only=i % narrow != 0))
     return chart
+
+
+def _label_steps(
+    every: int, count: int, label_px: float, plots: tuple[float, float]
+) -> tuple[int, int]:
+    """Label every how many rows on a wide plot and on a narrow one: multiples of `every`
+    (each narrow step a multiple of the wide one, so a phone shows some of the same
+    labels), far enough apart for a label and a gap."""
+    steps = []
+    step = every
+    for plot in plots:
+        while step < count and plot * step / max(1, count) < label_px + LABEL_GAP_PX:
+            step += steps[0] if steps else every
+        steps.append(step)
+    return steps[0], steps[1]
 
 
 def bars(
@@ -122,21 +173,33 @@ def bars(
     rows: list[tuple[str, tuple[int, ...]]],
     palette: tuple[str, ...],
 ) -> Chart:
-    """Horizontal bars, in the order given, a line per row (a state, a source)."""
-    line, left, room = 18, 150, WIDTH - 150 - 70
+    """Horizontal bars, in the order given, a line per row (a state, a source); a row's
+    name beside it (shortened to fit a phone: the table and the tip say it whole)."""
+    line = 22
     top = _top(rows)
-    chart = Chart(title, names, rows, line * max(1, len(rows)) + 8, palette[: len(names)])
-    thick = (line - 4) / len(names)
+    fits = int((LABEL_COLUMN_PX - 8) / CHAR_PX)
+    names_shown = [_shortened(label, fits) for label, _ in rows]
+    gutter = max(map(_px, names_shown), default=0) + 8
+    room = _px(f"{top:,}") + 6
+    chart = Chart(
+        title, names, rows, line * max(1, len(rows)) + 4, palette[: len(names)], gutter, room
+    )
+    thick = (line - 6) / len(names)
     for i, (label, values) in enumerate(rows):
-        y = 4 + i * line
-        chart.labels.append(Label(left - 6, y + 12, label[:24], "end"))
+        y = 3 + i * line
+        tip = label if names_shown[i] != label else ""
+        chart.labels.append(Label(6, y + 13, names_shown[i], "end", in_gutter=True, tip=tip))
         for j, value in enumerate(values):
             tip = f"{label}: {names[j]} {value:,}"
             chart.bars.append(
-                Bar(left, y + j * thick, room * value / top, thick, chart.colours[j], tip)
+                Bar(0, y + j * thick, 100 * value / top, thick, chart.colours[j], tip)
             )
-        chart.labels.append(Label(left + 4 + room * max(values) / top, y + 12, f"{max(values):,}"))
+        chart.labels.append(Label(100 * max(values) / top, y + 13, f"{max(values):,}", dx=4))
     return chart
+
+
+def _shortened(label: str, fits: int) -> str:
+    return label if len(label) <= fits else label[: fits - 1].rstrip() + "…"
 
 
 def _short(label: str) -> str:

@@ -5,6 +5,8 @@ each signature is on. Each page is looked at at 360 and 1280 px."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from playwright.sync_api import expect
 
@@ -59,6 +61,37 @@ LINK_COLOUR = """() => {
 }"""
 
 
+# Every piece of chart text a person can see, with the size it is drawn at on screen:
+# its font size times whatever scales its SVG (a viewBox shown narrower than drawn).
+CHART_TEXT = """() => [...document.querySelectorAll('figure svg text')]
+  .filter(t => t.getBBox().width > 0 && getComputedStyle(t).display !== 'none')
+  .map(t => {
+    const box = t.getBoundingClientRect();
+    return {text: t.textContent, left: box.left, right: box.right, top: box.top,
+            px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+            axis: t.closest('svg').querySelector('line') !== null};
+  })"""
+SMALLEST_TEXT_PX = 11
+
+
+def chart_text_reads_at(page, width: int) -> None:
+    """At this width every chart's text is at least 11 px, inside the page, and the
+    labels along a time axis stand clear of each other."""
+    texts = page.evaluate(CHART_TEXT)
+    assert len(texts) > 10
+    small = [(t["text"], round(t["px"], 1)) for t in texts if t["px"] < SMALLEST_TEXT_PX]
+    assert small == [], f"chart text under {SMALLEST_TEXT_PX} px at {width} px: {small[:5]}"
+    assert all(t["left"] >= 0 and t["right"] <= width for t in texts)
+    rows: dict[float, list] = {}
+    for t in texts:
+        if t["axis"]:
+            rows.setdefault(round(t["top"]), []).append((t["left"], t["right"], t["text"]))
+    for row in rows.values():
+        row.sort()
+        for (_, right, text), (left, _, after) in pairwise(row):
+            assert right + 2 <= left, f"{text!r} runs into {after!r} at {width} px"
+
+
 def number(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -68,8 +101,11 @@ def test_an_organiser_reads_a_dashboard_that_agrees_with_itself(campaign, page):
     flask(campaign, "signatures", "synthesize", str(SYNTHETIC), "--petition", PETITION)
     flask(campaign, "signatures", "synthesize", "25", "--petition", PETITION, "--status", "pending")
 
-    at_each_width(page, "console-dashboard", lambda: page.goto(
-        campaign.url(f"/admin/?petition={PETITION}")))  # fmt: skip
+    def dashboard():
+        page.goto(campaign.url(f"/admin/?petition={PETITION}"))
+        chart_text_reads_at(page, page.viewport_size["width"])
+
+    at_each_width(page, "console-dashboard", dashboard)
 
     figures = page.locator(".figures")
     confirmed = number(figures.locator("strong").nth(0).inner_text())
