@@ -275,7 +275,14 @@ def load(environ: dict[str, str] | None = None, recorded: Path = SITE_URL_FILE) 
     """Read every setting from ``environ`` (SITE_URL, unset, from ``recorded``) into
     Flask-style config keys."""
     environ = os.environ if environ is None else environ
-    if "GROUNDSWELL_SITE_URL" not in environ and (url := recorded_site_url(recorded)):
+    # Production names its address itself: a file in whatever folder the server starts
+    # from must never choose where confirmation and preference links point.
+    development = environ.get("GROUNDSWELL_ENV", "development") != "production"
+    if (
+        "GROUNDSWELL_SITE_URL" not in environ
+        and development
+        and (url := recorded_site_url(recorded))
+    ):
         environ = {**environ, "GROUNDSWELL_SITE_URL": url}
     config: dict[str, object] = {}
     for setting in SETTINGS:

@@ -122,3 +122,9 @@ def test_a_damaged_address_file_says_how_to_mend_it(tmp_path):
     (tmp_path / "site-url").write_text("127.0.0.1:8020\n", encoding="utf-8")
     with pytest.raises(config.ConfigError, match="not the site's http\\(s\\) address: run"):
         config.load({}, tmp_path / "site-url")
+
+
+def test_production_never_takes_its_address_from_a_recorded_file(tmp_path):
+    (tmp_path / "site-url").write_text("https://elsewhere.example\n", encoding="utf-8")
+    production = config.load({"GROUNDSWELL_ENV": "production"}, tmp_path / "site-url")
+    assert production["SITE_URL"] == "http://127.0.0.1:8000"  # the default production refuses
