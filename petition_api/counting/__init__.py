@@ -1,4 +1,12 @@
-"""Counting: confirmed signatures folded into cached public counts, and the public facts."""
+"""Counting: how many have signed, kept twice, for the public and for staff.
+
+- counts.py: the public count, validated signatures per state (`petition_counts`),
+  folded in batches once per refresh interval and cached until the next;
+- facts.py: the public API that serves those counts (`GET /api/petitions[/<slug>]`),
+  each answer built once per interval and served before Flask (CachedFacts);
+- tallies.py: the staff dashboard's figures, submissions and confirmations per hour,
+  state and source (`petition_tallies`), brought up to date when a dashboard opens.
+"""
 
 from flask import Flask
 

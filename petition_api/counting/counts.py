@@ -1,4 +1,4 @@
-"""Public counts: cheap to read under load, exact after a refresh.
+"""The public count, validated signatures per state: cheap under load, exact after a refresh.
 
 Confirmations do not touch a shared counter row (that row would serialise
 every confirmation). Instead a refresh, at most every COUNT_REFRESH_SECONDS

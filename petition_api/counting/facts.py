@@ -1,4 +1,4 @@
-"""Public facts about petitions: what is open and how many have signed.
+"""The public API over counts.py: what is open and how many have signed, as JSON.
 
 Only aggregates leave here: never a name, an email or anything about one signer.
 """

@@ -1,4 +1,4 @@
-"""What the staff dashboard draws, counted as it happens rather than read from signatures.
+"""Staff dashboard tallies (not the public count): signed and confirmed by hour, state, source.
 
 A tally is kept per petition, per dimension (the hour in UTC, the state, and each
 source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`), and per
