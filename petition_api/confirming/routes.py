@@ -119,7 +119,7 @@ def _confirmed(petition: Petition, signature: Signature):
     """Counted: who will receive it, ways to share it, and an invitation to tell a story."""
     site = current_app.config["SITE_URL"]
     page_html = render_template(
-        "confirm/confirmed.html",
+        "confirming/confirmed.html",
         petition=petition,
         signature=signature,
         petition_url=sharing.petition_url(petition, site),
@@ -132,15 +132,15 @@ def _confirmed(petition: Petition, signature: Signature):
 
 def page(signature, petition, token: str, pressed: bool, changed: bool = False):
     if signature is None or signature.status in (Status.FRAUDULENT, Status.INVALIDATED):
-        return render_template("confirm/unknown.html"), 404, NO_STORE
+        return render_template("confirming/unknown.html"), 404, NO_STORE
     if signature.status == Status.VALIDATED:
         if pressed:
             return _confirmed(petition, signature)
-        return render_template("confirm/already.html", petition=petition), 200, NO_STORE
+        return render_template("confirming/already.html", petition=petition), 200, NO_STORE
     if signature.confirm_expires_at <= utcnow():
-        return render_template("confirm/expired.html", petition=petition), 410, NO_STORE
+        return render_template("confirming/expired.html", petition=petition), 410, NO_STORE
     page_html = render_template(
-        "confirm/ask.html",
+        "confirming/ask.html",
         petition=petition,
         signature=signature,
         token=token,
@@ -151,11 +151,11 @@ def page(signature, petition, token: str, pressed: bool, changed: bool = False):
 
 
 def _newer_page(petition: Petition):
-    return render_template("confirm/newer.html", petition=petition), 409, NO_STORE
+    return render_template("confirming/newer.html", petition=petition), 409, NO_STORE
 
 
 def _replaced_page(petition: Petition):
-    return render_template("confirm/replaced.html", petition=petition), 409, NO_STORE
+    return render_template("confirming/replaced.html", petition=petition), 409, NO_STORE
 
 
 def _consent_text(signature: Signature | None) -> str | None:

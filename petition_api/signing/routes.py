@@ -65,7 +65,7 @@ def read_body():
 def refused(form: SignatureForm, petition: OpenPetition, is_json: bool):
     if is_json:
         return {"errors": form.errors}, 422
-    return render_template("sign_errors.html", form=form, petition=petition), 422
+    return render_template("signing/errors.html", form=form, petition=petition), 422
 
 
 def thanks_url(petition: OpenPetition) -> str:
