@@ -11,9 +11,8 @@ from functools import cached_property
 from flask import current_app
 from sqlalchemy import null, select, union_all
 
-from .. import db
+from .. import db, site_look
 from ..models import SuppressedEmail, utcnow
-from ..petitions import look
 from ..staff import audit
 from . import selection
 from .formats import FORMATS, Format
@@ -43,7 +42,7 @@ class Export:
         """The campaign (the site's name) and the day, never a petition: an ad audience
         named after a petition's topic ("WIC", "paid leave") may suggest health or
         financial status, which Meta restricts (README, "Audiences for ads and CRMs")."""
-        campaign = NOT_A_NAME.sub("-", look.current().name.lower()).strip("-") or "campaign"
+        campaign = NOT_A_NAME.sub("-", site_look.current().name.lower()).strip("-") or "campaign"
         return f"{campaign}-{utcnow():%Y-%m-%d}-{self.format.name}.{self.format.extension}"
 
     @cached_property

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from ..petitions import look
+from .. import site_look
 from .routes import bp
 
 
@@ -10,4 +10,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     # Every page and message the API renders wears the campaign site's name and
     # colours (templates/base.html, the thank-you email): `look` in each template.
-    app.context_processor(look.template_values)
+    app.context_processor(site_look.template_values)

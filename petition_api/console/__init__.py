@@ -2,7 +2,7 @@
 
 Server-rendered pages over the same code the `flask` commands and the staff API
 use: the dashboard (counting/tallies.py), signature search and invalidation
-(moderation/), story moderation and publishing (stories/), mailings (mail/),
+(invalidation/), story reviewing and publishing (stories/), mailings (mail/),
 and downloads, which link to the audited API routes themselves. Every page
 needs a role (access.py); every form carries a CSRF token (Flask-WTF).
 """

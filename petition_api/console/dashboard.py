@@ -16,10 +16,9 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import db
+from .. import db, site_look
 from ..counting import counts, tallies
 from ..models import Petition, Role, Signature, Status, utcnow
-from ..petitions import look
 from . import charts
 from .access import needs
 
@@ -135,7 +134,7 @@ def dashboard():
     signed = sum(s for s, _ in tallied["hour"].values()) + since[0]
     confirmed_of_signed = sum(c for _, c in tallied["hour"].values()) + since[1]
     states = sorted(by_state.items(), key=lambda kv: (-kv[1], kv[0]))
-    palette = charts.colours(look.current())
+    palette = charts.colours(site_look.current())
     return render_template(
         "console/dashboard.html",
         petitions=petitions,

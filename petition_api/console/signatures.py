@@ -1,7 +1,7 @@
 """Signatures: search, see one, invalidate or restore many (a preview count first).
 
 Search and invalidation choose signatures the same way the CLI does
-(moderation/invalidating.py `Selection`), so what staff preview is what they
+(invalidation/invalidating.py `Selection`), so what staff preview is what they
 change, counts follow at once, and each change is audited. Searching and
 opening a signature are audited too (how it was chosen, never the value typed),
 and searches are posted, so the value typed is in no URL either.
@@ -13,14 +13,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 
 from .. import db
-from ..models import Petition, Role, Signature, Status
-from ..moderation.invalidating import (
+from ..invalidation.invalidating import (
     CHOOSERS,
     Selection,
     SelectionError,
     carry_out,
     preview,
 )
+from ..models import Petition, Role, Signature, Status
 from ..staff import audit
 from .access import me, needs
 

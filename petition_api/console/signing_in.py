@@ -29,9 +29,8 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from .. import db
+from .. import db, site_look
 from ..models import Role, StaffAccount
-from ..petitions import look
 from ..ratelimits import client_network, limiter
 from ..staff import accounts, audit, sessions
 from .access import me
@@ -271,7 +270,7 @@ def two_factor():
     if turned_on:
         return _two_factor_on(person)
     error, status = problem or (None, 200)
-    uri = accounts.totp_uri(person.email, secret, look.current().name)
+    uri = accounts.totp_uri(person.email, secret, site_look.current().name)
     shown = {"secret": secret, "qr": _qr(uri), "has": False, "error": error}
     return render_template("console/two_factor.html", **shown), status
 

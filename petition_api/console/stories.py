@@ -26,9 +26,9 @@ from .. import db
 from ..models import Petition, Role, StoryStatus
 from ..staff import audit
 from ..states import STATES
-from ..stories import headlines, moderation, permission, publishing
+from ..stories import headlines, permission, publishing, reviewing
 from ..stories.intake import photo_folder
-from ..stories.moderation import ModerationError
+from ..stories.reviewing import ModerationError
 from .access import me, needs
 
 # The queue, what needs someone first; the keys are `flask stories list --status` values
@@ -76,10 +76,10 @@ def stories():
         abort(400, description=f"There is no status {status[:20]!r}: choose one of the links.")
     with db.reading() as session:
         groups: dict[str, list[dict]] = {key: [] for key in GROUPS}
-        for story, slug in moderation.listing(session, status or None):
+        for story, slug in reviewing.listing(session, status or None):
             shown = str(story.status)
             if story.status == StoryStatus.PUBLISHED:  # only these can be withdrawn
-                shown = moderation.status_now(story, moderation.consents_now(session, story.id))
+                shown = reviewing.status_now(story, reviewing.consents_now(session, story.id))
             groups[shown].append(
                 {
                     "id": story.id,
@@ -101,11 +101,11 @@ def _page(story_id: int, error: ModerationError | None = None, action: str = "",
     """The story's page; with `error`, the refusal of `action` beside what was sent."""
     with db.reading() as session:
         try:
-            story = moderation.one(session, story_id, lock=False)
+            story = reviewing.one(session, story_id, lock=False)
         except ModerationError:
             abort(404, description=f"There is no confirmed story {story_id}.")
-        shown = moderation.details(session, story_id)
-        now = moderation.consents_now(session, story_id)
+        shown = reviewing.details(session, story_id)
+        now = reviewing.consents_now(session, story_id)
         petition = session.scalar(select(Petition.slug).where(Petition.id == story.petition_id))
         open_until = permission.open_until(story)
     form = form or {}
@@ -122,7 +122,7 @@ def _page(story_id: int, error: ModerationError | None = None, action: str = "",
         "console/stories_one.html",
         story=shown,
         decided_at=story.decided_at,
-        status=moderation.status_now(story, now),
+        status=reviewing.status_now(story, now),
         given={str(kind): given for kind, given in now.items()},
         petition=petition,
         place=STATES.get(story.state, story.state),
@@ -145,7 +145,7 @@ def story(story_id: int):
 def story_photo(story_id: int):
     with db.reading() as session:
         try:
-            found = moderation.one(session, story_id, lock=False)
+            found = reviewing.one(session, story_id, lock=False)
         except ModerationError:
             abort(404)
         name = found.photo
@@ -166,16 +166,16 @@ def _edited(text: str, sent: str | None) -> str | None:
 
 
 def _approve(session, story_id: int, actor: str) -> str:
-    text = moderation.one(session, story_id).text
+    text = reviewing.one(session, story_id).text
     edited = _edited(text, request.form.get("edited"))
-    moderation.approve(session, story_id, actor, edited)
+    reviewing.approve(session, story_id, actor, edited)
     return f"Story {story_id} approved" + (" with your edits." if edited is not None else ".")
 
 
 def _headline(session, story_id: int, actor: str) -> str:
     """An empty field goes back to the default, the story's first words."""
     sent = request.form.get("headline", "")
-    found = moderation.set_headline(session, story_id, actor, sent if sent.strip() else None)
+    found = reviewing.set_headline(session, story_id, actor, sent if sent.strip() else None)
     said = f"Story {story_id}'s headline is now “{headlines.of(found)}”"
     said += " (the default, from its first words)." if found.headline is None else "."
     if found.status == StoryStatus.PUBLISHED:
@@ -184,7 +184,7 @@ def _headline(session, story_id: int, actor: str) -> str:
 
 
 def _reject(session, story_id: int, actor: str) -> str:
-    found = moderation.reject(session, story_id, actor, request.form.get("reason", ""))
+    found = reviewing.reject(session, story_id, actor, request.form.get("reason", ""))
     return f"Story {story_id} rejected: {found.rejected_because}"
 
 

@@ -22,10 +22,11 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import site_look
 from ..delivery import recipients
 from ..delivery.sender import postal_lines
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter, utcnow
-from ..petitions import look, sharing
+from ..petitions import sharing
 from ..stories.permission import PERMISSION_DAYS
 from . import message_ids, updates, wire
 from .outbox import (
@@ -67,7 +68,7 @@ def links(key: str, mailing_id: int | None = None) -> dict[str, str]:
 
 def postal() -> tuple[str, ...]:
     """The campaign's name and postal address, as every email's footer ends."""
-    return postal_lines(current_app.config, look.current().name)
+    return postal_lines(current_app.config, site_look.current().name)
 
 
 def sender(name: str | None = None) -> str:
@@ -76,7 +77,9 @@ def sender(name: str | None = None) -> str:
     configured, address = parseaddr(current_app.config["MAIL_FROM"])
     # A quoted name, not formataddr's encoded word: the email package folds an encoded
     # word holding a comma ("Familias Unidas, Peñuelas") into two addresses.
-    return str(Address(display_name=name or configured or look.current().name, addr_spec=address))
+    return str(
+        Address(display_name=name or configured or site_look.current().name, addr_spec=address)
+    )
 
 
 def _message(row: Outbox, subject: str, to: str, from_: str | None = None) -> EmailMessage:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .. import db
 from ..models import Outbox, OutboxStatus, utcnow
-from ..retention import keeping as retention
+from ..retention import schedule as retention
 from . import outbox, signed_again
 from .compose import Skip, compose_many
 from .pacing import DomainSlots, Rate
@@ -218,7 +218,7 @@ def send_batch(senders: list, crew: Crew, pool: ThreadPoolExecutor | None) -> Co
 def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> Counter[str]:
     """Deliver until stopped (or, with `once`, until nothing is due).
 
-    It also keeps the privacy notice's schedule (retention/keeping.py) once a
+    It also keeps the privacy notice's schedule (retention/schedule.py) once a
     day. The worker never exits on its own: a database that is busy (SQLite while
     signatures pour in) or away is waited out (only `once` gives up, after
     ONCE_GIVES_UP_AFTER rounds, raising GaveUp), and rows stranded by a worker

@@ -8,10 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .. import cache, db
+from .. import cache, db, site_look
 from ..counting import counts, tallies
 from ..models import Petition, utcnow
-from . import look, manifest
+from . import manifest
 
 petitions_cli = AppGroup("petitions", help="Petitions and their counts.")
 
@@ -29,7 +29,7 @@ def sync_command(manifest_path):
         changes = manifest.sync(session, entries)
         if story_wordings:
             manifest.sync_story_wordings(session, story_wordings)
-    look.remember(manifest_path)  # the site's name and colours, for the API's own pages
+    site_look.remember(manifest_path)  # the site's name and colours, for the API's own pages
     # This process's cache (a server's own expires within seconds on its own).
     kept = cache.current()
     kept.forget("petition")

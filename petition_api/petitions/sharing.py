@@ -70,9 +70,10 @@ def share_links(
 def story_url(petition, site_url: str) -> str:
     """The "tell your story" form (the site's `story_page`, see campaign_site/look.py),
     naming the petition so the form can say which campaign the story is for."""
-    from . import look  # here: the site's build imports this module, and look needs Flask
+    # Imported here: the site's build imports this module, and site_look needs Flask.
+    from .. import site_look
 
-    where = look.current().story_url
+    where = site_look.current().story_url
     if where.startswith("/"):
         where = site_url.rstrip("/") + where
     separator = "&" if "?" in where else "?"

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from .. import cache
 from ..models import utcnow
-from .keeping import run
+from .schedule import run
 
 retention_cli = AppGroup("retention", help="Delete and anonymise as the privacy notice promises.")
 

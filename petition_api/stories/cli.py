@@ -11,8 +11,8 @@ from flask.cli import AppGroup
 from .. import db
 from ..models import StoryStatus
 from ..staff.audit import cli_actor
-from . import headlines, moderation, permission, publishing
-from .moderation import ModerationError
+from . import headlines, permission, publishing, reviewing
+from .reviewing import ModerationError
 
 stories_cli = AppGroup("stories", help="Supporters' stories: moderate, ask permission, publish.")
 MARKS = {"publish": "P", "name": "N", "congress": "C", "contact": "K"}
@@ -36,12 +36,12 @@ def list_command(status):
     """One confirmed story a line: ID, status, date, state, consents (P publish, N name,
     C Congress, K contact; lower case: not given), petition, first words."""
     with db.reading() as session:
-        rows = moderation.listing(session, status)
+        rows = reviewing.listing(session, status)
         for story, slug in rows:
-            given = moderation.consents_now(session, story.id)
+            given = reviewing.consents_now(session, story.id)
             marks = "".join(m if given[kind] else m.lower() for kind, m in MARKS.items())
             words = " ".join((story.edited or story.text).split())[:60]
-            status = moderation.status_now(story, given)  # sync takes a withdrawn one down
+            status = reviewing.status_now(story, given)  # sync takes a withdrawn one down
             click.echo(
                 f"{story.id}\t{status}\t{story.created_at:%Y-%m-%d}\t{story.state}\t"
                 f"{marks}\t{slug or '-'}\t{words}"
@@ -53,7 +53,7 @@ def list_command(status):
 @stories_cli.command("from-comments")
 def from_comments_command():
     """Make story candidates of the petition comments their signers let us share."""
-    made = _do(lambda session: moderation.from_comments(session, cli_actor()))
+    made = _do(lambda session: reviewing.from_comments(session, cli_actor()))
     click.echo(f"story candidates made from comments: {made} (no consent yet: ask before using)")
 
 
@@ -62,7 +62,7 @@ def from_comments_command():
 def show_command(story_id):
     """Everything about one story, its consents with their words, as JSON."""
 
-    shown = _do(lambda session: moderation.details(session, story_id))
+    shown = _do(lambda session: reviewing.details(session, story_id))
     click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
 
 
@@ -76,7 +76,7 @@ def show_command(story_id):
 def approve_command(story_id, edited):
     """Approve a confirmed story (its consents decide where it may go)."""
     text = edited.read_text(encoding="utf-8") if edited else None
-    _do(lambda session: moderation.approve(session, story_id, cli_actor(), text))
+    _do(lambda session: reviewing.approve(session, story_id, cli_actor(), text))
     click.echo(f"story {story_id} approved" + (" with your edits" if text else ""))
 
 
@@ -90,10 +90,10 @@ def headline_command(story_id, text, use_default):
     if text is not None and use_default:
         raise click.UsageError("give TEXT or --default, not both")
     if text is None and not use_default:
-        shown = _do(lambda session: moderation.details(session, story_id))
+        shown = _do(lambda session: reviewing.details(session, story_id))
         click.echo(shown["headline"] + (" (the default)" if shown["headline_is_default"] else ""))
         return
-    story = _do(lambda session: moderation.set_headline(session, story_id, cli_actor(), text))
+    story = _do(lambda session: reviewing.set_headline(session, story_id, cli_actor(), text))
     click.echo(f"story {story_id}'s headline: {headlines.of(story)}")
     if story.status == StoryStatus.PUBLISHED:
         click.echo("its post changes when you publish it again or run flask stories sync")
@@ -104,7 +104,7 @@ def headline_command(story_id, text, use_default):
 @click.option("--reason", required=True, help="why, kept with the story and audited")
 def reject_command(story_id, reason):
     """Reject a confirmed story: it is not published or shared unless approved again."""
-    _do(lambda session: moderation.reject(session, story_id, cli_actor(), reason))
+    _do(lambda session: reviewing.reject(session, story_id, cli_actor(), reason))
     click.echo(f"story {story_id} rejected")
 
 

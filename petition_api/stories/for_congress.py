@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Signature, Story, StoryConsentKind, StoryStatus
 from ..states import STATES
-from .moderation import consents_now
+from .reviewing import consents_now
 
 
 @dataclass(frozen=True)

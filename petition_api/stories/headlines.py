@@ -1,7 +1,7 @@
 """A published story's headline: the title of its post, in its author's words.
 
 Staff write or edit it (the console's story page and `flask stories headline`,
-both through moderation.set_headline); until they do, it is the story's own
+both through reviewing.set_headline); until they do, it is the story's own
 first sentence, cut at a word near DEFAULT_LENGTH characters. It is never
 "Rosa in Ohio": who told the story is the post's byline (publishing.who_told).
 

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..ratelimits import per_address
 from .intake import shown, wordings
-from .moderation import ModerationError, by_link, consents_now, one
+from .reviewing import ModerationError, by_link, consents_now, one
 
 PERMISSION_DAYS = 30
 ASKABLE = (StoryStatus.SUBMITTED, StoryStatus.APPROVED, StoryStatus.PUBLISHED)

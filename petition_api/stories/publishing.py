@@ -27,7 +27,7 @@ from ..models.base import utcnow
 from ..states import STATES
 from . import headlines
 from .intake import photo_folder
-from .moderation import ModerationError, consents_now, one
+from .reviewing import ModerationError, consents_now, one
 
 AUTHOR = "supporters"  # the blog author every published supporter story is under
 # The campaign site's content folder, from the directory the app runs in: the default of

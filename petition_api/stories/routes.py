@@ -11,10 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from sqlalchemy import select
 
-from .. import db, openapi
+from .. import db, openapi, site_look
 from ..congress.geography import geography
 from ..models import Petition, Story, StoryStatus, utcnow
-from ..petitions import look, sharing
+from ..petitions import sharing
 from ..ratelimits import client_network, limiter, per_address
 from ..signing import abuse
 from ..signing.form import to_formdata
@@ -22,7 +22,7 @@ from ..states import STATES
 from . import photos
 from .form import StoryForm
 from .intake import NotReady, record, shown
-from .moderation import by_link, consents_now
+from .reviewing import by_link, consents_now
 
 bp = Blueprint("stories", __name__, template_folder="templates")
 
@@ -139,7 +139,7 @@ def _refused(form: StoryForm, errors: dict, is_json: bool):
 
 
 def _thanks_url() -> str:
-    where = look.current().story_url
+    where = site_look.current().story_url
     if where.startswith("/"):
         where = current_app.config["SITE_URL"].rstrip("/") + where
     return where.rstrip("/") + "/thanks/"

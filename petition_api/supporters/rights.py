@@ -30,10 +30,10 @@ from ..models import (
     SuppressedEmail,
 )
 from ..models.supporters import email_sha256, erase, keep_suppression_hashes, unsent
-from ..retention.keeping import anonymise
+from ..retention.schedule import anonymise
 from ..signing.form import canonical_email
-from ..stories import moderation
-from ..stories.keeping import discard
+from ..stories import reviewing
+from ..stories.deleting import discard
 
 # Never shown, even to the person: secrets and our own bookkeeping.
 HIDDEN = {"confirm_token_hash", "counted", "duplicate_notices", "link_key"}
@@ -71,7 +71,7 @@ def held(session: Session, email: str) -> dict | None:
         "supporter": _supporter(session, supporter) if supporter else None,
         "signatures": [{"petition": slug, **_columns(signature)} for signature, slug in signatures],
         "stories": [
-            {**_columns(story), "consents": moderation.history(session, story.id)} for story in told
+            {**_columns(story), "consents": reviewing.history(session, story.id)} for story in told
         ],
         "submissions_waiting": [
             {"received_at": row.created_at.isoformat(), "petition_id": row.petition_id}

@@ -26,7 +26,7 @@ from petition_api.models import (
     Supporter,
     utcnow,
 )
-from petition_api.retention import keeping
+from petition_api.retention import schedule
 
 from ..conftest import MANIFEST, ROOT, database
 from .support import PETITION, SIGN_URL, mailbox, outbox, row_count, signatures, supporter
@@ -127,7 +127,7 @@ def test_a_petition_the_site_stops_listing_is_anonymised_two_years_after_that_da
 
 
 def test_a_large_run_goes_in_short_batches_and_misses_nothing(app, client, runner, monkeypatch):
-    monkeypatch.setattr(keeping, "BATCH", 2)
+    monkeypatch.setattr(schedule, "BATCH", 2)
     for i in range(5):
         client.post(SIGN_URL, json=supporter(email=f"s{i}@example.org"))
     signed = signatures(app)[0].created_at

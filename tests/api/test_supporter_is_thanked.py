@@ -12,8 +12,9 @@ from types import SimpleNamespace
 import pytest
 from flask import render_template
 
+from petition_api import site_look
 from petition_api.delivery import recipients
-from petition_api.petitions import look, sharing
+from petition_api.petitions import sharing
 
 from ..conftest import prepared_app
 from ..delivery.support import load_congress
@@ -201,14 +202,14 @@ def test_the_build_publishes_the_look_and_sync_keeps_it_for_the_api(database_url
     app = prepared_app(database_url, tmp_path, SITE_LOOK_FILE=str(kept))
     try:
         with app.app_context():
-            assert look.current() == look.DEFAULT
-            assert look.remember(manifest).name == "Families First"
+            assert site_look.current() == site_look.DEFAULT
+            assert site_look.remember(manifest).name == "Families First"
             assert kept.is_file()
-            assert look.current().primary == "#4051b5"
+            assert site_look.current().primary == "#4051b5"
             # A manifest from an older build (no look) leaves the kept one alone.
             manifest.write_text(json.dumps({"format": 1, "petitions": []}))
-            assert look.remember(manifest) is None
-            assert look.current().name == "Families First"
+            assert site_look.remember(manifest) is None
+            assert site_look.current().name == "Families First"
         html = app.test_client().get("/confirm/" + "x" * 40).get_data(as_text=True)
         assert ">Families First</a>" in html
     finally:
@@ -224,21 +225,21 @@ def test_the_development_server_takes_the_look_from_the_site_it_serves(database_
     )
     try:
         with app.app_context():
-            assert look.current().name == "Families First"
+            assert site_look.current().name == "Families First"
     finally:
         app.extensions["engine"].dispose()
 
 
 def test_a_tampered_look_cannot_write_css_or_links_into_the_pages():
-    tampered = look.parse(
+    tampered = site_look.parse(
         {
             "name": "<script>alert(1)</script>",
             "colors": {"primary": "red;}body{display:none", "link": "#123456"},
             "story_url": "javascript:alert(1)",
         }
     )
-    assert tampered.primary == look.DEFAULT.primary
+    assert tampered.primary == site_look.DEFAULT.primary
     assert tampered.link == "#123456"
-    assert tampered.story_url == look.DEFAULT.story_url
+    assert tampered.story_url == site_look.DEFAULT.story_url
     assert tampered.name == "<script>alert(1)</script>"  # text, escaped where shown
-    assert look.parse("not an object") is None
+    assert site_look.parse("not an object") is None

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from petition_api import production
-from petition_api.petitions import look
+from petition_api import production, site_look
 from petition_api.stories import intake
 
 from ..conftest import MANIFEST, ROOT, prepared_app
@@ -36,7 +35,7 @@ def where_an_app_writes(app) -> dict[str, Path]:
     with app.app_context():
         return {
             "instance folder": Path(app.instance_path),
-            "kept site look": look.kept_file(app),
+            "kept site look": site_look.kept_file(app),
             "story photos": intake.photo_folder(),
             "update previews": Path(app.instance_path, "previews"),
             "mail": Path(app.config["MAIL_DIR"]),
@@ -68,7 +67,7 @@ def test_an_app_made_for_a_test_wears_the_apis_own_look_whatever_make_run_kept(t
     # The repository's instance/site-look.json, if a developer's `make run` left one,
     # holds their campaign's name and colours: a test app never sees it.
     with test_app.app_context():
-        assert look.current() == look.DEFAULT
+        assert site_look.current() == site_look.DEFAULT
 
 
 def test_a_site_look_synced_in_a_test_is_kept_in_the_tests_own_folder(test_app, tmp_path):

@@ -19,9 +19,9 @@ from ..conftest import IN_CI, ROOT
 API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
                   "migrating", "models", "openapi", "production", "ratelimits",
-                  "states"}  # fmt: skip
+                  "site_look", "states"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "petitions", "congress", "delivery",
-            "exports", "moderation", "retention", "staff", "supporters", "audiences",
+            "exports", "invalidation", "retention", "staff", "supporters", "audiences",
             "stories", "console"}  # fmt: skip
 # Development helpers that assemble the app (like create_app) and may import anything.
 ASSEMBLY = {"__init__", "devserver", "site"}

@@ -31,12 +31,12 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
-from .. import cache
+from . import cache
 
 LOOK_SECONDS = 30.0
 KEPT_FILE = "site-look.json"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_KEY = ("petitions", "look")
+_KEY = ("site_look",)
 
 
 @dataclass(frozen=True)

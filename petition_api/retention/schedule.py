@@ -16,7 +16,7 @@
   supporter record copies a signature's name and address, so it may not outlive
   them. A subscribed supporter stays until they unsubscribe;
 - a story nobody confirmed goes RETAIN_UNCONFIRMED_DAYS after it was offered,
-  with its consents, its photo and its mail (stories/keeping.py).
+  with its consents, its photo and its mail (stories/deleting.py).
 
 Idempotent (a second run finds nothing to do) and safe beside signing: it works
 in batches of BATCH rows, each its own short write transaction, so on SQLite

@@ -1,4 +1,4 @@
-"""Moderation: staff take signatures out (invalidate) and put them back (restore)."""
+"""Invalidation: staff take signatures out (invalidate) and put them back (restore)."""
 
 from flask import Flask
 
