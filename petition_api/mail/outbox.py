@@ -28,8 +28,8 @@ CONFIRM_AGAIN = "confirm_again"
 ALREADY_SIGNED = "already_signed"
 THANKS = "thanks"
 YOUR_DATA = "your_data"  # a copy of everything held about an address, asked for by its owner
-UPDATE = "update"  # a mailing to supporters (mailings.py)
-UPDATE_TEST = "update_test"  # one copy of an update, marked [TEST], to staff (operations.py)
+UPDATE = "update"  # a mailing to supporters (updates/mailings.py)
+UPDATE_TEST = "update_test"  # an update's copy, marked [TEST], to staff (updates/operations.py)
 STORY_CONFIRM = "story_confirm"  # the link that confirms a story (stories/)
 STORY_PERMISSION = "story_permission"  # staff ask for the consents a story lacks
 
