@@ -1,7 +1,7 @@
 """Groundswell's petition API: sign, confirm, count and deliver.
 
-Feature packages (signing, confirming, counting, mail, petitions, congress,
-delivery, exports, staff) sit on shared infrastructure (config, db, cache,
+Feature packages (signing, confirming, counting, mail, updates, bounces,
+petitions, congress, delivery, exports, staff) sit on shared infrastructure (config, db, cache,
 errors, models, openapi); each feature's `init_app` brings its routes, CLI and
 templates. The README's developer section has the map.
 """
@@ -62,6 +62,7 @@ def _instance_path(settings: dict) -> str | None:
 def _add_features(app: Flask) -> None:
     from . import (
         audiences,
+        bounces,
         confirming,
         congress,
         console,
@@ -76,6 +77,7 @@ def _add_features(app: Flask) -> None:
         staff,
         stories,
         supporters,
+        updates,
     )
 
     for feature in (
@@ -84,6 +86,8 @@ def _add_features(app: Flask) -> None:
         counting,
         congress,
         mail,
+        updates,
+        bounces,
         petitions,
         delivery,
         exports,

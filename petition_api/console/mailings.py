@@ -2,7 +2,7 @@
 and sent, and the mailings queued so far with their figures, live.
 
 The same functions as `flask mailings preview|test|send|status|pause|resume`
-(mail/operations.py), audited the same way with the signed-in person as the actor.
+(updates/operations.py), audited the same way with the signed-in person as the actor.
 Nothing here talks to a mail server: sending queues the audience in the outbox,
 and a test copy is one outbox row, both sent by the mail worker.
 
@@ -28,8 +28,8 @@ from flask import (
 )
 
 from .. import db
-from ..mail import operations
 from ..models import Role
+from ..updates import operations
 from .access import me, needs
 
 # An update's name is its file's name without .md: nothing that leaves the folder.

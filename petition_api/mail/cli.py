@@ -1,5 +1,7 @@
-"""`flask mail ...`: run the worker, read the newest development message, count states,
-read returned mail."""
+"""`flask mail ...`: run the worker, read the newest development message, count states.
+
+`flask mail bounces` (returned mail) is bounces/cli.py's, added to this group by
+bounces/ itself."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from flask.cli import AppGroup
 
 from .. import db
 from ..models import OutboxStatus
-from . import bounces, outbox, signed_again, worker
+from . import outbox, signed_again, worker
 
 mail_cli = AppGroup("mail", help="The outbox and its sending worker.")
 
@@ -59,16 +61,3 @@ def status_command():
         click.echo(f"{status}\t{counts.get(status, 0)}")
     click.echo(f"signed again, to answer\t{to_answer}")
     click.echo(f"signed again, could not be answered\t{failed}")
-
-
-@mail_cli.command("bounces")
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, path_type=Path))
-def bounces_command(path):
-    """Apply returned messages (DSNs), complaints (ARF) and unsubscribe requests sent by
-    mail, from an mbox FILE or a Maildir folder. Prints counts, never addresses."""
-    try:
-        counts = bounces.read(path)
-    except bounces.Unreadable as error:
-        raise click.ClickException(str(error)) from error
-    for key, label in bounces.LABELS.items():
-        click.echo(f"{label}\t{counts[key]}")

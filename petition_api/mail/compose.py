@@ -1,22 +1,22 @@
 """A queued message as an email: subject, headers, plain text and HTML from templates.
 
-Three families: messages about a signature (confirm, confirm again, already
-signed, thanks) or a story, a copy of a person's data, and updates from a mailing.
+Messages about a signature (confirm, confirm again, already signed, thanks) or a
+story, and a copy of a person's data, are written here; updates from a mailing are
+written by updates/updates.py, which updates/ registers here in its init_app.
 Every message wears the campaign site's name and colours (templates/mail/_layout.html,
 the site's `look`), comes from the site's name unless MAIL_FROM names a sender, and
 has a plain-text part that reads well (plaintext.py). Messages to a supporter carry a
-link to their preferences and data page; updates also carry List-Unsubscribe with
-RFC 8058 one-click, and List-Id.
+link to their preferences and data page.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from types import SimpleNamespace
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -28,14 +28,12 @@ from ..delivery.sender import postal_lines
 from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter, utcnow
 from ..petitions import sharing
 from ..stories.permission import PERMISSION_DAYS
-from . import message_ids, updates, wire
+from . import message_ids, wire
 from .outbox import (
     STORY_CONFIRM,
     STORY_PERMISSION,
     SUBJECTS,
     THANKS,
-    UPDATE,
-    UPDATE_TEST,
     YOUR_DATA,
 )
 
@@ -48,6 +46,16 @@ UNFOLDED = policy.default.clone(max_line_length=998)
 
 class Skip(Exception):
     """This message must not go out (its supporter stopped receiving updates)."""
+
+
+Composer = Callable[[Outbox, Session], "EmailMessage | wire.Prepared"]
+# The kinds another feature writes, each with what writes it: updates/ registers
+# its own in init_app, since sending must not import what is sent through it.
+WRITTEN_ELSEWHERE: dict[str, Composer] = {}
+
+
+def register(kind: str, composer: Composer) -> None:
+    WRITTEN_ELSEWHERE[kind] = composer
 
 
 def site_url() -> str:
@@ -82,7 +90,7 @@ def sender(name: str | None = None) -> str:
     )
 
 
-def _message(row: Outbox, subject: str, to: str, from_: str | None = None) -> EmailMessage:
+def new_message(row: Outbox, subject: str, to: str, from_: str | None = None) -> EmailMessage:
     message = EmailMessage(policy=UNFOLDED if subject.isascii() else policy.default)
     message["Subject"] = subject
     message["From"] = from_ or sender()
@@ -109,7 +117,7 @@ def about_signature(row: Outbox, signature: Signature, petition: Petition,
         else (f"{site_url()}/preferences/{token}" if token else None),
         **extra,
     }
-    message = _message(row, SUBJECTS[row.kind].format(title=petition.title), signature.email)
+    message = new_message(row, SUBJECTS[row.kind].format(title=petition.title), signature.email)
     return _automatic(message, row.kind, context)
 
 
@@ -136,14 +144,14 @@ def about_story(row: Outbox, story: Story, petition: Petition | None) -> EmailMe
         "expires_days": config["CONFIRM_TOKEN_DAYS"] if confirming else PERMISSION_DAYS,
         "unconfirmed_days": config["RETAIN_UNCONFIRMED_DAYS"],
     }
-    return _automatic(_message(row, SUBJECTS[row.kind], story.email), row.kind, context)
+    return _automatic(new_message(row, SUBJECTS[row.kind], story.email), row.kind, context)
 
 
 def your_data(row: Outbox, supporter: Supporter | None, session: Session) -> EmailMessage:
     """Everything held about an address, attached, with a button to what its owner can
     do next (`_next_for_your_data`)."""
     email = row.payload["email"]
-    message = _message(row, SUBJECTS[YOUR_DATA], email)
+    message = new_message(row, SUBJECTS[YOUR_DATA], email)
     _automatic(message, YOUR_DATA, _next_for_your_data(row, supporter, session))
     data = json.dumps(row.payload["data"], indent=2, ensure_ascii=False)
     message.add_attachment(
@@ -189,102 +197,18 @@ def _day(moment) -> str:
     return f"{moment:%B} {moment.day}, {moment.year}"
 
 
-def _update_headers(mailing: Mailing, supporter: Supporter):
-    """(headers every copy shares, this copy's own headers, html, text)."""
-    config = current_app.config
-    own = links(supporter.link_key, mailing.id)
-    html, text = updates.personal(mailing, supporter.first_name, postal=postal(), **own)
-    unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
-    shared = (
-        ("Subject", mailing.subject),
-        ("From", sender(mailing.from_name)),
-        ("List-Id", f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"),
-        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-    )
-    personal = (
-        (
-            "List-Unsubscribe",
-            f"<{own['unsubscribe_url']}>, "
-            f"<mailto:{unsubscribe_by_mail}?subject=unsubscribe-{supporter.link_key}>",
-        ),
-    )
-    return shared, personal, html, text
-
-
-def update(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> EmailMessage:
-    """An update as an EmailMessage (previews, tests, and addresses that are not ASCII)."""
-    if supporter is None or supporter.status != "subscribed":
-        raise Skip
-    shared, personal, html, text = _update_headers(mailing, supporter)
-    message = _message(row, mailing.subject, supporter.email, dict(shared)["From"])
-    for name, value in (*shared[2:], *personal):
-        message[name] = value
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
-
-
-def update_on_the_wire(row: Outbox, mailing: Mailing, supporter: Supporter | None):
-    """The same update as bytes ready to send (wire.py), the way a mailing goes out."""
-    if supporter is None or supporter.status != "subscribed":
-        raise Skip
-    shared, personal, html, text = _update_headers(mailing, supporter)
-    if not (supporter.email.isascii() and all(v.isascii() for _, v in personal)):
-        return update(row, mailing, supporter)  # the email package knows SMTPUTF8
-    return wire.prepared(
-        mailing.id, mailing.sha256, shared, idstring=message_ids.idstring(row.id),
-        envelope_from=parseaddr(current_app.config["MAIL_FROM"])[1], to=supporter.email,
-        domain=domain(), own_headers=personal, text=text, html=html,
-    )  # fmt: skip
-
-
-# Who a preview or a test copy is written for: links in it lead nowhere.
-SAMPLE_NAME, SAMPLE_EMAIL = "Alex", "alex@example.org"
-
-
-def sample(
-    shown: dict, first_name: str = SAMPLE_NAME, email: str = SAMPLE_EMAIL, row_id: int = 0
-) -> EmailMessage:
-    """An update (its file's sha256, subject, body, preheader and from_name) as a
-    recipient would get it, with links that lead nowhere."""
-    mailing = Mailing(
-        id=0,
-        sha256=shown["sha256"],
-        subject=shown["subject"],
-        body=shown["body"],
-        preheader=shown["preheader"],
-        from_name=shown["from_name"],
-    )
-    person = SimpleNamespace(
-        first_name=first_name,
-        email=email,
-        status="subscribed",
-        link_key="preview-link-does-nothing",
-    )
-    return update(Outbox(id=row_id), mailing, person)
-
-
-def test_copy(shown: dict, address: str, row_id: int = 0) -> EmailMessage:
-    """One copy of an update for `address`, its subject marked [TEST]."""
-    message = sample(shown, SAMPLE_NAME, address, row_id)
-    message.replace_header("Subject", f"[TEST] {shown['subject']}")
-    return message
-
-
 def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     """The email for an outbox row, read in `session`; raises Skip for an update whose
     supporter no longer receives updates."""
+    if row.kind in WRITTEN_ELSEWHERE:
+        return WRITTEN_ELSEWHERE[row.kind](row, session)
     if row.kind in (STORY_CONFIRM, STORY_PERMISSION):
         story = session.get(Story, row.payload["story_id"])
         petition = session.get(Petition, story.petition_id) if story.petition_id else None
         return about_story(row, story, petition)
-    if row.kind == UPDATE_TEST:  # staff asked for it (mail/operations.py)
-        return test_copy(row.payload["update"], row.payload["to"], row.id)
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
     if row.kind == YOUR_DATA:
         return your_data(row, supporter, session)
-    if row.kind == UPDATE:
-        return update_on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
     signature = session.get(Signature, row.signature_id)
     petition = session.get(Petition, signature.petition_id)
     if supporter is None:

@@ -14,6 +14,7 @@ and is never retried by itself (`flask mail status` lists them).
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import timedelta
 from functools import cache
@@ -28,8 +29,8 @@ CONFIRM_AGAIN = "confirm_again"
 ALREADY_SIGNED = "already_signed"
 THANKS = "thanks"
 YOUR_DATA = "your_data"  # a copy of everything held about an address, asked for by its owner
-UPDATE = "update"  # a mailing to supporters (mailings.py)
-UPDATE_TEST = "update_test"  # one copy of an update, marked [TEST], to staff (operations.py)
+UPDATE = "update"  # a mailing to supporters (updates/mailings.py)
+UPDATE_TEST = "update_test"  # an update's copy, marked [TEST], to staff (updates/operations.py)
 STORY_CONFIRM = "story_confirm"  # the link that confirms a story (stories/)
 STORY_PERMISSION = "story_permission"  # staff ask for the consents a story lacks
 
@@ -43,6 +44,9 @@ SUBJECTS = {
     STORY_PERMISSION: "May we share your story?",
 }
 MAX_BACKOFF = timedelta(hours=6)
+GONE = "gone"  # a row's status once its person was forgotten while it waited
+
+log = logging.getLogger(__name__)
 
 
 def enqueue(
@@ -124,35 +128,88 @@ def claim(session: Session, limit: int, owner: str) -> list[int]:
     return [row_id for row_id, _ in sorted(ids, key=lambda row: (row[1], row[0]))]
 
 
-def start_sending(session: Session, row_id: int, owner: str) -> bool:
-    """claimed -> sending, committed before the message is handed over (see above).
+def start_group(
+    session: Session, owner: str, ready: list[int], skipped: list[int], unwritable: dict[int, str]
+) -> tuple[set[int], dict[int, str]]:
+    """A group's moves before it is handed over, in the caller's transaction: `ready`
+    rows claimed -> sending (committed before any is sent, see above; the claim is
+    stamped again, so recovery measures from the moment sending began), `skipped`
+    ones (an update whose supporter stopped receiving updates) -> skipped, and
+    `unwritable` ones (row -> why it could not be composed) -> failed, unsent.
 
-    False when the row is no longer this worker's claim (another worker's recovery
-    took it back while a slow batch ran, and maybe another worker claimed it since):
-    then it must not be sent from here. The claim is stamped again, so recovery
-    measures from the moment sending began.
-    """
-    return _moved_from_claim(
-        session, row_id, owner, status=OutboxStatus.SENDING, claimed_at=utcnow()
-    )
+    Only rows still this worker's claim move: another worker's recovery may have
+    taken one back while a slow batch ran, and another worker claimed it since.
+    Returns the rows to send, and every other row's new status."""
+    now = utcnow()
+    mine = set(_from_claim(session, owner, ready, status=OutboxStatus.SENDING, claimed_at=now))
+    skip = {"status": OutboxStatus.SKIPPED, "payload": None}
+    moved = dict.fromkeys(_from_claim(session, owner, skipped, **skip), str(OutboxStatus.SKIPPED))
+    for row_id, reason in unwritable.items():  # rare: a statement each
+        fail = {"status": OutboxStatus.FAILED, "attempts": Outbox.attempts + 1, "payload": None}
+        if _from_claim(session, owner, [row_id], **fail, last_error=reason[:500], claimed_at=now):
+            moved[row_id] = str(OutboxStatus.FAILED)
+    others = [i for i in (*ready, *skipped, *unwritable) if i not in mine and i not in moved]
+    return mine, moved | statuses(session, others)
 
 
-def start_sending_many(session: Session, ids: list[int], owner: str) -> list[int]:
-    """start_sending for a group, in one statement: the ids that are this worker's."""
+def _from_claim(session: Session, owner: str, ids: list[int], **values) -> list[int]:
+    """Change rows only while they are still this worker's claim: the ids it changed."""
     if not ids:
         return []
-    return list(
-        session.scalars(
-            update(Outbox)
-            .where(Outbox.id.in_(ids), *still_claimed(owner))
-            .values(status=OutboxStatus.SENDING, claimed_at=utcnow())
-            .returning(Outbox.id)
-        )
-    )
+    statement = update(Outbox).where(Outbox.id.in_(ids), *still_claimed(owner))
+    return list(session.scalars(statement.values(**values).returning(Outbox.id)))
 
 
-def sent_many(session: Session, ids: list[int]) -> list[int]:
-    """sending -> sent for a group handed over, in one statement (finish() for one row);
+def still_claimed(owner: str) -> tuple:
+    """Rows still claimed by this worker: its recovery, or another's, may have taken them."""
+    return Outbox.status == OutboxStatus.CLAIMED, Outbox.claimed_by == owner
+
+
+def statuses(session: Session, ids: list[int]) -> dict[int, str]:
+    """Each row's status, read in one statement; GONE for a row erased meanwhile."""
+    if not ids:
+        return {}
+    found = dict(session.execute(select(Outbox.id, Outbox.status).where(Outbox.id.in_(ids))).all())
+    return {i: str(found[i]) if i in found else GONE for i in ids}
+
+
+def record(
+    session: Session, outcomes: dict[int, tuple[OutboxStatus | None, str | None]], max_attempts: int
+) -> dict[int, str]:
+    """What became of a group handed over, each row's (status, error) with a status of
+    None for "try again later", recorded in the caller's transaction; returns each
+    row's new status. The sent in one statement; the rest (rare) read in one, then
+    each failed, or queued again after its backoff until it has had `max_attempts`.
+    A row recovered as unknown meanwhile is left so."""
+    sent = [i for i, (status, _) in outcomes.items() if status == OutboxStatus.SENT]
+    done = dict.fromkeys(_sent_many(session, sent), str(OutboxStatus.SENT))
+    rest = [i for i in outcomes if i not in done]
+    rows = _locked(session, rest)
+    for row_id in rest:
+        row = rows.get(row_id)
+        if row is not None and row.status == OutboxStatus.SENDING:
+            status, error = outcomes[row_id]
+            if status is not None:
+                _finish(row, status, error)
+            elif (delay := _retry_later(row, error, max_attempts)) is not None:
+                log.warning(
+                    "outbox %s: attempt %s failed, retrying in %s", row.id, row.attempts, delay
+                )
+        done[row_id] = GONE if row is None else str(row.status)
+    return done
+
+
+def _locked(session: Session, ids: list[int]) -> dict[int, Outbox]:
+    """The rows, read in one statement and locked (PostgreSQL) until the transaction
+    ends, so a recovery that set one aside meanwhile is seen and not written over."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(Outbox).where(Outbox.id.in_(ids)).with_for_update())
+    return {row.id: row for row in rows}
+
+
+def _sent_many(session: Session, ids: list[int]) -> list[int]:
+    """sending -> sent for a group handed over, in one statement (_finish for one row);
     a row recovered as unknown meanwhile stays so."""
     if not ids:
         return []
@@ -172,23 +229,7 @@ def sent_many(session: Session, ids: list[int]) -> list[int]:
     )
 
 
-def skip(session: Session, row_id: int, owner: str) -> bool:
-    """claimed -> skipped: an update whose supporter stopped receiving updates."""
-    return _moved_from_claim(session, row_id, owner, status=OutboxStatus.SKIPPED, payload=None)
-
-
-def _moved_from_claim(session: Session, row_id: int, owner: str, **values) -> bool:
-    """Change a row only while it is still this worker's claim."""
-    statement = update(Outbox).where(Outbox.id == row_id, *still_claimed(owner))
-    return bool(session.execute(statement.values(**values)).rowcount)
-
-
-def still_claimed(owner: str) -> tuple:
-    """Rows still claimed by this worker: its recovery, or another's, may have taken them."""
-    return Outbox.status == OutboxStatus.CLAIMED, Outbox.claimed_by == owner
-
-
-def finish(row: Outbox, status: OutboxStatus, error: str | None) -> None:
+def _finish(row: Outbox, status: OutboxStatus, error: str | None) -> None:
     row.status = status
     row.attempts += 1
     row.last_error = error[:500] if error else None
@@ -197,10 +238,10 @@ def finish(row: Outbox, status: OutboxStatus, error: str | None) -> None:
         row.sent_at = utcnow()
 
 
-def retry_later(row: Outbox, error: str, max_attempts: int) -> timedelta | None:
+def _retry_later(row: Outbox, error: str, max_attempts: int) -> timedelta | None:
     """Queue the message again after a backoff; None when it has had its attempts (failed)."""
     if row.attempts + 1 >= max_attempts:
-        finish(row, OutboxStatus.FAILED, error)
+        _finish(row, OutboxStatus.FAILED, error)
         return None
     row.attempts += 1
     row.last_error = error[:500]

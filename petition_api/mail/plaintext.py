@@ -105,7 +105,7 @@ class _Reader(HTMLParser):
         self.links: list[tuple[str, str, int]] = []  # open links: (href, class, where text starts)
         self.row: list[str] | None = None  # the open table row's cells
         self.quotes = 0
-        self.frames = 0  # inside the table that only frames a button (updates.py)
+        self.frames = 0  # inside the table that only frames a button (updates/updates.py)
         self.skipping = 0
         self.preformatted: list[str] | None = None
         self.tight = False  # inside a list or table: blocks follow each other line by line

@@ -8,7 +8,7 @@ its Message-ID, Date, the person's links and their escaped name in the body.
 So the headers they share are made once per mailing by the email package
 (encoded-word subjects and names included), and each copy is those bytes plus
 its own few headers and its two parts, quoted-printable (binascii, in C).
-compose.update() builds the same message with the email package: previews and
+updates/updates.py's message() builds the same message with the email package: previews and
 test sends use it, and tests/api/test_staff_send_an_update.py checks that the
 two read back alike.
 """

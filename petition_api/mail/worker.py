@@ -9,7 +9,8 @@ It also answers second signatures from one address (signed_again.py), which
 requests only queue, and keeps the privacy notice's schedule once a day.
 
 Each step is its own short write transaction (claim; mark sending; record the
-outcome), and nothing is held open while a mail server is being talked to.
+outcome), each one call into the outbox, which decides what becomes of the rows;
+nothing is held open while a mail server is being talked to.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
 from .. import db
-from ..models import Outbox, OutboxStatus, utcnow
+from ..models import OutboxStatus, utcnow
 from ..retention import schedule as retention
 from . import outbox, signed_again
 from .compose import Skip, compose_many
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
 RETENTION_SECONDS = 86_400.0  # the privacy notice's schedule, kept once a day
 ONCE_GIVES_UP_AFTER = 10  # `--once` rounds in a row with a database error, then it stops
-GONE = "gone"  # a claimed message whose person was forgotten while it waited
 
 
 class GaveUp(RuntimeError):
@@ -77,34 +77,30 @@ def deliver_group(ids: list[int], sender, crew: Crew) -> dict[int, str]:
     Composed in one read (before any write, so rendering never holds SQLite's
     write lock), marked `sending` in one write, handed over one by one, and their
     outcomes recorded in one write: three transactions for the group, not three a
-    message. A worker killed meanwhile leaves at most the group `unknown`.
+    message, and in each write the outbox decides what becomes of every row
+    (outbox.start_group, outbox.record). A worker killed meanwhile leaves at most
+    the group `unknown`.
     """
     with db.reading() as session:
         composed = compose_many(session, ids)
-    statuses = {row_id: GONE for row_id in ids if row_id not in composed}  # forgotten meanwhile
-    with db.writing() as session:
-        for row_id, message in composed.items():
-            if isinstance(message, Skip):
-                outbox.skip(session, row_id, crew.owner)
-                statuses[row_id] = _status(session, row_id)
-            elif isinstance(message, Exception):
-                # This message cannot be written (a title an email header refuses, a
-                # row deleted meanwhile): it fails alone, and the group goes on.
-                started = outbox.start_sending(session, row_id, crew.owner)
-                statuses[row_id] = (
-                    _failed_unsent(session, row_id, message)
-                    if started
-                    else _status(session, row_id)
-                )
-        ready = [i for i, m in composed.items() if not isinstance(m, Exception)]
-        mine = set(outbox.start_sending_many(session, ready, crew.owner))
-        statuses.update((i, _status(session, i)) for i in ready if i not in mine)
-    outcomes = {
-        row_id: _hand_over(row_id, composed[row_id], sender, crew)
-        for row_id in ready
-        if row_id in mine
+    ready = [i for i, m in composed.items() if not isinstance(m, Exception)]
+    skipped = [i for i, m in composed.items() if isinstance(m, Skip)]
+    # A message that cannot be written (a title an email header refuses, a row
+    # deleted meanwhile) fails alone, and the group goes on.
+    unwritable = {
+        i: f"could not compose: {type(m).__name__}"
+        for i, m in composed.items()
+        if isinstance(m, Exception) and not isinstance(m, Skip)
     }
-    statuses.update(_record(outcomes))
+    with db.writing() as session:
+        mine, statuses = outbox.start_group(session, crew.owner, ready, skipped, unwritable)
+    for row_id, reason in unwritable.items():
+        if statuses[row_id] == OutboxStatus.FAILED:
+            log.warning("outbox %s: %s; marked failed", row_id, reason)
+    statuses.update((i, outbox.GONE) for i in ids if i not in composed)  # forgotten meanwhile
+    outcomes = {i: _hand_over(i, composed[i], sender, crew) for i in ready if i in mine}
+    with db.writing() as session:
+        statuses.update(outbox.record(session, outcomes, current_app.config["MAIL_MAX_ATTEMPTS"]))
     return statuses
 
 
@@ -119,45 +115,6 @@ def _hand_over(row_id: int, message, sender, crew: Crew) -> tuple[OutboxStatus |
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         return None, described(error)
     return OutboxStatus.SENT, None
-
-
-def _status(session, row_id: int) -> str:
-    row = session.get(Outbox, row_id)
-    return GONE if row is None else str(row.status)
-
-
-def _failed_unsent(session, row_id: int, error: Exception) -> str:
-    row = session.get(Outbox, row_id)
-    outbox.finish(row, OutboxStatus.FAILED, f"could not compose: {type(error).__name__}")
-    log.warning("outbox %s: could not compose (%s); marked failed", row_id, type(error).__name__)
-    return str(row.status)
-
-
-def _record(outcomes: dict[int, tuple[OutboxStatus | None, str | None]]) -> dict[int, str]:
-    """Record how sending went, in one transaction: the sent in one statement, the rest
-    one by one (rare). A row recovered as unknown meanwhile is left so."""
-    statuses = {}
-    sent = [i for i, (status, _) in outcomes.items() if status == OutboxStatus.SENT]
-    with db.writing() as session:
-        recorded = set(outbox.sent_many(session, sent))
-        statuses.update((i, str(OutboxStatus.SENT)) for i in recorded)
-        for row_id, (status, error) in outcomes.items():
-            if row_id in recorded:
-                continue
-            row = session.get(Outbox, row_id)
-            if row is None or row.status != OutboxStatus.SENDING:
-                statuses[row_id] = GONE if row is None else str(row.status)
-                continue
-            if status is not None:
-                outbox.finish(row, status, error)
-            else:
-                delay = outbox.retry_later(row, error, current_app.config["MAIL_MAX_ATTEMPTS"])
-                if delay is not None:
-                    log.warning(
-                        "outbox %s: attempt %s failed, retrying in %s", row.id, row.attempts, delay
-                    )
-            statuses[row_id] = str(row.status)
-    return statuses
 
 
 def answer_signed_again() -> int:

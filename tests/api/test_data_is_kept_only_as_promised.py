@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from petition_api.mail import events, worker
+from petition_api.bounces import events
+from petition_api.mail import worker
 from petition_api.models import (
     ConsentEvent,
     EmailStatus,

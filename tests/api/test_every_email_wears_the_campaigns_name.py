@@ -11,8 +11,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from petition_api.mail import compose
 from petition_api.models import Signature, Story, utcnow
+from petition_api.updates import updates
 
 from ..conftest import database, free_port
 from .conftest import Inbox
@@ -243,7 +243,7 @@ def test_staff_write_an_update_with_every_markdown_feature_and_its_text_reads_we
     shown = {"sha256": "f" * 64, "subject": "Delivered", "body": EVERY_FEATURE,
              "preheader": None, "from_name": "Maria at the campaign"}  # fmt: skip
     with app.test_request_context():
-        message = compose.sample(shown)
+        message = updates.sample(shown)
     text = text_of(message)
     assert message["From"].addresses[0].display_name == "Maria at the campaign"
     assert text.startswith(

@@ -341,7 +341,7 @@ def test_the_database_refuses_a_second_copy_of_a_mailing_for_one_supporter(
 def test_an_update_on_the_wire_reads_back_as_the_email_package_would_write_it(app, tmp_path):
     from email import message_from_bytes, policy
 
-    from petition_api.mail import compose, mailings
+    from petition_api.updates import mailings, updates
 
     update_ = mailings.read(update_file(tmp_path, UPDATE.replace("Hello", "Olá, çava?")))
     mailing = Mailing(
@@ -360,8 +360,8 @@ def test_an_update_on_the_wire_reads_back_as_the_email_package_would_write_it(ap
         link_key="k" * 32,
     )
     with app.test_request_context():
-        reference = compose.update(Outbox(id=11), mailing, person)
-        wire = compose.update_on_the_wire(Outbox(id=11), mailing, person)
+        reference = updates.message(Outbox(id=11), mailing, person)
+        wire = updates.on_the_wire(Outbox(id=11), mailing, person)
     sent = message_from_bytes(wire.data, policy=policy.default)
     for header in ("Subject", "From", "To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"):
         assert sent[header] == reference[header], header

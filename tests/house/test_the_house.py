@@ -20,9 +20,9 @@ API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
                   "migrating", "models", "openapi", "production", "ratelimits",
                   "site_look", "states"}  # fmt: skip
-FEATURES = {"signing", "confirming", "counting", "mail", "petitions", "congress", "delivery",
-            "exports", "invalidation", "retention", "staff", "supporters", "audiences",
-            "stories", "console"}  # fmt: skip
+FEATURES = {"signing", "confirming", "counting", "mail", "updates", "bounces", "petitions",
+            "congress", "delivery", "exports", "invalidation", "retention", "staff",
+            "supporters", "audiences", "stories", "console"}  # fmt: skip
 # Development helpers that assemble the app (like create_app) and may import anything.
 ASSEMBLY = {"__init__", "devserver", "site"}
 CIRCLES_TOOL = ROOT.parent / "shared" / "tools" / "import_circles.py"

@@ -20,9 +20,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from petition_api.mail import mailings
 from petition_api.models import Outbox, Supporter
 from petition_api.supporters import synthetic
+from petition_api.updates import mailings
 
 from ..conftest import ROOT, database, environment_for, free_port, prepared_app
 

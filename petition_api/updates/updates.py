@@ -2,9 +2,13 @@
 
 The Markdown is rendered and the CSS inlined (css-inline: mail programs ignore
 <style> blocks) once per mailing and process, and the same HTML read as plain text
-(plaintext.py: no `**`, `##` or `[text](url)` left); each recipient's copy only
+(mail/plaintext.py: no `**`, `##` or `[text](url)` left); each recipient's copy only
 substitutes their escaped first name and their own links into that result,
 so 200,000 messages cost 200,000 string substitutions, not 200,000 renders.
+
+Each copy also carries List-Unsubscribe with RFC 8058 one-click, and List-Id. The
+mail worker writes the outbox's update rows with `queued` and `queued_test`, which
+updates/ registers with mail/compose.py in its init_app.
 """
 
 from __future__ import annotations
@@ -13,16 +17,21 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import parseaddr
 from functools import lru_cache
+from types import SimpleNamespace
 
 import css_inline
 import markdown
-from flask import render_template
+from flask import current_app, render_template
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from sqlalchemy.orm import Session
 
-from ..models import Mailing
-from . import plaintext
+from ..mail import message_ids, plaintext, wire
+from ..mail.compose import Skip, domain, links, new_message, postal, sender
+from ..models import Mailing, Outbox, Supporter
 
 # The update's <style> goes once written into each element. Nothing is fetched: a
 # <link> staff wrote into an update must not make the worker load it.
@@ -55,7 +64,7 @@ def rendered(
     marked = body.replace(FIRST_NAME, NAME_MARK)
     content = html_of(marked)
     page = render_template(
-        "mail/update.html",
+        "updates/update.html",
         subject=subject,
         preheader=preheader,
         content=content,  # staff's own Markdown, rendered here: `safe` in the template
@@ -64,7 +73,7 @@ def rendered(
         postal=postal,
     )
     text = render_template(
-        "mail/update.txt",
+        "updates/update.txt",
         content=plaintext.from_html(content),
         unsubscribe_url=UNSUBSCRIBE_MARK,
         preferences_url=PREFERENCES_MARK,
@@ -146,3 +155,97 @@ def personal(
         .replace(PREFERENCES_MARK, preferences_url)
     )
     return page, text
+
+
+def _update_headers(mailing: Mailing, supporter: Supporter):
+    """(headers every copy shares, this copy's own headers, html, text)."""
+    config = current_app.config
+    own = links(supporter.link_key, mailing.id)
+    page, text = personal(mailing, supporter.first_name, postal=postal(), **own)
+    unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
+    shared = (
+        ("Subject", mailing.subject),
+        ("From", sender(mailing.from_name)),
+        ("List-Id", f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
+    own_headers = (
+        (
+            "List-Unsubscribe",
+            f"<{own['unsubscribe_url']}>, "
+            f"<mailto:{unsubscribe_by_mail}?subject=unsubscribe-{supporter.link_key}>",
+        ),
+    )
+    return shared, own_headers, page, text
+
+
+def message(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> EmailMessage:
+    """An update as an EmailMessage (previews, tests, and addresses that are not ASCII)."""
+    if supporter is None or supporter.status != "subscribed":
+        raise Skip
+    shared, own_headers, page, text = _update_headers(mailing, supporter)
+    email = new_message(row, mailing.subject, supporter.email, dict(shared)["From"])
+    for name, value in (*shared[2:], *own_headers):
+        email[name] = value
+    email.set_content(text)
+    email.add_alternative(page, subtype="html")
+    return email
+
+
+def on_the_wire(row: Outbox, mailing: Mailing, supporter: Supporter | None):
+    """The same update as bytes ready to send (mail/wire.py), the way a mailing goes out."""
+    if supporter is None or supporter.status != "subscribed":
+        raise Skip
+    shared, own_headers, page, text = _update_headers(mailing, supporter)
+    if not (supporter.email.isascii() and all(v.isascii() for _, v in own_headers)):
+        return message(row, mailing, supporter)  # the email package knows SMTPUTF8
+    return wire.prepared(
+        mailing.id, mailing.sha256, shared, idstring=message_ids.idstring(row.id),
+        envelope_from=parseaddr(current_app.config["MAIL_FROM"])[1], to=supporter.email,
+        domain=domain(), own_headers=own_headers, text=text, html=page,
+    )  # fmt: skip
+
+
+# Who a preview or a test copy is written for: links in it lead nowhere.
+SAMPLE_NAME, SAMPLE_EMAIL = "Alex", "alex@example.org"
+
+
+def sample(
+    shown: dict, first_name: str = SAMPLE_NAME, email: str = SAMPLE_EMAIL, row_id: int = 0
+) -> EmailMessage:
+    """An update (its file's sha256, subject, body, preheader and from_name) as a
+    recipient would get it, with links that lead nowhere."""
+    mailing = Mailing(
+        id=0,
+        sha256=shown["sha256"],
+        subject=shown["subject"],
+        body=shown["body"],
+        preheader=shown["preheader"],
+        from_name=shown["from_name"],
+    )
+    person = SimpleNamespace(
+        first_name=first_name,
+        email=email,
+        status="subscribed",
+        link_key="preview-link-does-nothing",
+    )
+    return message(Outbox(id=row_id), mailing, person)
+
+
+def test_copy(shown: dict, address: str, row_id: int = 0) -> EmailMessage:
+    """One copy of an update for `address`, its subject marked [TEST]."""
+    copy = sample(shown, SAMPLE_NAME, address, row_id)
+    copy.replace_header("Subject", f"[TEST] {shown['subject']}")
+    return copy
+
+
+def queued(row: Outbox, session: Session):
+    """An outbox row of a mailing, as the worker sends it (its mailing and supporter
+    are in `session` already: mail/compose.py's compose_many loads them)."""
+    supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
+    return on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
+
+
+def queued_test(row: Outbox, session: Session) -> EmailMessage:
+    """A test copy staff asked for (operations.queue_test)."""
+    return test_copy(row.payload["update"], row.payload["to"], row.id)

@@ -2,7 +2,7 @@
 it, queue test copies, send it once, pause and resume it, and follow its figures.
 
 Reading and checking the file, and queueing it to its audience, are in
-mailings.py; composing the messages is compose.py's. Every action here is
+mailings.py; writing the messages is updates.py's. Every action here is
 audited in the same transaction as what it does.
 """
 
@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from .. import db
+from ..mail.outbox import UPDATE_TEST
 from ..models import (
     AuditEntry,
     ConsentAction,
@@ -28,7 +29,7 @@ from ..models import (
     Priority,
 )
 from ..ratelimits import client_ip
-from . import compose
+from . import updates
 from .mailings import (
     MailingError,
     SentBefore,
@@ -40,7 +41,6 @@ from .mailings import (
     read,
     sent_before,
 )
-from .outbox import UPDATE_TEST
 
 FIGURES = (
     "recipients",
@@ -160,7 +160,7 @@ class Preview:
 
 
 def fields(update_: Update) -> dict:
-    """What a message is made of: kept with a queued test copy, read by compose."""
+    """What a message is made of: kept with a queued test copy, read by updates.queued_test."""
     return {
         "name": update_.name,
         "sha256": update_.sha256,
@@ -172,10 +172,10 @@ def fields(update_: Update) -> dict:
     }
 
 
-def sample(update_: Update, first_name: str = compose.SAMPLE_NAME,
-           email: str = compose.SAMPLE_EMAIL) -> EmailMessage:  # fmt: skip
+def sample(update_: Update, first_name: str = updates.SAMPLE_NAME,
+           email: str = updates.SAMPLE_EMAIL) -> EmailMessage:  # fmt: skip
     """The update as a recipient would get it, with links that lead nowhere."""
-    return compose.sample(fields(update_), first_name, email)
+    return updates.sample(fields(update_), first_name, email)
 
 
 def preview(update_: Update) -> Preview:
@@ -200,7 +200,7 @@ def check_address(given: str) -> str:
 
 def copy_marked_test(update_: Update, address: str) -> EmailMessage:
     """One copy of the update for `address`, its subject marked [TEST]."""
-    return compose.test_copy(fields(update_), address)
+    return updates.test_copy(fields(update_), address)
 
 
 def queue_test(update_: Update, addresses: list[str], actor: str) -> None:

@@ -11,7 +11,7 @@ touched; an accepted one leaves a receipt (the SHA-256 of "<t>.<body>", kept
 until it would be stale anyway), so the same bytes are never taken twice.
 
 What the events change (the same for returned messages read by
-`flask mail bounces`, bounces.py):
+`flask mail bounces`, mailbox.py):
 
 - a hard (permanent) bounce: the supporter becomes `bouncing`;
 - a complaint: `spam_complaint`, with a ConsentEvent withdrawn from "complaint"
@@ -40,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, Unauthorized, UnprocessableEntity
 
+from ..mail import message_ids
 from ..models import (
     ConsentAction,
     ConsentEvent,
@@ -51,7 +52,6 @@ from ..models import (
     Supporter,
 )
 from ..signing.form import canonical_email
-from . import message_ids
 from .providers import Event, postmark, ses
 
 HEADER = "Groundswell-Signature"

@@ -11,9 +11,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import db
+from ..mail.transports import PermanentFailure, transport
 from ..staff.audit import cli_actor
 from . import operations
-from .transports import PermanentFailure, transport
 
 mailings_cli = AppGroup("mailings", help="Updates to supporters, written in Markdown.")
 FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -17,7 +17,7 @@ empty it afterwards). Each message is one of:
 The rules are events.py's, with "dsn" (or "arf") as the source, and each event is
 dated by the returned message's Date: reading the same mailbox twice applies
 nothing twice. A bounce or complaint is believed only when it quotes the
-Message-ID of a message we sent to that very address (message_ids.py): anyone
+Message-ID of a message we sent to that very address (mail/message_ids.py): anyone
 can mail MAIL_FROM a forged report naming a supporter, and a complaint is sticky.
 Counts only, never an address, in what it prints and logs.
 """

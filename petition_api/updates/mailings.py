@@ -34,6 +34,7 @@ import yaml
 from sqlalchemy import Select, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ..mail.outbox import UPDATE
 from ..models import (
     CongressDataset,
     CongressOffice,
@@ -50,7 +51,6 @@ from ..models import (
     utcnow,
 )
 from ..states import STATES
-from .outbox import UPDATE
 from .updates import buttons
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
