@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import db
-from ..staff.audit import cli_actor
+from ..audit import cli_actor
 from . import operations
 from .transports import PermanentFailure, transport
 

@@ -19,7 +19,7 @@ from ..conftest import IN_CI, ROOT
 API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
                   "migrating", "models", "openapi", "production", "ratelimits",
-                  "states"}  # fmt: skip
+                  "states", "audit"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "petitions", "congress", "delivery",
             "exports", "moderation", "retention", "staff", "supporters", "audiences",
             "stories", "console"}  # fmt: skip
