@@ -10,9 +10,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .. import db
+from .. import audit, db
 from ..models import Petition
-from ..staff import audit
 from .exporting import Export, described
 from .formats import FORMATS
 from .selection import ChoiceError, parse
@@ -48,7 +47,8 @@ def export_command(fmt, petitions, since, plain, out, force):
         job = Export(FORMATS[fmt], choice, plain=plain)
         target = _target(out, job.filename(), force)
     except (ChoiceError, click.ClickException) as error:
-        audit.record(f"audiences.{fmt}", None, asked, audit.cli_actor(), "bad-request")
+        with db.writing() as session:
+            audit.add(session, f"audiences.{fmt}", None, audit.cli_actor(), asked, "bad-request")
         raise click.UsageError(str(getattr(error, "message", error))) from None
     _warn(fmt, target, choice, slugs)
     started = time.monotonic()

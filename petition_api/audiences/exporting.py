@@ -11,9 +11,8 @@ from functools import cached_property
 from flask import current_app
 from sqlalchemy import null, select, union_all
 
-from .. import db, site_look
+from .. import audit, db, site_look
 from ..models import SuppressedEmail, utcnow
-from ..staff import audit
 from . import selection
 from .formats import FORMATS, Format
 from .selection import Choice
@@ -64,8 +63,9 @@ class Export:
         """The file's text. The audit row is written now, before a byte is sent (so a
         request that never reads the body, such as HEAD, is recorded too), and completed
         with the row count when the last chunk is out or the reader goes away."""
-        entry = audit.record(self.action, None, self.recorded(), actor, "started")
-        return self._stream(entry)
+        with db.writing() as session:
+            entry = audit.add(session, self.action, None, actor, self.recorded(), "started")
+        return self._stream(entry.id)
 
     def _stream(self, entry: int) -> Iterator[str]:
         counter = [0]

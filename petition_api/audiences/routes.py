@@ -14,7 +14,7 @@ from flask import Blueprint, abort, request
 
 from .. import db, openapi
 from ..ratelimits import per_address
-from ..staff import audit, downloads
+from ..staff import downloads
 from .exporting import Export
 from .formats import FORMATS
 from .selection import ChoiceError, parse
@@ -28,7 +28,7 @@ def export(fmt: str):
     action = f"audiences.{fmt}"
     actor = downloads.staff_actor("audiences", action, None)
     if fmt not in FORMATS:
-        audit.record(action, None, downloads.requested(), actor, "not-found")
+        downloads.refused(action, None, actor, "not-found")
         abort(404, description=f"Audiences come as one of: {', '.join(FORMATS)}.")
     plain = request.args.get("plain", "0")
     try:
@@ -39,7 +39,7 @@ def export(fmt: str):
         with db.reading() as session:
             choice = parse(session, request.args.getlist("petition"), request.args.get("since"))
     except ChoiceError as error:
-        audit.record(action, None, downloads.requested(), actor, "bad-request")
+        downloads.refused(action, None, actor, "bad-request")
         abort(400, description=str(error))
     job = Export(FORMATS[fmt], choice, plain=plain == "1")
     left_out = job.left_out

@@ -11,9 +11,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from .. import audit, db
 from ..models import Role
 from ..ratelimits import retry_after
-from ..staff import audit, sessions
+from ..staff import sessions
 
 bp = Blueprint(
     "console",
@@ -60,7 +61,8 @@ def _too_many(error: RateLimitExceeded):
     wait = retry_after()
     if request.endpoint in ("console.sign_in", "console.sign_in_code"):
         step = "code" if request.endpoint == "console.sign_in_code" else "password"
-        audit.record("staff.sign-in", None, {"with": step}, "anonymous", "rate-limited")
+        with db.writing() as session:
+            audit.add(session, "staff.sign-in", None, "anonymous", {"with": step}, "rate-limited")
     minutes = max(1, round(wait / 60))
     message = (
         "Too many wrong tries, from your network or for this account. For your safety, "
@@ -110,7 +112,10 @@ def needs(role: Role) -> Callable:
             if found.needs_two_factor:
                 return redirect(url_for("console.two_factor"))
             if not found.may(role):
-                audit.record("console.refused", request.path, None, found.actor, "forbidden")
+                with db.writing() as session:
+                    audit.add(
+                        session, "console.refused", request.path, found.actor, outcome="forbidden"
+                    )
                 abort(403, description=f"This page is for {role.value}s; you are {found.role}.")
             return view(*args, **kwargs)
 

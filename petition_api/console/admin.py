@@ -11,10 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from .. import db
+from .. import audit, db
 from ..models import AuditEntry, Role, StaffAccount, utcnow
 from ..models.staff import SCOPES
-from ..staff import accounts, audit, tokens
+from ..staff import accounts, tokens
 from .access import me, needs
 
 AUDIT_PAGE = 100
@@ -74,7 +74,8 @@ def create_token():
     if not errors:
         with db.writing() as session:
             made = tokens.create(session, name, chosen, int(days))
-        audit.record("token.create", name, {"scopes": chosen, "days": int(days)}, me().actor)
+            asked = {"scopes": chosen, "days": int(days)}
+            audit.add(session, "token.create", name, me().actor, asked)
     page = render_template(
         "console/tokens.html",
         tokens=_token_rows(),
@@ -93,8 +94,9 @@ def create_token():
 def revoke_token(token_id: int):
     with db.writing() as session:
         revoked = tokens.revoke(session, token_id)
+        if revoked:
+            audit.add(session, "token.revoke", str(token_id), me().actor)
     if revoked:
-        audit.record("token.revoke", str(token_id), None, me().actor)
         flash(f"Token {token_id} is revoked: it stops working at once.")
     else:
         flash(f"Token {token_id} was not active: nothing changed.")
@@ -121,6 +123,7 @@ def create_staff():
             account = accounts.create(session, email, role, password)
             account.must_change_password = True  # a password someone else knows
             email = account.email
+            audit.add(session, "staff.create", email, me().actor, {"role": role})
     except accounts.AccountError as error:
         page = render_template(
             "console/staff.html",
@@ -130,7 +133,6 @@ def create_staff():
             form={"email": email, "role": role},
         )
         return page, 400
-    audit.record("staff.create", email, {"role": role}, me().actor)
     flash(
         f"{email} can sign in now as {role} with the password you chose, and must change it "
         "at their first sign-in."
@@ -172,14 +174,15 @@ def change_staff(account_id: int, action: str):
         email = session.scalar(select(StaffAccount.email).where(StaffAccount.id == account_id))
     if email is None:
         abort(404, description=f"There is no staff account number {account_id}.")
+    audit_action, said = ACTIONS[action]
     try:
         with db.writing() as session:  # rolled back whole if the change is refused
             _apply(session, session.get(StaffAccount, account_id), action, role)
+            asked = {"role": role} if action == "role" else None
+            audit.add(session, audit_action, email, me().actor, asked)
     except accounts.AccountError as error:
         flash(f"Nothing changed for {email}: {error}")
         return redirect(url_for("console.staff"))
-    audit_action, said = ACTIONS[action]
-    audit.record(audit_action, email, {"role": role} if action == "role" else None, me().actor)
     flash(said.format(email=email, role=role))
     return redirect(url_for("console.staff"))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from .. import db
+from .. import audit, db
 from ..invalidation.invalidating import (
     CHOOSERS,
     Selection,
@@ -21,7 +21,6 @@ from ..invalidation.invalidating import (
     preview,
 )
 from ..models import Petition, Role, Signature, Status
-from ..staff import audit
 from .access import me, needs
 
 SHOWN = 50
@@ -73,7 +72,10 @@ def signatures():
             query = selection.query(list(Status), *COLUMNS)
             found = session.execute(query.order_by(Signature.id.desc()).limit(SHOWN)).all()
             total = session.scalar(select(func.count()).select_from(query.subquery()))
-        audit.record("signatures.search", petition or None, {"by": by}, me().actor, rows=total)
+        with db.writing() as session:
+            audit.add(
+                session, "signatures.search", petition or None, me().actor, {"by": by}, rows=total
+            )
     petitions = _petitions()
     return render_template(
         "console/signatures.html",
@@ -98,7 +100,8 @@ def signature(signature_id: int):
             abort(404, description=f"There is no signature number {signature_id}.")
         slug = session.scalar(select(Petition.slug).where(Petition.id == found.petition_id))
         session.expunge(found)
-    audit.record("signatures.view", slug, {"ids": [signature_id]}, me().actor, rows=1)
+    with db.writing() as session:
+        audit.add(session, "signatures.view", slug, me().actor, {"ids": [signature_id]}, rows=1)
     return render_template("console/signature.html", s=found, slug=slug)
 
 

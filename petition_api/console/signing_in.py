@@ -29,10 +29,10 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from .. import db, site_look
+from .. import audit, db, site_look
 from ..models import Role, StaffAccount
 from ..ratelimits import client_network, limiter
-from ..staff import accounts, audit, sessions
+from ..staff import accounts, sessions
 from .access import me
 
 HALF_SIGNED_IN_SECONDS = 300  # between a right password and its two-factor code
@@ -128,9 +128,9 @@ def sign_in():
         outcome = "unknown-account" if account is None else "failed"
         if right and account is not None:
             outcome = "disabled"
-        audit.record(
-            "staff.sign-in", account.email if account else None, None, "anonymous", outcome
-        )
+        with db.writing() as s:
+            tried = account.email if account else None
+            audit.add(s, "staff.sign-in", tried, "anonymous", outcome=outcome)
         error = "That email address and password do not match an account that can sign in."
         return render_template("console/sign_in.html", error=error, email=email, next=_next()), 401
     if account.totp_secret:
@@ -146,8 +146,7 @@ def sign_in():
 
 
 def _begin(account: StaffAccount, how: str):
-    person = sessions.begin(account)
-    audit.record("staff.sign-in", account.email, {"with": how}, person.actor)
+    person = sessions.begin(account, signing_in_with=how)
     if person.must_change_password:
         flash("Choose a new password before you go on.")
         return redirect(url_for("console.account", first=1))
@@ -182,7 +181,9 @@ def sign_in_code():
         found = s.get(StaffAccount, account.id)
         right = found is not None and accounts.use_code(s, found, request.form.get("code", ""))
     if not right:
-        audit.record("staff.sign-in", account.email, {"with": "code"}, "anonymous", "failed-code")
+        with db.writing() as s:
+            tried = {"with": "code"}
+            audit.add(s, "staff.sign-in", account.email, "anonymous", tried, "failed-code")
         error = (
             "That code is not right, or was used already (each code works once: if your app "
             "still shows the one you just used, wait for the next)."
@@ -192,10 +193,7 @@ def sign_in_code():
 
 
 def sign_out():
-    found = current_user._get_current_object()
-    if getattr(found, "is_authenticated", False):
-        audit.record("staff.sign-out", found.email, None, found.actor)
-    sessions.end()  # also a session that idled out: a copy of it may still be in use
+    sessions.end("staff.sign-out")  # also a session that idled out: a copy may be in use
     flash("You have signed out, on every device.")
     return redirect(url_for("console.sign_in"))
 
@@ -230,22 +228,20 @@ def account():
                 accounts.set_password(s, found, new)
             except accounts.AccountError as problem:
                 error = str(problem)
+        outcome = "ok" if error is None else "refused"
+        audit.add(s, "staff.password", person.email, person.actor, outcome=outcome)
         if error is None:
             s.flush()
             s.expunge(found)
     if error is not None:
-        audit.record("staff.password", person.email, None, person.actor, "refused")
         return render_template("console/account.html", error=error), status
-    audit.record("staff.password", person.email, None, person.actor)
     sessions.begin(found)  # this session goes on; every other one has ended
     flash("Your password is changed, and every other session of yours has ended.")
     return redirect(url_for("console.account"))
 
 
 def sign_out_everywhere():
-    person = me()
-    audit.record("staff.sign-out-everywhere", person.email, None, person.actor)
-    sessions.end()
+    sessions.end("staff.sign-out-everywhere")
     flash("Every session of yours has ended, this one too: sign in again.")
     return redirect(url_for("console.sign_in"))
 
@@ -266,6 +262,8 @@ def two_factor():
             return render_template("console/two_factor.html", has=True)
         problem = _turning_on(s, found, holder) if request.method == "POST" else None
         turned_on = request.method == "POST" and problem is None
+        if turned_on:
+            audit.add(s, "staff.two-factor", person.email, person.actor, {"set": True})
         secret = None if turned_on else accounts.pending_totp_secret(found, holder)
     if turned_on:
         return _two_factor_on(person)
@@ -291,7 +289,6 @@ def _turning_on(s, found: StaffAccount, holder: str) -> tuple[str, int] | None:
 
 def _two_factor_on(person: sessions.Person):
     session.pop("totp_holder", None)
-    audit.record("staff.two-factor", person.email, {"set": True}, person.actor)
     with db.reading() as s:
         sessions.begin(s.get(StaffAccount, person.id))  # every other session has ended
     flash("Two-factor sign-in is on: you will be asked for a code each time you sign in.")
@@ -311,7 +308,7 @@ def _remove_two_factor(person: sessions.Person):
             error = "Your password is not right."
             return render_template("console/two_factor.html", has=True, error=error), 401
         found.totp_secret = found.totp_last_step = None
-    audit.record("staff.two-factor", person.email, {"set": False}, person.actor)
+        audit.add(s, "staff.two-factor", person.email, person.actor, {"set": False})
     flash("Two-factor sign-in is off.")
     return redirect(url_for("console.account"))
 

@@ -22,9 +22,8 @@ from flask import (
 )
 from sqlalchemy import select
 
-from .. import db
+from .. import audit, db
 from ..models import Petition, Role, StoryStatus
-from ..staff import audit
 from ..states import STATES
 from ..stories import headlines, permission, publishing, reviewing
 from ..stories.intake import photo_folder
@@ -227,7 +226,9 @@ def story_action(story_id: int, action: str):
             done = DOING[action](session, story_id, person.actor)
     except ModerationError as error:
         page = _page(story_id, error, action, request.form)  # 404 for no such story
-        audit.record(f"stories.{action}", f"story {story_id}", None, person.actor, "refused")
+        with db.writing() as session:
+            target = f"story {story_id}"
+            audit.add(session, f"stories.{action}", target, person.actor, outcome="refused")
         return page, 400
     flash(done)
     return redirect(url_for("console.story", story_id=story_id))

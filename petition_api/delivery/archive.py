@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from .. import audit, db
 from ..models import Petition
-from ..staff import audit
 from .packets import Delivery, DeliveryError, Options
 from .sender import Sender
 
@@ -68,7 +68,10 @@ def audited_archive(
     petition: Petition, options: Options, actor: str, sender: Sender, progress=None
 ):
     """The archive's bytes; the audit row is completed when the last byte is out."""
-    entry = audit.record("delivery.download", petition.slug, options.as_dict(), actor, "started")
+    with db.writing() as session:
+        entry = audit.add(
+            session, "delivery.download", petition.slug, actor, options.as_dict(), "started"
+        )
     workdir = Path(tempfile.mkdtemp(prefix="groundswell-delivery-"))
     outcome, delivery = "incomplete", None
     try:
@@ -81,4 +84,4 @@ def audited_archive(
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        audit.finish(entry, outcome, delivery.signers if delivery else 0)
+        audit.finish(entry.id, outcome, delivery.signers if delivery else 0)

@@ -12,12 +12,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from .. import db
+from .. import audit, db
 from ..congress.loading import active_dataset
 from ..exports.cli import petition_named
 from ..exports.filters import FilterError
 from ..models import Signature
-from ..staff import audit
 from .archive import archive_name, audited_archive
 from .fonts import cjk_font
 from .packets import parse_options

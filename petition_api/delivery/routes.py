@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app
 
-from .. import db, openapi
+from .. import audit, db, openapi
 from ..congress.loading import active_dataset
 from ..ratelimits import per_address
-from ..staff import audit, downloads
+from ..staff import downloads
 from .archive import archive_name, audited_archive
 from .packets import parse_options
 from .sender import SenderError, sender_from
@@ -26,12 +26,14 @@ def download(slug: str):
     with db.reading() as session:
         loaded = active_dataset(session) is not None
     if not loaded:
-        audit.record(ACTION, slug, options.as_dict(), actor, "error")
+        with db.writing() as session:
+            audit.add(session, ACTION, slug, actor, options.as_dict(), "error")
         abort(409, description="No congressional districts are loaded: run `flask congress load`.")
     try:
         sender = sender_from(current_app.config)
     except SenderError as error:
-        audit.record(ACTION, slug, options.as_dict(), actor, "error")
+        with db.writing() as session:
+            audit.add(session, ACTION, slug, actor, options.as_dict(), "error")
         abort(409, description=f"No packets without a sender: {error}.")
     name = archive_name(petition, datetime.now(UTC))
     body = audited_archive(petition, options, actor, sender)

@@ -10,9 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import db
+from .. import audit, db
 from ..models import Petition
-from ..staff import audit
 from . import synthetic
 from .filters import FilterError, parse_filters
 from .routes import audited_stream

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
-from .. import db, openapi
+from .. import audit, db, openapi
 from ..models import Petition
 from ..ratelimits import per_address
-from ..staff import audit, downloads
+from ..staff import downloads
 from .filters import STATUSES, Filters, parse_filters
 from .formats import FORMATS, csv_chunks, export_query, json_chunks
 
@@ -36,7 +36,8 @@ def export(slug: str, fmt: str):
 
 def audited_stream(petition: Petition, filters: Filters, fmt: str, actor: str, action: str):
     """The export's text chunks; the audit row is completed when the last one is sent."""
-    entry = audit.record(action, petition.slug, filters.as_dict(), actor, "started")
+    with db.writing() as session:
+        entry = audit.add(session, action, petition.slug, actor, filters.as_dict(), "started")
     counter = [0]
     outcome = "incomplete"
     rows = db.stream(export_query(petition.id, filters))
@@ -48,7 +49,7 @@ def audited_stream(petition: Petition, filters: Filters, fmt: str, actor: str, a
         outcome = "ok"
     finally:
         rows.close()  # the server-side cursor, also when the client went away
-        audit.finish(entry, outcome, counter[0])
+        audit.finish(entry.id, outcome, counter[0])
 
 
 _FILTER_PARAMETERS = [

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from .. import db
-from ..staff import audit
+from .. import audit, db
 from .invalidating import Selection, SelectionError, carry_out, preview
 
 _choose = [

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import audit, db
 from ..counting import counts, tallies
 from ..models import Petition, Signature, Status
 from ..signing.form import canonical_email
-from ..staff import audit
 
 
 class SelectionError(ValueError):
@@ -111,14 +110,13 @@ def _by_petition(rows) -> dict[int, list[int]]:
 
 
 def carry_out(restoring: bool, selection: Selection, reason: str, actor: str) -> int:
-    """Invalidate (or restore) the selection as it is now, in one transaction, and
-    record it: what the CLI and the console do once staff have seen the preview."""
+    """Invalidate (or restore) the selection as it is now, in one transaction with its
+    audit row: what the CLI and the console do once staff have seen the preview."""
     change = restore if restoring else invalidate
+    action = "signatures.restore" if restoring else "signatures.invalidate"
+    chosen = selection.described() | {"reason": reason}
     with db.writing() as session:
         done = change(session, selection)
+        audit.add(session, action, selection.petition, actor, chosen, rows=done)
     counts.forget_cached()
-    action = "signatures.restore" if restoring else "signatures.invalidate"
-    audit.record(
-        action, selection.petition, selection.described() | {"reason": reason}, actor, rows=done
-    )
     return done

@@ -1,5 +1,5 @@
 """Staff: accounts and sign-in sessions for the console, bearer tokens for the staff
-endpoints, and the audit log of what they did."""
+endpoints, and `flask audit list` to read the audit log (kept by petition_api/audit.py)."""
 
 from flask import Flask
 

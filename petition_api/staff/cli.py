@@ -9,10 +9,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .. import db
+from .. import audit, db
 from ..models import AuditEntry, Role, StaffAccount, utcnow
 from ..models.staff import SCOPES
-from . import accounts, audit, tokens
+from . import accounts, tokens
 
 tokens_cli = AppGroup("tokens", help="Staff API tokens.")
 
@@ -40,7 +40,8 @@ def tokens_create(name, scopes, days):
     """Create a staff token named NAME; it is shown once, only its hash is kept (audited)."""
     with db.writing() as session:
         token = tokens.create(session, name, list(scopes), days)
-    audit.record("token.create", name, {"scopes": list(scopes), "days": days}, audit.cli_actor())
+        asked = {"scopes": list(scopes), "days": days}
+        audit.add(session, "token.create", name, audit.cli_actor(), asked)
     click.echo(token)
 
 
@@ -66,7 +67,7 @@ def tokens_revoke(token_id):
     with db.writing() as session:
         if not tokens.revoke(session, token_id):
             raise click.ClickException(f"no active token with id {token_id}")
-    audit.record("token.revoke", str(token_id), None, audit.cli_actor())
+        audit.add(session, "token.revoke", str(token_id), audit.cli_actor())
     click.echo(f"revoked {token_id}")
 
 
@@ -142,7 +143,7 @@ def staff_create(email, role, password_stdin):
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
         email = account.email
-    audit.record("staff.create", email, {"role": role}, audit.cli_actor())
+        audit.add(session, "staff.create", email, audit.cli_actor(), {"role": role})
     click.echo(f"created {email} ({role}); sign in at /admin/login")
 
 
@@ -169,7 +170,7 @@ def staff_password(email, password_stdin):
     with db.writing() as session:
         account = _account(session, email)
         accounts.set_password(session, account, password)
-    audit.record("staff.password", accounts.normal_email(email), None, audit.cli_actor())
+        audit.add(session, "staff.password", accounts.normal_email(email), audit.cli_actor())
     click.echo(f"password changed; every session of {accounts.normal_email(email)} has ended")
 
 
@@ -180,7 +181,8 @@ def staff_role(email, role):
     """Give EMAIL another role; their sessions end (audited)."""
     with db.writing() as session:
         accounts.set_role(session, _account(session, email), role)
-    audit.record("staff.role", accounts.normal_email(email), {"role": role}, audit.cli_actor())
+        asked = {"role": role}
+        audit.add(session, "staff.role", accounts.normal_email(email), audit.cli_actor(), asked)
     click.echo(f"{accounts.normal_email(email)} is now {role}")
 
 
@@ -190,7 +192,7 @@ def staff_disable(email):
     """Stop EMAIL signing in, at once (audited); `enable` undoes it."""
     with db.writing() as session:
         accounts.disable(session, _account(session, email))
-    audit.record("staff.disable", accounts.normal_email(email), None, audit.cli_actor())
+        audit.add(session, "staff.disable", accounts.normal_email(email), audit.cli_actor())
     click.echo(f"{accounts.normal_email(email)} can no longer sign in")
 
 
@@ -200,7 +202,7 @@ def staff_enable(email):
     """Let a disabled account sign in again (audited)."""
     with db.writing() as session:
         accounts.enable(_account(session, email))
-    audit.record("staff.enable", accounts.normal_email(email), None, audit.cli_actor())
+        audit.add(session, "staff.enable", accounts.normal_email(email), audit.cli_actor())
     click.echo(f"{accounts.normal_email(email)} can sign in again")
 
 
@@ -210,5 +212,6 @@ def staff_reset_two_factor(email):
     """Remove EMAIL's two-factor (a lost phone); they set it up again at sign-in (audited)."""
     with db.writing() as session:
         accounts.reset_two_factor(session, _account(session, email))
-    audit.record("staff.reset-two-factor", accounts.normal_email(email), None, audit.cli_actor())
+        email = accounts.normal_email(email)
+        audit.add(session, "staff.reset-two-factor", email, audit.cli_actor())
     click.echo(f"two-factor removed for {accounts.normal_email(email)}; their sessions ended")

@@ -8,9 +8,9 @@ from typing import TypeVar
 
 from flask import Response, abort, request, stream_with_context
 
-from .. import db, openapi
-from ..models import Petition
-from . import audit, sessions, tokens
+from .. import audit, db, openapi
+from ..models import ApiToken, Petition
+from . import sessions, tokens
 
 P = TypeVar("P")
 
@@ -21,14 +21,37 @@ def requested() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != "ticket"}
 
 
+def refused(action: str, slug: str | None, actor: str, outcome: str) -> None:
+    """The audit row of a refused download: no change to join, so a transaction of its own."""
+    with db.writing() as session:
+        audit.add(session, action, slug, actor, requested(), outcome)
+
+
+def _token(scope: str, action: str, slug: str | None) -> ApiToken:
+    """tokens.require_staff, with the refusal written to the audit log before it is raised.
+
+    An expired token, or one for something else, is named (staff can see whose
+    it was); a token nobody issued or one revoked is `invalid-token`.
+    """
+    try:
+        return tokens.require_staff(scope)
+    except tokens.Refused as refusal:
+        if refusal.token is not None:
+            actor = audit.token_actor(refusal.token)
+        else:
+            actor = "anonymous" if refusal.code == 401 else "invalid-token"
+        refused(action, slug, actor, refusal.outcome)
+        raise
+
+
 def staff_actor(scope: str, action: str, slug: str | None) -> str:
     """Who is asking: a bearer token for `scope`, or someone signed in to the console
     whose role stands for it (401/403, audited, for anyone else)."""
     person = sessions.signed_in() if tokens.presented() is None else None
     if person is None:
-        return audit.token_actor(audit.require_staff(scope, action, slug, requested()))
+        return audit.token_actor(_token(scope, action, slug))
     if not sessions.may_use(person, scope):
-        audit.record(action, slug, requested(), person.actor, "wrong-role")
+        refused(action, slug, person.actor, "wrong-role")
         raise tokens.Refused(
             403, f"Your role ({person.role}) cannot download {tokens.WHAT[scope]}.", "wrong-role"
         )
@@ -36,7 +59,7 @@ def staff_actor(scope: str, action: str, slug: str | None) -> str:
     # GETs through), so a console session downloads only with the ticket the Exports
     # page puts in its links: never from a link made elsewhere.
     if not sessions.holds_ticket(person, request.args.get("ticket", "")):
-        audit.record(action, slug, requested(), person.actor, "no-ticket")
+        refused(action, slug, person.actor, "no-ticket")
         raise tokens.Refused(
             403, "Downloads start from the console's Exports page: open it and try again.",
             "no-ticket",
@@ -56,12 +79,12 @@ def petition_and_parameters(
         with db.reading() as session:
             petition = session.scalar(Petition.named(slug))
     if petition is None:
-        audit.record(action, slug, requested(), actor, "not-found")
+        refused(action, slug, actor, "not-found")
         abort(404, description=f"There is no petition called {slug!r}.")
     try:
         parsed = parse(request.args)
     except ValueError as error:
-        audit.record(action, slug, requested(), actor, "bad-request")
+        refused(action, slug, actor, "bad-request")
         abort(400, description=str(error))
     return petition, parsed
 

@@ -19,7 +19,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
-from .. import db
+from .. import audit, db
 from ..models import Role, StaffAccount, utcnow
 from ..models.staff import ROLE_SCOPES
 
@@ -116,8 +116,12 @@ def _load(user_id: str) -> Person | None:
     return person(account)
 
 
-def begin(account: StaffAccount) -> Person:
-    """Sign the person in: a fresh session (nothing of the one before survives)."""
+def begin(account: StaffAccount, signing_in_with: str | None = None) -> Person:
+    """Sign the person in: a fresh session (nothing of the one before survives).
+
+    `signing_in_with` (password, password+code) makes it a sign-in, audited with the
+    time of it; None renews the session of someone already signed in.
+    """
     session.clear()
     now = int(time.time())
     session.permanent = True
@@ -129,14 +133,21 @@ def begin(account: StaffAccount) -> Person:
         found = s.get(StaffAccount, account.id)
         if found is not None:
             found.last_sign_in_at = utcnow()
+        if signing_in_with is not None:
+            asked = {"with": signing_in_with}
+            audit.add(s, "staff.sign-in", account.email, signed_in.actor, asked)
     return signed_in
 
 
-def end() -> None:
+def end(action: str | None = None) -> None:
     """Sign out. The cookie is the session, so clearing this browser's copy would leave a
     copy kept elsewhere working: the session version it names moves on, which ends
-    every session of the person, also when this one had already idled out."""
+    every session of the person, also when this one had already idled out.
+
+    `action` names the audit row written with the version's move when someone is
+    signed in (not for a session that idled out)."""
     account_id, version = _named(session.get("_user_id", ""))
+    found = current_user._get_current_object()
     if account_id is not None:
         with db.writing() as s:
             s.execute(
@@ -144,6 +155,8 @@ def end() -> None:
                 .where(StaffAccount.id == account_id, StaffAccount.session_version == version)
                 .values(session_version=StaffAccount.session_version + 1)
             )
+            if action is not None and getattr(found, "is_authenticated", False):
+                audit.add(s, action, found.email, found.actor)
     logout_user()
     session.clear()
 

@@ -9,8 +9,8 @@ import click
 from flask.cli import AppGroup
 
 from .. import db
+from ..audit import cli_actor
 from ..models import StoryStatus
-from ..staff.audit import cli_actor
 from . import headlines, permission, publishing, reviewing
 from .reviewing import ModerationError
 

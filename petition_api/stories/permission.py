@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
-from .. import db
+from .. import audit, db
 from ..mail import outbox
 from ..models import (
-    AuditEntry,
     Story,
     StoryConsent,
     StoryConsentKind,
@@ -74,14 +73,7 @@ def ask(session, story_id: int, actor: str, again: bool = False) -> list[str]:
     story.confirm_token_hash = Story.token_hash(token)
     story.confirm_expires_at = utcnow() + timedelta(days=PERMISSION_DAYS)
     outbox.enqueue(session, outbox.STORY_PERMISSION, None, {"token": token, "story_id": story.id})
-    session.add(
-        AuditEntry(
-            actor=actor[:120],
-            action="stories.ask",
-            target=f"story {story.id}",
-            filters={"asked": missing},
-        )
-    )
+    audit.add(session, "stories.ask", f"story {story.id}", actor, {"asked": missing})
     return missing
 
 

@@ -22,7 +22,8 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry, Petition, Story, StoryConsent, StoryConsentKind, StoryStatus
+from .. import audit
+from ..models import Petition, Story, StoryConsent, StoryConsentKind, StoryStatus
 from ..models.base import utcnow
 from ..states import STATES
 from . import headlines
@@ -66,7 +67,7 @@ def publish(session: Session, story_id: int, content: Path, actor: str) -> Path:
     post = folder / f"{name}.md"
     post.write_text(_markdown(session, story, given, image), encoding="utf-8")
     story.status, story.decided_at = StoryStatus.PUBLISHED, utcnow()
-    session.add(AuditEntry(actor=actor[:120], action="stories.publish", target=f"story {story.id}"))
+    audit.add(session, "stories.publish", f"story {story.id}", actor)
     return post
 
 
@@ -81,9 +82,7 @@ def unpublish(session: Session, story_id: int, content: Path, actor: str) -> lis
         )
     if story.status == StoryStatus.PUBLISHED:
         story.status = StoryStatus.APPROVED
-    session.add(
-        AuditEntry(actor=actor[:120], action="stories.unpublish", target=f"story {story.id}")
-    )
+    audit.add(session, "stories.unpublish", f"story {story.id}", actor)
     return removed
 
 
@@ -113,13 +112,7 @@ def sync(session: Session, content: Path, actor: str) -> dict[str, list[str]]:
             post.write_text(text, encoding="utf-8")
             done["rewritten"].append(post.stem)
     if done["removed"] or done["rewritten"]:
-        session.add(
-            AuditEntry(
-                actor=actor[:120],
-                action="stories.sync",
-                filters={k: len(v) for k, v in done.items()},
-            )
-        )
+        audit.add(session, "stories.sync", None, actor, {k: len(v) for k, v in done.items()})
     return done
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..models import (
-    AuditEntry,
     ConsentWording,
     Petition,
     Signature,
@@ -184,9 +184,7 @@ def reject(session: Session, story_id: int, actor: str, reason: str) -> Story:
 
 def _audit(session: Session, action: str, story: Story, actor: str, filters: dict) -> None:
     # The story's number, never its author or words: the audit log names nobody.
-    session.add(
-        AuditEntry(actor=actor[:120], action=action, target=f"story {story.id}", filters=filters)
-    )
+    audit.add(session, action, f"story {story.id}", actor, filters)
 
 
 def from_comments(session: Session, actor: str) -> int:
@@ -220,5 +218,5 @@ def from_comments(session: Session, actor: str) -> int:
             )
         )
     if rows:
-        session.add(AuditEntry(actor=actor[:120], action="stories.from_comments", rows=len(rows)))
+        audit.add(session, "stories.from_comments", None, actor, rows=len(rows))
     return len(rows)

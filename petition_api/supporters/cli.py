@@ -9,9 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import db
-from ..models import AuditEntry
-from ..staff.audit import cli_actor
+from .. import audit, db
 from . import rights, synthetic
 
 supporters_cli = AppGroup("supporters", help="Supporters and their data rights.")
@@ -24,14 +22,7 @@ def show_command(email):
     with db.writing() as session:
         found = rights.held(session, email)
         # Reading a person's data is an export of it: recorded, without the address.
-        session.add(
-            AuditEntry(
-                actor=cli_actor(),
-                action="supporters.show",
-                target=None,
-                rows=int(found is not None),
-            )
-        )
+        audit.add(session, "supporters.show", None, audit.cli_actor(), rows=int(found is not None))
     if found is None:
         raise click.ClickException("we hold nothing about that address")
     click.echo(json.dumps(found, indent=2, ensure_ascii=False))
@@ -47,7 +38,7 @@ def forget_command(email, yes):
             raise click.ClickException("not a terminal: add --yes to erase without the question")
         click.confirm(f"Erase everything held about {email}? This cannot be undone", abort=True)
     with db.writing() as session:
-        done = rights.forget(session, email, cli_actor())
+        done = rights.forget(session, email, audit.cli_actor())
     if not any(done.values()):
         click.echo("we held nothing about that address (recorded in the audit log)")
         return

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..models import (
-    AuditEntry,
     ConsentEvent,
     ConsentWording,
     DeliveryEvent,
@@ -174,13 +174,5 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
     done["stories deleted"] = discard(session, list(session.scalars(theirs_told)))
     done["supporter records deleted"] = erase(session, [supporter.id] if supporter else [])
     # In the same transaction: the erasure and its record stand or fall together.
-    session.add(
-        AuditEntry(
-            actor=actor[:120],
-            action="supporters.forget",
-            target=None,
-            filters=done,
-            rows=len(all_ids),
-        )
-    )
+    audit.add(session, "supporters.forget", None, actor, done, rows=len(all_ids))
     return done

@@ -11,8 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import db
+from ..audit import cli_actor
 from ..mail.transports import PermanentFailure, transport
-from ..staff.audit import cli_actor
 from . import operations
 
 mailings_cli = AppGroup("mailings", help="Updates to supporters, written in Markdown.")

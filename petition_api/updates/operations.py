@@ -13,14 +13,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
-from flask import has_request_context
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from .. import db
+from .. import audit, db
 from ..mail.outbox import UPDATE_TEST
 from ..models import (
-    AuditEntry,
     ConsentAction,
     ConsentEvent,
     DeliveryEvent,
@@ -28,7 +26,6 @@ from ..models import (
     Outbox,
     Priority,
 )
-from ..ratelimits import client_ip
 from . import updates
 from .mailings import (
     MailingError,
@@ -132,12 +129,6 @@ def share(row: dict) -> float:
     return done(row) / row["recipients"] if row["recipients"] else 1.0
 
 
-def _audit(session: Session, action: str, target: str, actor: str, **more) -> None:
-    """The audit row of what staff did, in the same transaction as what they did."""
-    ip = client_ip()[:45] if has_request_context() else None
-    session.add(AuditEntry(actor=actor[:120], action=action, target=target[:200], ip=ip, **more))
-
-
 def checked(path: Path) -> Update:
     """An update file read and checked against the database (its petitions, districts)."""
     update_ = read(path)
@@ -215,7 +206,7 @@ def queue_test(update_: Update, addresses: list[str], actor: str) -> None:
                     payload={"to": address, "update": shown},
                 )
             )
-        _audit(session, "mailings.test", update_.name, actor, rows=len(addresses))
+        audit.add(session, "mailings.test", update_.name, actor, rows=len(addresses))
 
 
 def reach(update_: Update) -> int:
@@ -243,7 +234,7 @@ def send(update_: Update, actor: str, again: bool = False) -> Mailing:
                 earlier,
             )
         mailing = queue(session, update_, actor)
-        _audit(session, "mailings.send", update_.name, actor, rows=mailing.recipients)
+        audit.add(session, "mailings.send", update_.name, actor, rows=mailing.recipients)
     return mailing
 
 
@@ -253,5 +244,5 @@ def set_paused(mailing_id: int, paused: bool, actor: str) -> Mailing:
         pause(session, mailing_id, paused)
         mailing = session.get(Mailing, mailing_id)
         action = "mailings.pause" if paused else "mailings.resume"
-        _audit(session, action, mailing.name, actor, filters={"mailing": mailing_id})
+        audit.add(session, action, mailing.name, actor, filters={"mailing": mailing_id})
     return mailing

@@ -19,7 +19,7 @@ from ..conftest import IN_CI, ROOT
 API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
                   "migrating", "models", "openapi", "production", "ratelimits",
-                  "site_look", "states"}  # fmt: skip
+                  "site_look", "states", "audit"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "updates", "bounces", "petitions",
             "congress", "delivery", "exports", "invalidation", "retention", "staff",
             "supporters", "audiences", "stories", "console"}  # fmt: skip

@@ -1,10 +1,18 @@
-"""Who exported or downloaded signer data, and who tried to: the audit log.
+"""The audit log: who did what with signer data, staff access or stories, and who tried to.
+
+The one rule: a change and its record commit together. `add(session, ...)` puts
+the row in the session that makes the change, so both commit or neither does: no
+change is left without its record, and no record tells of a change that never
+happened. Rows with no change of their own to join (a refused request, a search,
+an export's `started` row written before the first byte) take a transaction of
+their own, still through `add`: `with db.writing() as session: audit.add(session, ...)`.
 
 Every export writes a row when it starts (outcome `started`) and completes it
 when the last byte is written (`ok`, with the row count) or the client goes
 away (`incomplete`). Refused requests (401, 403, 404) get a row too. Rows carry
 the actor (a token's name, never the token), the action, the target, the
-filters and the client IP; never a signer's data.
+filters and the client IP; never a signer's data. Everything is cut to its
+column's length and made printable here, whoever calls.
 """
 
 from __future__ import annotations
@@ -14,11 +22,14 @@ import re
 
 from flask import has_request_context
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
-from .. import db
-from ..models import ApiToken, AuditEntry
-from ..ratelimits import client_ip
-from . import tokens
+from . import db
+from .models import ApiToken, AuditEntry
+from .ratelimits import client_ip
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MOST_FILTERS = 12
 
 
 def cli_actor() -> str:
@@ -30,10 +41,6 @@ def cli_actor() -> str:
 
 def token_actor(token: ApiToken) -> str:
     return f"token:{token.id}:{token.name}"[:120]
-
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-MOST_FILTERS = 12
 
 
 def printable(text: str, limit: int) -> str:
@@ -53,29 +60,30 @@ def recorded_filters(filters: dict | None) -> dict | None:
     }
 
 
-def record(
+def add(
+    session: Session,
     action: str,
     target: str | None,
-    filters: dict | None,
     actor: str,
+    filters: dict | None = None,
     outcome: str = "ok",
     rows: int | None = None,
-) -> int:
-    """Write one audit row in a transaction of its own; returns its id."""
-    ip = client_ip()[:45] if has_request_context() else None
-    with db.writing() as session:
-        entry = AuditEntry(
-            actor=printable(actor, 120),
-            action=printable(action, 64),
-            target=printable(target, 200) if target else None,
-            filters=recorded_filters(filters),
-            rows=rows,
-            outcome=outcome[:16],
-            ip=ip,
-        )
-        session.add(entry)
-        session.flush()
-        return entry.id
+) -> AuditEntry:
+    """Add one audit row to `session`, the transaction of the change it records.
+
+    Its id is known once the session flushes (at the latest when db.writing() ends).
+    """
+    entry = AuditEntry(
+        actor=printable(actor, 120),
+        action=printable(action, 64),
+        target=printable(target, 200) if target else None,
+        filters=recorded_filters(filters),
+        rows=rows,
+        outcome=outcome[:16],
+        ip=client_ip()[:45] if has_request_context() else None,
+    )
+    session.add(entry)
+    return entry
 
 
 def finish(entry_id: int, outcome: str, rows: int | None) -> None:
@@ -86,20 +94,3 @@ def finish(entry_id: int, outcome: str, rows: int | None) -> None:
             .where(AuditEntry.id == entry_id)
             .values(outcome=outcome[:16], rows=rows)
         )
-
-
-def require_staff(scope: str, action: str, target: str | None, filters: dict) -> ApiToken:
-    """tokens.require_staff, with the refusal written to the audit log before it is raised.
-
-    An expired token, or one for something else, is named (staff can see whose
-    it was); a token nobody issued or one revoked is `invalid-token`.
-    """
-    try:
-        return tokens.require_staff(scope)
-    except tokens.Refused as refused:
-        if refused.token is not None:
-            actor = token_actor(refused.token)
-        else:
-            actor = "anonymous" if refused.code == 401 else "invalid-token"
-        record(action, target, filters, actor, refused.outcome)
-        raise
