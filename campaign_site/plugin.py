@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import os
 import posixpath
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,12 +19,11 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url
 
 from petition_api.states import STATES
 
 from . import (
-    charts,
+    chartfigures,
     checks,
     drawcache,
     feed,
@@ -42,7 +40,6 @@ from .config import CampaignSiteConfig
 
 THEME = str(Path(__file__).resolve().parent / "theme")
 DEFAULT_SHARE_IMAGE = "assets/share.png"
-_CHART_PLACE = re.compile(r"<!--\s*chart:\s*([a-z0-9-]+)\s*-->")
 log = get_plugin_logger("campaign_site")
 
 
@@ -67,7 +64,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self.site = _site(config, self.config.story_page)
         self.cache = self._cache_dir(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
-        self.chart_pictures: dict[str, list[charts.Picture]] = {}  # by chart_file
+        self.chart_figures = chartfigures.ChartFigures()
         self.stories: list[feed.Story] = []
         self.home_stories: list[home.Story] = []  # for the featured story
         self.story_search: list[dict] = []
@@ -112,9 +109,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self._check_story_page()
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
-                self._draw_chart(
-                    files, config, pictures, checks.chart_file(src_uri, item.chart.id), item
-                )
+                chart_file = checks.chart_file(src_uri, item.chart.id)
+                self.chart_figures.draw(files, config, pictures, chart_file, item)
         return files
 
     # After the blog plugin (priority -50) has built its list of posts.
@@ -170,7 +166,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         src_uri = page.file.src_uri
         drawn = self.content.charts.get(src_uri)
         if drawn:
-            html = self._place_charts(html, page, drawn)
+            html = self.chart_figures.place(html, page, drawn)
         if self._is_story(page):
             self.stories.append(self._story(page))
             meta = self.content.meta.get(src_uri, {})
@@ -227,23 +223,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @staticmethod
     def _add(files: Files, config, src_uri: str, content: str | bytes) -> None:
         files.append(File.generated(config, src_uri, content=content))
-
-    def _draw_chart(self, files: Files, config, pictures: Path | None, path: str, item) -> None:
-        """Each variant of a chart (wide, narrow), from the cache when it was drawn before."""
-        drawn = []
-        for variant in charts.VARIANTS:
-            svg = drawcache.drawn(
-                pictures,
-                (item.chart, item.labels, item.series, variant),
-                ".svg",
-                lambda variant=variant: charts.draw(item.chart, item.labels, item.series, variant),
-            )
-            picture = charts.Picture(
-                variant, charts.variant_file(path, variant), *charts.svg_size(svg)
-            )
-            self._add(files, config, picture.path, svg)
-            drawn.append(picture)
-        self.chart_pictures[path] = drawn
 
     def _out_of_the_menus(self, files: Files) -> None:
         """Thank-you pages an editor wrote are reached from a form, never from the menus,
@@ -348,25 +327,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 self.site.shown_as,
                 self.content.story_page,
             )
-
-    def _place_charts(self, html: str, page, drawn: list[checks.DrawnChart]) -> str:
-        figures = {}
-        for item in drawn:
-            pictures = self.chart_pictures[checks.chart_file(page.file.src_uri, item.chart.id)]
-            sources = [(p, get_relative_url(p.path, page.url)) for p in pictures]
-            figures[item.chart.id] = charts.figure_html(
-                item.chart, sources, item.labels, item.series
-            )
-        placed = set()
-
-        def place(match: re.Match) -> str:
-            placed.add(match.group(1))
-            return figures.get(match.group(1), match.group(0))
-
-        html = _CHART_PLACE.sub(place, html)
-        # Charts the editor did not place go at the end, in the order declared.
-        rest = [figure for chart_id, figure in figures.items() if chart_id not in placed]
-        return "\n".join([html, *rest])
 
     def _is_story(self, page) -> bool:
         """A published story (a draft is in no list, the feed or search)."""
