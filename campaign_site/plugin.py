@@ -29,8 +29,8 @@ from . import (
     feed,
     home,
     linkcheck,
-    look,
     material_internals,
+    pageurls,
     petitions,
     sharecard,
     stories,
@@ -200,16 +200,17 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config):
         site_dir = config.site_dir
-        _write(os.path.join(site_dir, "petitions.json"), self._manifest(config).encode())
+        manifest = petitions.site_manifest(config, self.content, self.config)
+        _write(os.path.join(site_dir, "petitions.json"), manifest.encode())
         if self.site.story_dir:
             blog_dir = self.site.story_dir.split("/", 1)[0]
             addresses = feed.addresses(blog_dir)
             body = feed.rss(
                 f"{config.site_name}: stories",
-                _absolute(config, f"{blog_dir}/"),
+                pageurls.absolute(config, f"{blog_dir}/"),
                 config.site_description or "",
                 self.stories,
-                _absolute(config, addresses[0]),
+                pageurls.absolute(config, addresses[0]),
             )
             for address in addresses:  # the same feed at its former address too
                 _write(os.path.join(site_dir, *address.split("/")), body)
@@ -250,7 +251,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             petition,
             page_file.url,
             thanks_file.url,
-            _base_path(config),
+            pageurls.base_path(config),
             self.config.api_base,
             config.site_url,
             self.config.comment_share_consent,
@@ -285,7 +286,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         titles = {petition.slug: petition.title for petition in self.content.petitions}
         return stories.template_values(
             form,
-            _base_path(config) + _page_url(config, form.page),
+            pageurls.base_path(config) + pageurls.page_url(config, form.page),
             self.config.api_base,
             stories.consents(self.config.story_consents),
             titles,
@@ -297,7 +298,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         end = stories.story_end(
             told,
             self.content.petitions,
-            lambda petition: _page_url(config, petition.page),
+            lambda petition: pageurls.page_url(config, petition.page),
             self.config.story_page,
             datetime.date.today(),
         )
@@ -346,39 +347,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             categories=tuple(meta.get("categories") or ()),
         )
 
-    def _manifest(self, config) -> str:
-        base = _base_path(config)
-        entries = []
-        for petition in self.content.petitions:
-            page = base + _page_url(config, petition.page)
-            thanks = base + _page_url(config, checks.thanks_page(petition.page))
-            entries.append((petition, page, thanks))
-        forms = [
-            {
-                "page": base + _page_url(config, form.page),
-                "thanks_page": base + _page_url(config, form.thanks_page),
-                "petition": form.petition,
-            }
-            for form in sorted(self.content.story_forms.values(), key=lambda f: f.page)
-        ]
-        if self.content.story_thanks:
-            default_thanks = base + _page_url(config, self.content.story_thanks)
-        else:
-            where = checks.default_story_thanks(self.config.story_page)
-            default_thanks = look.story_url(config, where)
-        story_entry = stories.manifest_entry(
-            look.story_url(config, self.config.story_page),
-            stories.consents(self.config.story_consents),
-            default_thanks,
-            forms,
-        )
-        return petitions.manifest(
-            entries,
-            look.published(config, self.config.story_page),
-            story_entry,
-            self.config.comment_share_consent,
-        )
-
 
 def _site(config, story_page: str) -> checks.Site:
     docs_dir = config.docs_dir
@@ -400,18 +368,6 @@ def _in_front_of_the_theme(theme, folders: list[str]) -> None:
     theme.dirs[at:at] = [folder for folder in folders if folder not in theme.dirs]
 
 
-def _base_path(config) -> str:
-    """The path the site is served under: "/" or e.g. "/campaign/"."""
-    return urlsplit(config.site_url or "/").path or "/"
-
-
-def _page_url(config, src_uri: str) -> str:
-    folder = checks.page_folder(src_uri)
-    if config.use_directory_urls:
-        return f"{folder}/" if folder else ""
-    return posixpath.splitext(src_uri)[0] + ".html"
-
-
 def _card(pictures: Path | None, config, headline: str | None) -> bytes:
     inputs = (config.site_name, headline or "")
     return drawcache.drawn(pictures, inputs, ".png", lambda: sharecard.draw(*inputs))
@@ -419,10 +375,6 @@ def _card(pictures: Path | None, config, headline: str | None) -> bytes:
 
 def _share_image(page_src_uri: str) -> str:
     return posixpath.join(checks.page_folder(page_src_uri), "share.png")
-
-
-def _absolute(config, path: str) -> str:
-    return (config.site_url or "/").rstrip("/") + "/" + path
 
 
 def _write(path: str, body: bytes) -> None:
