@@ -1,6 +1,6 @@
 """console.dashboard.1m: the staff dashboard of a petition with a million signatures.
 
-Run by bench/run.py in a child process on the export benchmark's database (after
+Run by bench/exports.py in a child process on the export benchmark's database (after
 the exports, with pending signatures added). Signs in through the real form,
 opens the dashboard until it has counted the petition's history (timed apart:
 the first page, and all of them), then RUNS times: the page's median and p95,

@@ -23,20 +23,18 @@ import sys
 import time
 from pathlib import Path
 
-from bench.run import (
+from bench.commands import flask, repeated, timed
+from bench.plumbing import (
     BENCH_LINE,
     ROOT,
     environment,
-    flask,
     free_port,
     log,
     postgres_reachable,
     postgres_schema,
     prepare_database,
-    repeated,
     settings_for,
     skipped,
-    timed,
 )
 
 UPDATE = """---

@@ -3,7 +3,7 @@
 Signs N valid signatures (distinct emails) through the app's test client on a
 fresh SQLite database and prints CPU per request and pyinstrument's profile.
 What gunicorn adds (HTTP parsing, one connection per request) is measured by
-the ceiling in bench/run.py instead.
+the ceiling in bench/servers.py instead.
 """
 
 from __future__ import annotations

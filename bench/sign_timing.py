@@ -18,7 +18,7 @@ line:
 With --set-aside the probes are a bot's (the honeypot filled), which the API
 sets aside without mail: the cheapest probe, and one the victim never hears
 of. make bench runs both, on SQLite and PostgreSQL, as `sign.timing.*`
-(bench/run.py); it can also be pointed at a server running older code.
+(bench/signing.py); it can also be pointed at a server running older code.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Every word in a chart comes from the front matter, never a CSV column's name.
 The same CSV and options always give the same bytes: a fixed hash salt for
 SVG ids, no date in the metadata, text drawn as paths with the DejaVu font
 that ships inside matplotlib (so no system font can change the output).
+
+chartfigures.py puts the drawings in the site and a page's ``<figure>`` around them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 from pathlib import Path
 
 # Every word in a chart, in points (96 px to the inch: 12 pt is 16 px at full size).
@@ -236,7 +237,7 @@ def _bars(axes, chart: Chart, labels, series, text: _Text, variant: Variant, lyi
             axes.set_ylabel(text.wrap(chart.x_label, axes.figure.get_figheight() * 72 * 0.6))
         # As many ticks as fit side by side, each as wide as the widest figure.
         figures = [v for values in series for v in values]
-        widest = text.width(_number(max(figures, key=abs), _decimals(figures)))
+        widest = text.width(number_text(max(figures, key=abs), decimals_needed(figures)))
         ticks = max(2, int(_plot_points(variant, lying) // (widest + 16)))
         _value_axis(axes.xaxis, axes, series, from_zero=True, ticks=ticks)
     else:
@@ -268,7 +269,7 @@ def _value_axis(axis, axes, series: list[list[float]], from_zero: bool, ticks: i
     if limits[0] < 0 < limits[1]:
         (axes.axvline if axis is axes.xaxis else axes.axhline)(0, color="#555555", linewidth=0.8)
     # Every tick with the decimals the most precise one needs: 6.25 and 6.50, not 6.2.
-    decimals = _decimals([round(tick, 9) for tick in axis.get_majorticklocs()])
+    decimals = decimals_needed([round(tick, 9) for tick in axis.get_majorticklocs()])
     axis.set_major_formatter(StrMethodFormatter(f"{{x:,.{decimals}f}}"))
 
 
@@ -365,71 +366,12 @@ class _Text:
         return "\n".join(lines)
 
 
-def figure_html(
-    chart: Chart, pictures: list[tuple[Picture, str]], labels: list[str], series: list[list[float]]
-) -> str:
-    """The chart's title, its drawing for the window's width, its source and its data.
-
-    ``pictures`` are the drawn variants in ``VARIANTS`` order with their URLs
-    from the page. The title is said once, in the caption; the table under
-    "The data behind this chart" is named by it. One line per element and no
-    blank lines, so the block survives being placed in Markdown as raw HTML.
-    """
-    title_id = f"chart-{chart.id}-title"
-    return (
-        f'<figure class="gs-chart" id="chart-{escape(chart.id)}">\n'
-        f'<figcaption class="gs-chart__title" id="{escape(title_id)}">{escape(chart.title)}'
-        "</figcaption>\n"
-        f"{_picture(chart, pictures)}\n"
-        f"{_source(chart)}"
-        f'<details class="gs-chart__data"><summary>The data behind this chart</summary>\n'
-        f'<table aria-labelledby="{escape(title_id)}">{_table(chart, labels, series)}</table>\n'
-        f"</details>\n</figure>"
-    )
-
-
-def _picture(chart: Chart, pictures: list[tuple[Picture, str]]) -> str:
-    *sources, (image, src) = pictures
-    return (
-        "<picture>"
-        + "".join(
-            f'<source media="{escape(p.variant.media or "")}" srcset="{escape(url)}" '
-            f'width="{p.width}" height="{p.height}">'
-            for p, url in sources
-        )
-        + f'<img src="{escape(src)}" alt="{escape(chart.alt)}" width="{image.width}" '
-        f'height="{image.height}" loading="lazy"></picture>'
-    )
-
-
-def _source(chart: Chart) -> str:
-    if not chart.source:
-        return ""
-    name = escape(chart.source)
-    if chart.source_url:
-        name = f'<a href="{escape(chart.source_url)}">{name}</a>'
-    return f'<p class="gs-chart__source">Source: {name}</p>\n'
-
-
-def _table(chart: Chart, labels: list[str], series: list[list[float]]) -> str:
-    corner = f'<th scope="col">{escape(chart.x_label)}</th>' if chart.x_label else "<td></td>"
-    head = corner + "".join(f'<th scope="col">{escape(name)}</th>' for name in chart.names)
-    columns = [[_number(value, _decimals(values)) for value in values] for values in series]
-    body = "".join(
-        f'<tr><th scope="row">{escape(label)}</th>'
-        + "".join(f"<td>{column[i]}</td>" for column in columns)
-        + "</tr>"
-        for i, label in enumerate(labels)
-    )
-    return f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-
-
-def _decimals(values: list[float]) -> int:
+def decimals_needed(values: list[float]) -> int:
     """As many decimals as the column's most precise figure (8.0 beside 7.7, not 8)."""
     return max(
         max(0, -Decimal(str(float(value))).normalize().as_tuple().exponent) for value in values
     )
 
 
-def _number(value: float, decimals: int) -> str:
+def number_text(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 from petition_api.petitions import sharing
 
-from .checks import Petition
+from . import look, pageurls, stories
+from .checks import Content, Petition, default_story_thanks, thanks_page
 from .config import COMMENT_SHARE_CONSENT
 from .schema import DEFAULT_CONSENT
 
@@ -82,6 +83,43 @@ def manifest(
         },
         indent=2,
         ensure_ascii=False,
+    )
+
+
+def site_manifest(config, content: Content, options) -> str:
+    """petitions.json for this build: ``manifest`` of the site's petitions with the
+    paths of their pages, the site's name and colours, and the story forms;
+    ``options`` are the plugin's (config.py)."""
+    base = pageurls.base_path(config)
+    entries = []
+    for petition in content.petitions:
+        page = base + pageurls.page_url(config, petition.page)
+        thanks = base + pageurls.page_url(config, thanks_page(petition.page))
+        entries.append((petition, page, thanks))
+    forms = [
+        {
+            "page": base + pageurls.page_url(config, form.page),
+            "thanks_page": base + pageurls.page_url(config, form.thanks_page),
+            "petition": form.petition,
+        }
+        for form in sorted(content.story_forms.values(), key=lambda f: f.page)
+    ]
+    if content.story_thanks:
+        default_thanks = base + pageurls.page_url(config, content.story_thanks)
+    else:
+        where = default_story_thanks(options.story_page)
+        default_thanks = look.story_url(config, where)
+    story_entry = stories.manifest_entry(
+        look.story_url(config, options.story_page),
+        stories.consents(options.story_consents),
+        default_thanks,
+        forms,
+    )
+    return manifest(
+        entries,
+        look.published(config, options.story_page),
+        story_entry,
+        options.comment_share_consent,
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import os
 import posixpath
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,19 +19,18 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url
 
 from petition_api.states import STATES
 
 from . import (
-    charts,
+    chartfigures,
     checks,
     drawcache,
     feed,
     home,
     linkcheck,
-    look,
     material_internals,
+    pageurls,
     petitions,
     sharecard,
     stories,
@@ -42,7 +40,6 @@ from .config import CampaignSiteConfig
 
 THEME = str(Path(__file__).resolve().parent / "theme")
 DEFAULT_SHARE_IMAGE = "assets/share.png"
-_CHART_PLACE = re.compile(r"<!--\s*chart:\s*([a-z0-9-]+)\s*-->")
 log = get_plugin_logger("campaign_site")
 
 
@@ -67,7 +64,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self.site = _site(config, self.config.story_page)
         self.cache = self._cache_dir(config)
         self.petition_of_thanks: dict[str, checks.Petition] = {}
-        self.chart_pictures: dict[str, list[charts.Picture]] = {}  # by chart_file
+        self.chart_figures = chartfigures.ChartFigures()
         self.stories: list[feed.Story] = []
         self.home_stories: list[home.Story] = []  # for the featured story
         self.story_search: list[dict] = []
@@ -112,9 +109,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         self._check_story_page()
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
-                self._draw_chart(
-                    files, config, pictures, checks.chart_file(src_uri, item.chart.id), item
-                )
+                chart_file = checks.chart_file(src_uri, item.chart.id)
+                self.chart_figures.draw(files, config, pictures, chart_file, item)
         return files
 
     # After the blog plugin (priority -50) has built its list of posts.
@@ -170,7 +166,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         src_uri = page.file.src_uri
         drawn = self.content.charts.get(src_uri)
         if drawn:
-            html = self._place_charts(html, page, drawn)
+            html = self.chart_figures.place(html, page, drawn)
         if self._is_story(page):
             self.stories.append(self._story(page))
             meta = self.content.meta.get(src_uri, {})
@@ -204,16 +200,17 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config):
         site_dir = config.site_dir
-        _write(os.path.join(site_dir, "petitions.json"), self._manifest(config).encode())
+        manifest = petitions.site_manifest(config, self.content, self.config)
+        _write(os.path.join(site_dir, "petitions.json"), manifest.encode())
         if self.site.story_dir:
             blog_dir = self.site.story_dir.split("/", 1)[0]
             addresses = feed.addresses(blog_dir)
             body = feed.rss(
                 f"{config.site_name}: stories",
-                _absolute(config, f"{blog_dir}/"),
+                pageurls.absolute(config, f"{blog_dir}/"),
                 config.site_description or "",
                 self.stories,
-                _absolute(config, addresses[0]),
+                pageurls.absolute(config, addresses[0]),
             )
             for address in addresses:  # the same feed at its former address too
                 _write(os.path.join(site_dir, *address.split("/")), body)
@@ -227,23 +224,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @staticmethod
     def _add(files: Files, config, src_uri: str, content: str | bytes) -> None:
         files.append(File.generated(config, src_uri, content=content))
-
-    def _draw_chart(self, files: Files, config, pictures: Path | None, path: str, item) -> None:
-        """Each variant of a chart (wide, narrow), from the cache when it was drawn before."""
-        drawn = []
-        for variant in charts.VARIANTS:
-            svg = drawcache.drawn(
-                pictures,
-                (item.chart, item.labels, item.series, variant),
-                ".svg",
-                lambda variant=variant: charts.draw(item.chart, item.labels, item.series, variant),
-            )
-            picture = charts.Picture(
-                variant, charts.variant_file(path, variant), *charts.svg_size(svg)
-            )
-            self._add(files, config, picture.path, svg)
-            drawn.append(picture)
-        self.chart_pictures[path] = drawn
 
     def _out_of_the_menus(self, files: Files) -> None:
         """Thank-you pages an editor wrote are reached from a form, never from the menus,
@@ -271,7 +251,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             petition,
             page_file.url,
             thanks_file.url,
-            _base_path(config),
+            pageurls.base_path(config),
             self.config.api_base,
             config.site_url,
             self.config.comment_share_consent,
@@ -306,7 +286,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         titles = {petition.slug: petition.title for petition in self.content.petitions}
         return stories.template_values(
             form,
-            _base_path(config) + _page_url(config, form.page),
+            pageurls.base_path(config) + pageurls.page_url(config, form.page),
             self.config.api_base,
             stories.consents(self.config.story_consents),
             titles,
@@ -318,7 +298,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         end = stories.story_end(
             told,
             self.content.petitions,
-            lambda petition: _page_url(config, petition.page),
+            lambda petition: pageurls.page_url(config, petition.page),
             self.config.story_page,
             datetime.date.today(),
         )
@@ -349,25 +329,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 self.content.story_page,
             )
 
-    def _place_charts(self, html: str, page, drawn: list[checks.DrawnChart]) -> str:
-        figures = {}
-        for item in drawn:
-            pictures = self.chart_pictures[checks.chart_file(page.file.src_uri, item.chart.id)]
-            sources = [(p, get_relative_url(p.path, page.url)) for p in pictures]
-            figures[item.chart.id] = charts.figure_html(
-                item.chart, sources, item.labels, item.series
-            )
-        placed = set()
-
-        def place(match: re.Match) -> str:
-            placed.add(match.group(1))
-            return figures.get(match.group(1), match.group(0))
-
-        html = _CHART_PLACE.sub(place, html)
-        # Charts the editor did not place go at the end, in the order declared.
-        rest = [figure for chart_id, figure in figures.items() if chart_id not in placed]
-        return "\n".join([html, *rest])
-
     def _is_story(self, page) -> bool:
         """A published story (a draft is in no list, the feed or search)."""
         story_dir = self.site.story_dir
@@ -384,39 +345,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             published=feed.as_datetime(meta["date"]),
             authors=tuple(self.content.authors.get(a, a) for a in meta.get("authors") or ()),
             categories=tuple(meta.get("categories") or ()),
-        )
-
-    def _manifest(self, config) -> str:
-        base = _base_path(config)
-        entries = []
-        for petition in self.content.petitions:
-            page = base + _page_url(config, petition.page)
-            thanks = base + _page_url(config, checks.thanks_page(petition.page))
-            entries.append((petition, page, thanks))
-        forms = [
-            {
-                "page": base + _page_url(config, form.page),
-                "thanks_page": base + _page_url(config, form.thanks_page),
-                "petition": form.petition,
-            }
-            for form in sorted(self.content.story_forms.values(), key=lambda f: f.page)
-        ]
-        if self.content.story_thanks:
-            default_thanks = base + _page_url(config, self.content.story_thanks)
-        else:
-            where = checks.default_story_thanks(self.config.story_page)
-            default_thanks = look.story_url(config, where)
-        story_entry = stories.manifest_entry(
-            look.story_url(config, self.config.story_page),
-            stories.consents(self.config.story_consents),
-            default_thanks,
-            forms,
-        )
-        return petitions.manifest(
-            entries,
-            look.published(config, self.config.story_page),
-            story_entry,
-            self.config.comment_share_consent,
         )
 
 
@@ -440,18 +368,6 @@ def _in_front_of_the_theme(theme, folders: list[str]) -> None:
     theme.dirs[at:at] = [folder for folder in folders if folder not in theme.dirs]
 
 
-def _base_path(config) -> str:
-    """The path the site is served under: "/" or e.g. "/campaign/"."""
-    return urlsplit(config.site_url or "/").path or "/"
-
-
-def _page_url(config, src_uri: str) -> str:
-    folder = checks.page_folder(src_uri)
-    if config.use_directory_urls:
-        return f"{folder}/" if folder else ""
-    return posixpath.splitext(src_uri)[0] + ".html"
-
-
 def _card(pictures: Path | None, config, headline: str | None) -> bytes:
     inputs = (config.site_name, headline or "")
     return drawcache.drawn(pictures, inputs, ".png", lambda: sharecard.draw(*inputs))
@@ -459,10 +375,6 @@ def _card(pictures: Path | None, config, headline: str | None) -> bytes:
 
 def _share_image(page_src_uri: str) -> str:
     return posixpath.join(checks.page_folder(page_src_uri), "share.png")
-
-
-def _absolute(config, path: str) -> str:
-    return (config.site_url or "/").rstrip("/") + "/" + path
 
 
 def _write(path: str, body: bytes) -> None:

@@ -82,10 +82,23 @@ def test_nothing_but_the_db_module_opens_sessions_connections_or_transactions():
     assert found == []
 
 
+# Every module a newcomer reads: the app, the site's plugin, the benchmarks and the
+# scripts beside them (petition_api's migrations are written once, never read).
+OUR_CODE = ("petition_api", "campaign_site", "bench", "build.py", "sample_campaign.py")
+
+
+def our_modules():
+    for name in OUR_CODE:
+        found = (ROOT / name).rglob("*.py") if (ROOT / name).is_dir() else [ROOT / name]
+        for path in sorted(found):
+            if "migrations" not in path.relative_to(ROOT).parts:
+                yield path
+
+
 def test_no_module_outgrows_a_screenful_of_screens():
     long = {
-        "/".join(parts): n
-        for path, parts in modules()
+        path.relative_to(ROOT).as_posix(): n
+        for path in our_modules()
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
     }
     assert long == {}
