@@ -47,7 +47,7 @@ PETITION = "paid-family-leave"
 POSTGRES_URL = os.environ.get(
     "GROUNDSWELL_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test"
 )
-# The server configuration every throughput figure is measured on: see README.
+# The server configuration every throughput figure is measured on: see docs/pages/benchmarks.md.
 WORKER_CLASS = "sync"
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONNECTIONS = 32
