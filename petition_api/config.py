@@ -31,7 +31,7 @@ class Setting:
 
 
 # The single list of settings: create_app reads it, the manual's configuration page
-# is written from it (docs/settings_table.py; tests/api/test_operators_configure.py
+# is written from it (docs/settings_page.py; tests/api/test_operators_configure.py
 # checks the built page).
 SETTINGS = [
     Setting(

@@ -27,6 +27,7 @@ class Section:
     heading: str
     text: str = ""
     rows: list[list[str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -71,8 +72,8 @@ def words(text: str) -> str:
 
 
 class _SectionReader(HTMLParser):
-    """Splits an article at its headings, keeping each section's text and table rows
-    (a heading's permalink sign left out)."""
+    """Splits an article at its headings, keeping each section's text, table rows and
+    list items (a heading's permalink sign left out)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -80,6 +81,7 @@ class _SectionReader(HTMLParser):
         self._heading: list[str] | None = None
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
+        self._item: list[str] | None = None
         self._in_permalink = False
 
     def handle_starttag(self, tag, attrs):
@@ -91,6 +93,8 @@ class _SectionReader(HTMLParser):
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
+        elif tag == "li":
+            self._item = []
 
     def handle_endtag(self, tag):
         if tag in HEADINGS and self._heading is not None:
@@ -105,6 +109,10 @@ class _SectionReader(HTMLParser):
             if self.sections:
                 self.sections[-1].rows.append(self._row)
             self._row = None
+        elif tag == "li" and self._item is not None:
+            if self.sections:
+                self.sections[-1].items.append(words("".join(self._item)))
+            self._item = None
 
     def handle_data(self, data):
         if self._in_permalink:
@@ -115,3 +123,5 @@ class _SectionReader(HTMLParser):
             self.sections[-1].text += data
         if self._cell is not None:
             self._cell.append(data)
+        if self._item is not None:
+            self._item.append(data)

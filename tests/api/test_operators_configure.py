@@ -129,11 +129,13 @@ def test_a_setting_of_the_wrong_kind_is_named():
 
 
 def test_the_manual_documents_every_setting_with_its_default_and_description(manual):
-    rows = {row[0]: row[1:] for row in manual.section("configuration", "Configuration").rows[1:]}
-    assert sorted(rows) == sorted(f"GROUNDSWELL_{s.name}" for s in config.SETTINGS)
+    items = manual.section("configuration", "Configuration").items
+    documented = {item.split(",", 1)[0]: item for item in items}
+    assert sorted(documented) == sorted(f"GROUNDSWELL_{s.name}" for s in config.SETTINGS)
     for setting in config.SETTINGS:
-        default, description = rows[f"GROUNDSWELL_{setting.name}"]
-        assert default == (setting.default or "(empty)")
+        item = documented[f"GROUNDSWELL_{setting.name}"]
+        default, description = item.split(",", 1)[1].split(": ", 1)
+        assert default == f" default {setting.default or '(empty)'}"
         assert description == words(setting.help)
 
 

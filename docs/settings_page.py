@@ -1,6 +1,6 @@
 """MkDocs hook: the manual's configuration page lists every setting the API reads.
 
-The table is written at build time from petition_api.config.SETTINGS, the list
+The list is written at build time from petition_api.config.SETTINGS, the list
 create_app reads, so a setting added there is documented with its default and its
 description the next time the manual is built; pages/configuration.md marks where.
 """
@@ -11,21 +11,22 @@ from mkdocs.exceptions import PluginError
 
 from petition_api.config import SETTINGS
 
-MARKER = "<!-- settings table -->"
+MARKER = "<!-- settings -->"
 
 
 def on_page_markdown(markdown: str, page, **_) -> str:
     if MARKER in markdown:
-        return markdown.replace(MARKER, settings_table())
+        return markdown.replace(MARKER, settings_list())
     if page.file.src_uri == "configuration.md":
         raise PluginError(f"configuration.md lost its {MARKER} line: the settings go there")
     return markdown
 
 
-def settings_table() -> str:
-    rows = [
-        f"| `GROUNDSWELL_{s.name}` | {f'`{s.default}`' if s.default else '(empty)'} "
-        f"| {s.help.replace('|', '&#124;')} |"
+def settings_list() -> str:
+    """One item a setting, rather than a table: names and addresses this long leave a
+    table's columns a few letters wide on a phone."""
+    return "\n".join(
+        f"- `GROUNDSWELL_{s.name}`, default {f'`{s.default}`' if s.default else '(empty)'}: "
+        f"{s.help}"
         for s in SETTINGS
-    ]
-    return "\n".join(["| variable | default | what it does |", "| --- | --- | --- |", *rows])
+    )
