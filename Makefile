@@ -12,12 +12,12 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Public reference data (ZIP to district, members of Congress), never committed:
-# the README says where to download current files.
+# the manual (docs/pages/delivery.md) says where to download current files.
 CONGRESS_DATA ?= ../shared/data
 
 export FLASK_APP := petition_api
 
-.PHONY: run site-url test bench bench-deps lint lock venv site test-deps clean
+.PHONY: run site-url test bench bench-deps lint lock venv site test-deps clean docs docs-serve
 
 venv: $(STAMP)
 
@@ -74,7 +74,7 @@ run: $(STAMP) site-url
 	  $(BIN)/flask congress load --districts "$(CONGRESS_DATA)/zccd.csv" \
 	    --legislators "$(CONGRESS_DATA)/legislators-current.csv"; \
 	else echo "No congressional district data in $(CONGRESS_DATA): ZIP lookups stay empty until" \
-	  "you load it (README, 'Delivery to Congress'), e.g. make run CONGRESS_DATA=~/data"; fi
+	  "you load it (the manual's docs/pages/delivery.md), e.g. make run CONGRESS_DATA=~/data"; fi
 	GROUNDSWELL_SITE_DIR=site $(BIN)/python -m petition_api.devserver --host $(HOST) --port $(PORT)
 
 # What the browser tests need and a fresh machine lacks: Debian's Chromium and
@@ -100,9 +100,21 @@ bench-deps: $(STAMP)
 bench: test-deps bench-deps
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; else echo "no benchmarks yet"; fi
 
+# The manual: docs/pages/ built into docs/build/, failing on any warning (a page
+# left out of the nav, a link or an anchor that leads nowhere); its configuration
+# and commands pages are written from the code at each build.
+DOCS_PORT ?= 8002
+# mkdocs-material prints a banner about its successor on every build; quiet means quiet.
+docs docs-serve: export NO_MKDOCS_2_WARNING := 1
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet -f docs/mkdocs.yml
+
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict -f docs/mkdocs.yml -a $(HOST):$(DOCS_PORT)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf site instance .pytest_cache test-artifacts
+	rm -rf site instance .pytest_cache test-artifacts docs/build

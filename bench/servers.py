@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.plumbing import BENCH, BENCH_LINE, ROOT, environment, free_port
 
-# The server configuration every throughput figure is measured on: see README.
+# The server configuration every throughput figure is measured on: see docs/pages/benchmarks.md.
 WORKER_CLASS = "sync"
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONNECTIONS = 32

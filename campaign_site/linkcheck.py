@@ -31,8 +31,8 @@ from mkdocs.plugins import get_plugin_logger
 
 log = get_plugin_logger("campaign_site")
 
-# What the petition API answers on the site's origin (README, "Deploying": the proxy
-# passes these to it): petition_api/site.py's API_PATHS and the staff console. Links
+# What the petition API answers on the site's origin (the proxy passes these to it:
+# docs/pages/production.md): petition_api/site.py's API_PATHS and the staff console. Links
 # there are the API's, not files of the site. tests/site checks this against the
 # app's routes, so the build never imports Flask.
 API_PATHS = (

@@ -1,7 +1,7 @@
 """Settings from the environment, with safe defaults for development.
 
 Every setting is an environment variable named ``GROUNDSWELL_<NAME>``; the
-README's configuration table lists them all. What production
+manual's configuration page lists them all. What production
 (``GROUNDSWELL_ENV=production``) refuses to start with is in production.py.
 """
 
@@ -30,8 +30,9 @@ class Setting:
     kind: type = str
 
 
-# The single list of settings: create_app reads it, the README documents it
-# (tests/api/test_operators_configure.py checks that the two agree).
+# The single list of settings: create_app reads it, the manual's configuration page
+# is written from it (docs/settings_page.py; tests/api/test_operators_configure.py
+# checks the built page).
 SETTINGS = [
     Setting(
         "ENV", "development", "`development` or `production` (production refuses unsafe defaults)"
@@ -104,7 +105,7 @@ SETTINGS = [
         "providers send them for all their users from a few addresses, so they have their own "
         "budget, apart from LIMIT_IP_OTHER",
     ),
-    # The staff console (README "The staff console"); relative folders are from where it runs.
+    # The staff console (docs/pages/console.md); relative folders are from where it runs.
     Setting(
         "CONTENT_DIR", "content", "the site's content folder: the console publishes stories here"
     ),

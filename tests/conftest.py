@@ -153,6 +153,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture(scope="session")
+def manual(tmp_path_factory):
+    """The manual as `make docs` builds it (strict), once per test process."""
+    from .manual import build
+
+    return build(tmp_path_factory.mktemp("manual"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from petition_api import config, create_app, production
 
-from ..conftest import ROOT, test_settings
+from ..conftest import test_settings
+from ..manual import words
 
 STRONG_KEY = "k" * 48
 
@@ -128,14 +128,15 @@ def test_a_setting_of_the_wrong_kind_is_named():
         config.load({"GROUNDSWELL_SMTP_PORT": "twenty-five"})
 
 
-def test_the_readme_documents_every_setting_with_its_default():
-    readme = (ROOT / "README.md").read_text()
+def test_the_manual_documents_every_setting_with_its_default_and_description(manual):
+    items = manual.section("configuration", "Configuration").items
+    documented = {item.split(",", 1)[0]: item for item in items}
+    assert sorted(documented) == sorted(f"GROUNDSWELL_{s.name}" for s in config.SETTINGS)
     for setting in config.SETTINGS:
-        row = re.search(rf"^\| `GROUNDSWELL_{setting.name}` \| (.*?) \|", readme, re.MULTILINE)
-        assert row, f"README has no row for GROUNDSWELL_{setting.name}"
-        assert f"`{setting.default}`" in row.group(1) or (
-            setting.default == "" and "(empty)" in row.group(1)
-        )
+        item = documented[f"GROUNDSWELL_{setting.name}"]
+        default, description = item.split(",", 1)[1].split(": ", 1)
+        assert default == f" default {setting.default or '(empty)'}"
+        assert description == words(setting.help)
 
 
 def test_development_defaults_start_without_any_configuration(tmp_path):

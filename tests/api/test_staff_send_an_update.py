@@ -310,12 +310,12 @@ def test_staff_preview_and_test_send_an_update(smtp_app, smtp_server, tmp_path):
         assert session.scalars(select(Mailing)).all() == []  # nothing queued
 
 
-def test_the_readmes_update_and_the_example_file_are_updates_staff_can_send(
+def test_the_manuals_update_and_the_example_file_are_updates_staff_can_send(
     app, client, runner, tmp_path
 ):
     becomes_supporter(client, runner, lambda: mailbox(app), email="reader@example.org")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("### Writing an update", 1)[1].split("```markdown\n", 1)[1]
+    manual = (ROOT / "docs" / "pages" / "supporters.md").read_text(encoding="utf-8")
+    shown = manual.split("## Writing an update", 1)[1].split("```markdown\n", 1)[1]
     for path in (update_file(tmp_path, shown.split("```", 1)[0]), ROOT / "mailings/example.md"):
         preview = runner.invoke(
             args=["mailings", "preview", str(path), "--html", str(tmp_path / "p")]

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["paid-leave-access", "wic-participation", "wic-coverage"]
 SMALLEST_TEXT_PX = 11
-LARGEST_TEXT_PX = 16  # the README promises 11 to 16 px on any screen
+LARGEST_TEXT_PX = 16  # the manual promises 11 to 16 px on any screen (docs/pages/writing.md)
 # The two widths every page is looked at, and the edges of each drawing's range.
 MEASURED_AT = sorted({*WIDTHS, 320, 599, 600, 960, 1219, 1920})
 _LINE_OF_TEXT = re.compile(r"translate\([-\d.]+ [-\d.]+\) scale\(([\d.]+) -\1\)")

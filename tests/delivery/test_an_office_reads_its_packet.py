@@ -272,7 +272,7 @@ def test_the_pdf_says_its_language_and_title_and_has_bookmarks(app, client, toke
         "Signers in New York's 12th district, by ZIP code and surname",
     ]
     # fpdf2 cannot tag headings or tables: the packet claims no structure it lacks
-    # (README, "The delivery archive"), rather than a partial one that hides text.
+    # (docs/pages/delivery.md, "The delivery archive"), rather than a partial one that hides text.
     assert "/StructTreeRoot" not in catalog and "/MarkInfo" not in catalog
 
 

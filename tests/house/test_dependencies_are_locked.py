@@ -2,7 +2,7 @@
 
 `make run`, `make test` and CI install from the lock with `--require-hashes`,
 so a release swapped on the index, or a range that drifted, is refused rather
-than run. The README says how to update it (`make lock`).
+than run. The manual says how to update it (`make lock`, docs/pages/getting-started.md).
 """
 
 from __future__ import annotations

@@ -23,8 +23,9 @@ INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "log
 FEATURES = {"signing", "confirming", "counting", "mail", "updates", "bounces", "petitions",
             "congress", "delivery", "exports", "invalidation", "retention", "staff",
             "supporters", "audiences", "stories", "console"}  # fmt: skip
-# Development helpers that assemble the app (like create_app) and may import anything.
-ASSEMBLY = {"__init__", "devserver", "site"}
+# Development helpers that assemble the app (like create_app) and may import anything;
+# commands lists the app's command groups for the manual.
+ASSEMBLY = {"__init__", "commands", "devserver", "site"}
 CIRCLES_TOOL = ROOT.parent / "shared" / "tools" / "import_circles.py"
 LONGEST_MODULE = 400
 

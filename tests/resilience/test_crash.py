@@ -3,7 +3,7 @@
 SQLite runs in WAL mode with synchronous=NORMAL (the default): a commit is in
 the WAL before the answer goes out, so a killed process loses nothing; only a
 power cut or kernel crash could lose the last commits, which FULL would keep
-(README, Configuration). PostgreSQL commits are durable when answered.
+(docs/pages/configuration.md). PostgreSQL commits are durable when answered.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 bandit's skips live in pyproject.toml ([tool.bandit]), each with its reason.
 pip-audit needs a vulnerability service (PyPI's JSON API or OSV); where neither
-answers for our packages, the test says so as a skip reason (README, Security).
+answers for our packages, the test says so as a skip reason (docs/pages/security.md).
 """
 
 from __future__ import annotations
