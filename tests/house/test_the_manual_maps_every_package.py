@@ -2,16 +2,18 @@
 
 docs/pages/architecture.md maps every package and top-level module of
 petition_api, every other top-level folder of Python (campaign_site, bench) and
-module (build.py, sample_campaign.py), and every folder of tests: one table row
-each, its path from the repository's root in the first cell. A package added
-without a row fails here, and so does a row for one that was moved or removed.
-Every module the page names elsewhere (`signing/routes.py`) must exist too.
+top-level module (build.py, sample_campaign.py), and every folder of tests: a
+table row each, its path in the first cell, from the folder the table's header
+names (`petition_api/`) or else from the repository's root. A package added
+without a row fails here, and so does a row for one that was moved or removed;
+so does any module the page names (`signing/routes.py`) that is not where it says.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 
 from ..conftest import ROOT
 
@@ -20,6 +22,13 @@ MAP_HEADING = "## The package map"
 CELL = re.compile(r"(?<!\\)\|")
 CODE = re.compile(r"`([^`]+)`")
 MODULE = re.compile(r"[\w./]*\w\.py\b")
+SEPARATOR = re.compile(r"^\|[\s|:-]+\|$")
+
+
+@dataclass(frozen=True)
+class Row:
+    line: str
+    place: str  # the path from the root that the row maps
 
 
 def tracked_python() -> list[str]:
@@ -47,27 +56,31 @@ def in_the_tree() -> set[str]:
     return names
 
 
-def map_section() -> list[str]:
+def cells(line: str) -> list[str]:
+    return [cell.strip() for cell in CELL.split(line.strip().strip("|"))]
+
+
+def rows() -> list[Row]:
+    """The map's table rows; a header's code span (`petition_api/`) is where its rows are."""
     lines = PAGE.read_text(encoding="utf-8").splitlines()
     start = lines.index(MAP_HEADING) + 1
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
-    return lines[start:end]
-
-
-def rows() -> list[tuple[str, list[str]]]:
-    """The map's table rows, each with its cells (header and separator rows left out)."""
-    found = []
-    for line in map_section():
-        if not line.startswith("|") or set(line) <= set("|- "):
+    found, folder = [], ""
+    for at in range(start, end):
+        line = lines[at]
+        if not line.startswith("|") or SEPARATOR.match(line):
             continue
-        cells = [cell.strip() for cell in CELL.split(line.strip().strip("|"))]
-        if CODE.match(cells[0]):
-            found.append((line, cells))
+        first = cells(line)[0]
+        if at + 1 < end and SEPARATOR.match(lines[at + 1]):  # a table's header
+            named = CODE.search(first)
+            folder = named.group(1) if named else ""
+        elif named := CODE.match(first):
+            found.append(Row(line, folder + named.group(1)))
     return found
 
 
 def on_the_map() -> list[str]:
-    return [CODE.match(cells[0]).group(1) for _, cells in rows()]
+    return [row.place for row in rows()]
 
 
 def test_every_package_and_module_is_on_the_map():
@@ -76,23 +89,22 @@ def test_every_package_and_module_is_on_the_map():
 
 
 def test_the_map_names_nothing_that_is_not_in_the_tree():
-    gone = [name for name in on_the_map() if not (ROOT / name).exists()]
+    gone = [place for place in on_the_map() if not (ROOT / place).exists()]
     assert not gone, f"moved or removed, yet on {PAGE.relative_to(ROOT)}: {', '.join(gone)}"
 
 
 def test_the_map_names_each_place_once():
     named = on_the_map()
-    assert sorted({name for name in named if named.count(name) > 1}) == []
+    assert sorted({place for place in named if named.count(place) > 1}) == []
 
 
 def test_every_module_the_page_names_is_where_it_says():
-    """A module named in a row of the map is inside that row's package; anywhere else
-    on the page (prose, the diagrams) it is a path from the root or from petition_api/."""
-    packages = {line: CODE.match(cells[0]).group(1) for line, cells in rows()}
+    """A module named in a row's job is inside that row's package; anywhere else on the
+    page (prose, the diagrams) it is a path from the root or from petition_api/."""
+    packages = {row.line: row.place for row in rows() if row.place.endswith("/")}
     named = {
-        (package if package.endswith("/") else "", module)
+        (packages.get(line, ""), module)
         for line in PAGE.read_text(encoding="utf-8").splitlines()
-        for package in [packages.get(line, "")]
         for module in MODULE.findall(line)
     }
     missing = sorted(
