@@ -3,7 +3,7 @@
 Feature packages (signing, confirming, counting, mail, updates, bounces,
 petitions, congress, delivery, exports, staff) sit on shared infrastructure (config, db, cache,
 errors, models, openapi); each feature's `init_app` brings its routes, CLI and
-templates. The README's developer section has the map.
+templates. The manual's docs/pages/architecture.md has the map.
 """
 
 from __future__ import annotations

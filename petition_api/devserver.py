@@ -1,7 +1,7 @@
 """`make run`: the API, the built site and the mail worker in one process.
 
 For development only; production runs gunicorn and `flask mail send`
-separately (README, "Deploying").
+separately (docs/pages/production.md).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ sees them.
 - our own error logs call `redact()` on the path they name;
 - the development server's request log (werkzeug) gets `RedactingFilter` (devserver.py);
 - gunicorn: `--logger-class petition_api.logs.GunicornLogger` redacts its access
-  log and its error log (README, "Deploying").
+  log and its error log (docs/pages/production.md).
 """
 
 from __future__ import annotations

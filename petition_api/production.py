@@ -2,7 +2,7 @@
 
 create_app calls :func:`check_served` before it reads any setting and
 :func:`check_production` when ``GROUNDSWELL_ENV=production``; each refusal
-names the setting and says what to set (README "Configuration" lists them).
+names the setting and says what to set (docs/pages/configuration.md lists them).
 The settings themselves, and their development defaults, are in config.py.
 """
 

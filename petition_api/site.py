@@ -1,7 +1,7 @@
 """Development only: serve the built campaign site beside the API, on one origin.
 
 In production a web server or CDN serves `site/` and proxies API_PATHS to the
-API; see the README ("Deploying").
+API; see the manual, docs/pages/production.md.
 """
 
 from __future__ import annotations

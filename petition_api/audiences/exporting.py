@@ -40,7 +40,7 @@ class Export:
     def filename(self) -> str:
         """The campaign (the site's name) and the day, never a petition: an ad audience
         named after a petition's topic ("WIC", "paid leave") may suggest health or
-        financial status, which Meta restricts (README, "Audiences for ads and CRMs")."""
+        financial status, which Meta restricts (docs/pages/audiences.md)."""
         campaign = NOT_A_NAME.sub("-", site_look.current().name.lower()).strip("-") or "campaign"
         return f"{campaign}-{utcnow():%Y-%m-%d}-{self.format.name}.{self.format.extension}"
 

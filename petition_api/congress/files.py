@@ -1,6 +1,6 @@
 """Reading the public files of districts and members, with errors that say where.
 
-Two files feed a load (see the README's delivery section for where to get
+Two files feed a load (the manual's docs/pages/delivery.md says where to get
 current versions):
 
 - the ZCTA-to-district table: `zccd.csv` (`state_fips,state_abbr,zcta,cd`) or the

@@ -15,7 +15,7 @@ from ..models import Petition, Role
 from ..staff import sessions
 from .access import me, needs
 
-# In the words of the README's "Audiences for ads and CRMs".
+# In the words of the manual's docs/pages/audiences.md.
 AUDIENCES = {
     "meta": "Meta customer list (hashed), for ads to supporters",
     "meta-suppression": "Meta suppression list (hashed): people ads must never reach",

@@ -82,7 +82,7 @@ class PacketPDF(FPDF):
         self.cover()
 
     def _describe(self) -> None:
-        """What a reader shows and reads aloud before the first page (see the README on
+        """What a reader shows and reads aloud before the first page (see docs/pages/delivery.md on
         what fpdf2 can and cannot tag)."""
         d, o = self.delivery, self.office
         self.set_title(f"{d.petition.title}: {o.code}, {o.addressee}")

@@ -2,7 +2,8 @@
 
 Large mailbox providers throttle senders that open many connections or send
 bursts to them; a mailing of 200,000 is mostly gmail.com, yahoo.com and a few
-others. Both limits are per worker process (the README says how they add up).
+others. Both limits are per worker process (docs/pages/supporters.md, "Sending",
+says how they add up).
 """
 
 from __future__ import annotations

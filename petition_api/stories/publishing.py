@@ -131,7 +131,7 @@ def _check_author(content: Path) -> None:
     if AUTHOR not in known:
         raise ModerationError(
             f"{authors}: add an author {AUTHOR!r} (the name supporters' stories appear under; "
-            'README, "Stories"): nothing written'
+            'the manual, docs/pages/writing.md, "A story"): nothing written'
         )
 
 

@@ -1,6 +1,6 @@
 """Updates to supporters: a Markdown file becomes a mailing, queued once to its audience.
 
-An update is a Markdown file with YAML front matter (the README's "Update emails"):
+An update is a Markdown file with YAML front matter (docs/pages/supporters.md, "Writing an update"):
 
     ---
     subject: We delivered 230,000 signatures
