@@ -6,15 +6,10 @@ module in the wrong room, however well it works.
 
 from __future__ import annotations
 
-import ast
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from ..conftest import IN_CI, ROOT
+from ..conftest import ROOT
+from . import import_graph
 
 API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
@@ -26,7 +21,6 @@ FEATURES = {"signing", "confirming", "counting", "mail", "updates", "bounces", "
 # Development helpers that assemble the app (like create_app) and may import anything;
 # commands lists the app's command groups for the manual.
 ASSEMBLY = {"__init__", "commands", "devserver", "site"}
-CIRCLES_TOOL = ROOT.parent / "shared" / "tools" / "import_circles.py"
 LONGEST_MODULE = 400
 
 
@@ -36,22 +30,6 @@ def modules():
             yield path, path.relative_to(API).parts
 
 
-def imported_rooms(path: Path, parts: tuple[str, ...]) -> set[str]:
-    """The top-level rooms of petition_api that a module imports (lazy imports too)."""
-    rooms = set()
-    depth = len(parts) - 1  # how many packages below petition_api the module sits
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            up = node.level - 1
-            if up < depth:  # within its own room
-                continue
-            names = [node.module] if node.module else [a.name for a in node.names]
-            rooms.update(n.split(".")[0] for n in names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("petition_api."):
-            rooms.add(node.module.split(".")[1])
-    return rooms
-
-
 def room_of(parts: tuple[str, ...]) -> str:
     return parts[0].removesuffix(".py")
 
@@ -59,15 +37,6 @@ def room_of(parts: tuple[str, ...]) -> str:
 def test_every_module_lives_in_a_known_room():
     unknown = {room_of(p) for _, p in modules()} - INFRASTRUCTURE - FEATURES - ASSEMBLY
     assert unknown == set(), "a new top-level module: put it in a feature, or name it here"
-
-
-def test_shared_infrastructure_never_imports_a_feature():
-    upward = {
-        "/".join(parts): sorted(imported_rooms(path, parts) & FEATURES)
-        for path, parts in modules()
-        if room_of(parts) in INFRASTRUCTURE and imported_rooms(path, parts) & FEATURES
-    }
-    assert upward == {}
 
 
 def test_nothing_but_the_db_module_opens_sessions_connections_or_transactions():
@@ -105,17 +74,50 @@ def test_no_module_outgrows_a_screenful_of_screens():
     assert long == {}
 
 
-def test_there_are_no_import_circles():
-    if not CIRCLES_TOOL.is_file():
-        if IN_CI:
-            pytest.fail(f"{CIRCLES_TOOL} is missing (CI has ../shared beside the clone)")
-        pytest.skip(f"{CIRCLES_TOOL} is not beside this clone")
-    result = subprocess.run(
-        [sys.executable, str(CIRCLES_TOOL), "petition_api", "campaign_site"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        check=False,
+def room(unit: str) -> str | None:
+    """The room of petition_api a unit stands in (None outside petition_api)."""
+    top, _, rest = unit.partition(".")
+    return rest.split(".")[0] if top == "petition_api" and rest else None
+
+
+def arrows_between(sources, targets) -> dict[str, list[str]]:
+    """Each arrow from a unit in `sources` to one in `targets`, with its import lines."""
+    graph = import_graph.build()
+    return {
+        f"{source} -> {target}": graph.why(source, target)
+        for source in sorted(graph.units)
+        if sources(source)
+        for target in sorted(graph.targets(source))
+        if targets(target)
+    }
+
+
+def test_no_package_imports_in_a_circle():
+    graph = import_graph.build()
+    found = [import_graph.describe(graph, group) for group in import_graph.circles(graph)]
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
+
+
+def test_shared_infrastructure_never_imports_a_feature():
+    upward = arrows_between(lambda u: room(u) in INFRASTRUCTURE, lambda u: room(u) in FEATURES)
+    assert upward == {}
+
+
+def test_no_feature_imports_the_console():
+    upward = arrows_between(
+        lambda u: room(u) in FEATURES - {"console"}, lambda u: room(u) == "console"
     )
-    assert result.returncode == 0, result.stdout
+    assert upward == {}
+
+
+def test_only_what_assembles_the_app_imports_its_assembly():
+    """create_app, the dev server, the site's routes and the manual's command list wire
+    features in: a feature or the infrastructure importing them would be an arrow up.
+    Tests and benchmarks start the app to try it, so they assemble it too."""
+    assembly = {"petition_api"} | {f"petition_api.{name}" for name in ASSEMBLY - {"__init__"}}
+    upward = arrows_between(
+        lambda u: u not in assembly and u.split(".")[0] not in {"tests", "bench"},
+        lambda u: u in assembly,
+    )
+    assert upward == {}
