@@ -263,7 +263,7 @@ SETTINGS = [
         "seconds a signed delivery event stays acceptable (older ones are refused as stale)",
         int,
     ),
-    # Who packets' cover letters are from: no packet is made without all five (delivery/sender.py).
+    # Who packets' cover letters are from: no packet is made without all five (campaign_sender.py).
     Setting("CAMPAIGN_ORGANISATION", "", "the organisation that signs the packets' cover letters"),
     Setting("CAMPAIGN_ADDRESS", "", "its postal address, lines separated by `;`"),
     Setting("CAMPAIGN_CONTACT_NAME", "", "the person congressional offices may contact"),

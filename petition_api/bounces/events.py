@@ -40,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, Unauthorized, UnprocessableEntity
 
+from ..email_addresses import canonical_email
 from ..mail import message_ids
 from ..models import (
     ConsentAction,
@@ -51,7 +52,6 @@ from ..models import (
     Signature,
     Supporter,
 )
-from ..signing.form import canonical_email
 from .providers import Event, postmark, ses
 
 HEADER = "Groundswell-Signature"

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .. import db, openapi
-from ..delivery import recipients
+from ..congress import recipients
 from ..mail import outbox, signed_again
 from ..models import ConsentWording, Petition, Signature, Status, utcnow
 from ..petitions import sharing

@@ -1,5 +1,6 @@
 """Congress: districts and members loaded from public files, the ZIP map signing reads,
-the districts route and `flask congress`."""
+who represents a signer (offices.py, recipients.py), the districts route and
+`flask congress`."""
 
 from flask import Flask
 

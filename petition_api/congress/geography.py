@@ -2,7 +2,8 @@
 
 Each process keeps the map (about 33,000 ZIPs) in the app's cache, checking at
 most every CONGRESS_CHECK_SECONDS (default 30) whether another dataset became
-active, and re-reading it only then.
+active, and re-reading it only then. district_in_zip is the forms' check of a
+chosen district against it (signing's and stories').
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from wtforms.validators import ValidationError
 
 from .. import cache, db
 from ..models import CongressDataset, CongressOffice, CongressZcta
+from ..states import STATES
 
 CHECK_SECONDS = 30.0
 _KEY = ("congress", "geography")
@@ -61,6 +64,24 @@ def geography() -> Geography:
     """The active dataset's map: re-read only when another dataset became active."""
     every = current_app.config.get("CONGRESS_CHECK_SECONDS", CHECK_SECONDS)
     return cache.current().get(_KEY, _current, cache.seconds_from_now(every))
+
+
+def district_in_zip(form, field) -> None:
+    """The chosen district is one of the state's seats, and one the ZIP lies in."""
+    if field.errors:  # not shaped like a district: one message is enough
+        return
+    if form.state.data in STATES and not field.data.startswith(form.state.data + "-"):
+        raise ValidationError(f"District {field.data} is not in {form.state.data}.")
+    geo = geography()
+    choices = geo.districts_in(form.zip.data or "", form.state.data)
+    if choices and field.data not in choices:
+        raise ValidationError(
+            f"ZIP code {form.zip.data} is not in district {field.data}: "
+            f"choose {' or '.join(choices)}."
+        )
+    seats = geo.house_seats.get(form.state.data)
+    if seats and field.data not in seats:
+        raise ValidationError(f"There is no district {field.data}.")
 
 
 def _current(previous: Geography | None) -> Geography:

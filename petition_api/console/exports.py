@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from .. import db
+from ..campaign_sender import EXAMPLES, PREFIX, SETTINGS, SenderError, sender_from
 from ..congress.loading import active_dataset
-from ..delivery.sender import EXAMPLES, PREFIX, SETTINGS, SenderError, sender_from
 from ..exports.filters import STATUSES
 from ..models import Petition, Role
 from ..staff import sessions

@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import audit, db
+from ..campaign_sender import Sender
 from ..models import Petition
 from .packets import Delivery, DeliveryError, Options
-from .sender import Sender
 
 
 class _Sink:

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .. import audit, db
+from ..campaign_sender import SenderError, sender_from
 from ..congress.loading import active_dataset
 from ..exports.cli import petition_named
 from ..exports.filters import FilterError
@@ -20,7 +21,6 @@ from ..models import Signature
 from .archive import archive_name, audited_archive
 from .fonts import cjk_font
 from .packets import parse_options
-from .sender import SenderError, sender_from
 
 delivery_cli = AppGroup("delivery", help="Packets of signatures for congressional offices.")
 

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .offices import OfficeInfo
-from .sender import Sender
+from ..campaign_sender import Sender
+from ..congress.offices import OfficeInfo
 from .versions import Wording
 
 CAPITOL = re.compile(r"^(?P<building>.*\S)\s+Washington,?\s+D\.?C\.?\s+(?P<zip>\d{5}(?:-\d{4})?)$")

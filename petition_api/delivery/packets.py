@@ -5,7 +5,7 @@
 bar. The archive holds, per office with signers, `<STATE>/<CODE>.pdf` (the cover
 letter from the campaign, letter.py; the signers; their stories) and
 `<STATE>/<CODE>.csv` (the same rows, safe to open in a spreadsheet), plus
-`summary.csv` and `README.txt`. Who goes in which packet: offices.py.
+`summary.csv` and `README.txt`. Who goes in which packet: congress/offices.py.
 
 Signers are listed by ZIP code, then surname, then first name. Memory stays
 bounded: signatures come from a server-side cursor that the database orders by
@@ -31,8 +31,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from .. import db
+from ..campaign_sender import Sender
 from ..congress.geography import geography
 from ..congress.loading import active_dataset, offices
+from ..congress.offices import OfficeInfo, offices_for
 from ..exports.filters import FilterError, Filters, parse_filters
 from ..formulas import inert
 from ..models import Petition, Signature
@@ -40,8 +42,6 @@ from ..states import STATES
 from ..stories import for_congress as stories_for_congress
 from . import versions
 from .letter import Signed
-from .offices import OfficeInfo, offices_for
-from .sender import Sender
 
 # What the privacy notice (content/privacy.md) promises: only confirmed signatures
 # are delivered (until they confirm, anyone can sign as anyone), with name, city,

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app
 
 from .. import audit, db, openapi
+from ..campaign_sender import SenderError, sender_from
 from ..congress.loading import active_dataset
 from ..ratelimits import per_address
 from ..staff import downloads
 from .archive import archive_name, audited_archive
 from .packets import parse_options
-from .sender import SenderError, sender_from
 
 bp = Blueprint("delivery", __name__)
 ACTION = "delivery.download"

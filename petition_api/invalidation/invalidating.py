@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from .. import audit, db
 from ..counting import counts, tallies
+from ..email_addresses import canonical_email
 from ..models import Petition, Signature, Status
-from ..signing.form import canonical_email
 
 
 class SelectionError(ValueError):

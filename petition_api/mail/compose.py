@@ -23,11 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import site_look
-from ..delivery import recipients
-from ..delivery.sender import postal_lines
-from ..models import Mailing, Outbox, Petition, Signature, Story, Supporter, utcnow
+from ..campaign_sender import postal_lines
+from ..congress import recipients
+from ..models import PERMISSION_DAYS, Mailing, Outbox, Petition, Signature, Story, Supporter, utcnow
 from ..petitions import sharing
-from ..stories.permission import PERMISSION_DAYS
 from . import message_ids, wire
 from .outbox import (
     STORY_CONFIRM,

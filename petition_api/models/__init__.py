@@ -26,7 +26,14 @@ from .petitions import (
 )
 from .signatures import Signature, Status
 from .staff import ApiToken, AuditEntry, Role, StaffAccount
-from .stories import CurrentWording, Story, StoryConsent, StoryConsentKind, StoryStatus
+from .stories import (
+    PERMISSION_DAYS,
+    CurrentWording,
+    Story,
+    StoryConsent,
+    StoryConsentKind,
+    StoryStatus,
+)
 from .supporters import (
     ConsentAction,
     ConsentEvent,
@@ -38,6 +45,7 @@ from .supporters import (
 )
 
 __all__ = [
+    "PERMISSION_DAYS",
     "ApiToken",
     "AuditEntry",
     "Base",

@@ -19,6 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, EnumText, check_in, hashed, utcnow
 
+# Days a request for a story's missing consents stays open (its confirm_expires_at):
+# here, below both, since stories sets it and mail's request says it.
+PERMISSION_DAYS = 30
+
 
 class StoryStatus(enum.StrEnum):
     PENDING = "pending"

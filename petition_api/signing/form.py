@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..congress.geography import geography
+from ..congress.geography import district_in_zip, geography
 from ..formulas import looks_like_formula
 from ..models import Signature
 from ..states import STATES, zip_matches_state
@@ -40,39 +40,6 @@ DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
 HONEYPOT = "website"  # the field SignatureForm leaves for bots
 CHECKBOX_ON = ("y", "yes", "on", "true", "1")
 CHECKBOX_OFF = (False, "", "n", "no", "off", "false", "0")
-
-# Providers that deliver `name+tag@` to `name@`, and the one that also ignores dots.
-PLUS_TAG_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "msn.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "fastmail.com",
-        "fastmail.fm",
-        "proton.me",
-        "protonmail.com",
-        "pm.me",
-    }
-)
-DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
-
-
-def canonical_email(email: str) -> str:
-    """The form of an address under which one person can sign only once."""
-    local, _, domain = email.strip().lower().rpartition("@")
-    if domain == "googlemail.com":
-        domain = "gmail.com"
-    if domain in PLUS_TAG_DOMAINS:
-        local = local.split("+", 1)[0]
-    if domain in DOT_BLIND_DOMAINS:
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
 
 
 def plain_text(label: str, lines: str = "one"):
@@ -318,24 +285,6 @@ class SignatureForm(SignerFields):
             # otherwise the district stays unresolved: senators yes, House no.
             self.district.data = geography().resolve(self.state.data, self.zip.data)
         return valid
-
-
-def district_in_zip(form, field) -> None:
-    """The chosen district is one of the state's seats, and one the ZIP lies in."""
-    if field.errors:  # not shaped like a district: one message is enough
-        return
-    if form.state.data in STATES and not field.data.startswith(form.state.data + "-"):
-        raise ValidationError(f"District {field.data} is not in {form.state.data}.")
-    geo = geography()
-    choices = geo.districts_in(form.zip.data or "", form.state.data)
-    if choices and field.data not in choices:
-        raise ValidationError(
-            f"ZIP code {form.zip.data} is not in district {field.data}: "
-            f"choose {' or '.join(choices)}."
-        )
-    seats = geo.house_seats.get(form.state.data)
-    if seats and field.data not in seats:
-        raise ValidationError(f"There is no district {field.data}.")
 
 
 def zip_in_state(form, field) -> None:

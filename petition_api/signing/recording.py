@@ -13,12 +13,13 @@ from datetime import timedelta
 from flask import current_app
 
 from .. import db
+from ..email_addresses import canonical_email
 from ..mail import outbox, signed_again
 from ..models import Signature, utcnow
 from ..petitions.lookup import OpenPetition
 from ..ratelimits import client_ip
 from .abuse import FLAG_ONLY
-from .form import SignatureForm, canonical_email
+from .form import SignatureForm
 
 
 def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> None:

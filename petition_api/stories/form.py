@@ -21,7 +21,7 @@ import unicodedata
 from wtforms import BooleanField, Form, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..congress.geography import geography
+from ..congress.geography import district_in_zip, geography
 from ..models import StoryConsentKind
 from ..signing.form import (
     CHECKBOX_OFF,
@@ -29,7 +29,6 @@ from ..signing.form import (
     MaxLength,
     attribution_field,
     district_field,
-    district_in_zip,
     email_field,
     name_field,
     paragraphs,

@@ -15,10 +15,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from .. import db
+from ..email_addresses import canonical_email
 from ..mail import outbox
 from ..models import ConsentWording, CurrentWording, Story, StoryConsent, StoryStatus, utcnow
 from ..signing.abuse import FLAG_ONLY
-from ..signing.form import canonical_email
 from .form import StoryForm
 from .photos import Photo
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from .. import audit, db
 from ..mail import outbox
 from ..models import (
+    PERMISSION_DAYS,
     Story,
     StoryConsent,
     StoryConsentKind,
@@ -26,7 +27,6 @@ from ..ratelimits import per_address
 from .intake import shown, wordings
 from .reviewing import ModerationError, by_link, consents_now, one
 
-PERMISSION_DAYS = 30
 ASKABLE = (StoryStatus.SUBMITTED, StoryStatus.APPROVED, StoryStatus.PUBLISHED)
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..email_addresses import canonical_email
 from ..models import (
     ConsentEvent,
     ConsentWording,
@@ -31,7 +32,6 @@ from ..models import (
 )
 from ..models.supporters import email_sha256, erase, keep_suppression_hashes, unsent
 from ..retention.schedule import anonymise
-from ..signing.form import canonical_email
 from ..stories import reviewing
 from ..stories.deleting import discard
 

@@ -13,7 +13,7 @@ import pytest
 from flask import render_template
 
 from petition_api import site_look
-from petition_api.delivery import recipients
+from petition_api.congress import recipients
 from petition_api.petitions import sharing
 
 from ..conftest import prepared_app

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, event, select, update
 
+from petition_api.email_addresses import canonical_email
 from petition_api.mail import worker
 from petition_api.models import Outbox, Petition, Signature, SignedAgain, Status, utcnow
-from petition_api.signing.form import canonical_email
 
 from ..conftest import database, environment_for, prepared_app, start_gunicorn, test_settings
 from .support import (

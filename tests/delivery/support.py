@@ -24,7 +24,7 @@ ZCCD = SHARED_DATA / "zccd.csv"
 LEGISLATORS = SHARED_DATA / "legislators-current.csv"
 PETITION = "paid-family-leave"
 NO_SENATORS = {"DC", "PR", "GU", "VI", "AS", "MP"}
-# Who the packets are from (delivery/sender.py), as an operator sets them.
+# Who the packets are from (campaign_sender.py), as an operator sets them.
 SENDER = {
     "CAMPAIGN_ORGANISATION": "Families First Coalition",
     "CAMPAIGN_ADDRESS": "1200 Main Street, Suite 4; Springfield, IL 62701",

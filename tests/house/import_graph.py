@@ -66,7 +66,7 @@ def imported_names(name: str, path: Path, known: set[str]):
             wanted = [f"{_absolute(package, node)}.{alias.name}" for alias in node.names]
         else:
             continue
-        for target in {_ours(name, known) for name in wanted} - {""}:
+        for target in {_ours(imported, known) for imported in wanted} - {""}:
             yield node.lineno, ast.get_source_segment(source, node), target
 
 

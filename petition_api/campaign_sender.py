@@ -1,5 +1,7 @@
-"""Who a delivery packet is from: the campaign's organisation, its postal address and a
-person an office can contact, by email and phone.
+"""Who the campaign is when it writes: the organisation, its postal address and a
+person an office can contact, by email and phone. Delivery packets' cover letters
+need all of it; every email's footer prints the organisation and address
+(postal_lines), so both features read these settings from here.
 
 They come from the GROUNDSWELL_CAMPAIGN_* settings rather than from the site: the
 contact person's direct line is for congressional offices, not for everyone who

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..congress.geography import geography
 from ..states import NO_SENATORS, STATES
+from .geography import geography
 from .offices import OfficeInfo, offices_for
 
 SENATE_SEATS = ("SR", "JR")
