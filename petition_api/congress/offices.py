@@ -108,3 +108,21 @@ def offices_for(state: str, zip_code: str, district: str | None, geo, offices) -
     if state not in NO_SENATORS:
         codes += [c for c in (f"{state}-SR", f"{state}-JR") if c in offices]
     return codes
+
+
+def by_office(constituents, offices) -> dict[str, list]:
+    """Office code -> the constituents it represents, in their order, for people known
+    by state and district alone (a story's author): both senators, and the
+    representative of the district when it is one of `offices` (code -> OfficeInfo)."""
+    senators: dict[str, list[str]] = {}
+    for code, office in offices.items():
+        if office.chamber == "senate":
+            senators.setdefault(office.state, []).append(code)
+    found: dict[str, list] = {}
+    for person in constituents:
+        codes = list(senators.get(person.state, []))
+        if person.district in offices:
+            codes.append(person.district)
+        for code in codes:
+            found.setdefault(code, []).append(person)
+    return found

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import audit, db
 from ..campaign_sender import Sender
-from ..models import Petition
+from ..models import Petition, ToldStory
 from .packets import Delivery, DeliveryError, Options
 
 
@@ -65,7 +65,12 @@ def archive_name(petition: Petition, when: datetime) -> str:
 
 
 def audited_archive(
-    petition: Petition, options: Options, actor: str, sender: Sender, progress=None
+    petition: Petition,
+    options: Options,
+    actor: str,
+    sender: Sender,
+    stories: list[ToldStory],
+    progress=None,
 ):
     """The archive's bytes; the audit row is completed when the last byte is out."""
     with db.writing() as session:
@@ -75,7 +80,7 @@ def audited_archive(
     workdir = Path(tempfile.mkdtemp(prefix="groundswell-delivery-"))
     outcome, delivery = "incomplete", None
     try:
-        delivery = Delivery(petition, options, workdir, sender, progress)
+        delivery = Delivery(petition, options, workdir, sender, stories, progress)
         folder = archive_name(petition, delivery.generated)
         yield from zip_chunks(delivery.parts(), folder)
         outcome = "ok"

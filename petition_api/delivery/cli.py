@@ -18,6 +18,7 @@ from ..congress.loading import active_dataset
 from ..exports.cli import petition_named
 from ..exports.filters import FilterError
 from ..models import Signature
+from ..stories import for_congress
 from .archive import archive_name, audited_archive
 from .fonts import cjk_font
 from .packets import parse_options
@@ -40,6 +41,7 @@ def export_command(slug, out_dir, **options):
     petition = petition_named(slug)
     with db.reading() as session:
         loaded = active_dataset(session) is not None
+        stories = for_congress.told(session, petition.id)
         total = session.scalar(
             parsed.filters.apply(select(Signature.id), petition.id)
             .with_only_columns(func.count())
@@ -63,7 +65,8 @@ def export_command(slug, out_dir, **options):
     partial = target.with_suffix(".zip.partial")
     progress = click.progressbar(length=total or 0, label="signers", file=sys.stderr)
     with progress as bar, open(partial, "wb") as out:
-        for chunk in audited_archive(petition, parsed, audit.cli_actor(), sender, bar.update):
+        chunks = audited_archive(petition, parsed, audit.cli_actor(), sender, stories, bar.update)
+        for chunk in chunks:
             out.write(chunk)
     partial.rename(target)
     click.echo(f"wrote {target} ({total} signers) in {time.monotonic() - started:.1f}s")

@@ -34,12 +34,11 @@ from .. import db
 from ..campaign_sender import Sender
 from ..congress.geography import geography
 from ..congress.loading import active_dataset, offices
-from ..congress.offices import OfficeInfo, offices_for
+from ..congress.offices import OfficeInfo, by_office, offices_for
 from ..exports.filters import FilterError, Filters, parse_filters
 from ..formulas import inert
-from ..models import Petition, Signature
+from ..models import Petition, Signature, ToldStory
 from ..states import STATES
-from ..stories import for_congress as stories_for_congress
 from . import versions
 from .letter import Signed
 
@@ -135,8 +134,15 @@ class Delivery:
     """Builds the archive's parts state by state; iterate `parts()` for (name, file)."""
 
     def __init__(
-        self, petition: Petition, options: Options, workdir: Path, sender: Sender, progress=None
+        self,
+        petition: Petition,
+        options: Options,
+        workdir: Path,
+        sender: Sender,
+        stories: list[ToldStory],
+        progress=None,
     ):
+        """`stories`: the ones their authors let us share with Congress, in print order."""
         self.petition = petition
         self.options = options
         self.sender = sender
@@ -158,9 +164,8 @@ class Delivery:
                 )
                 for code, o in offices(session, dataset.id).items()
             }
-            # Approved stories their authors let us share with these offices.
-            self.stories = stories_for_congress.by_office(session, petition.id, self.offices)
             self.wordings = versions.wordings(session, petition)
+        self.stories = by_office(stories, self.offices)
         self.packets: list[Packet] = []
         self.signers = 0
         self.unresolved = 0

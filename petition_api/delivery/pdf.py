@@ -27,7 +27,7 @@ from fontTools import ttLib
 from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import Align, MethodReturnValue, PageMode, TextMode, XPos, YPos
 
-from ..stories.for_congress import ToldStory
+from ..models import ToldStory
 from . import fpdf_internals
 from .fast_table import FastTable
 from .fonts import FONTS, cjk_font

@@ -11,6 +11,7 @@ from ..campaign_sender import SenderError, sender_from
 from ..congress.loading import active_dataset
 from ..ratelimits import per_address
 from ..staff import downloads
+from ..stories import for_congress
 from .archive import archive_name, audited_archive
 from .packets import parse_options
 
@@ -25,6 +26,7 @@ def download(slug: str):
     petition, options = downloads.petition_and_parameters(ACTION, slug, actor, parse_options)
     with db.reading() as session:
         loaded = active_dataset(session) is not None
+        stories = for_congress.told(session, petition.id)
     if not loaded:
         with db.writing() as session:
             audit.add(session, ACTION, slug, actor, options.as_dict(), "error")
@@ -36,7 +38,7 @@ def download(slug: str):
             audit.add(session, ACTION, slug, actor, options.as_dict(), "error")
         abort(409, description=f"No packets without a sender: {error}.")
     name = archive_name(petition, datetime.now(UTC))
-    body = audited_archive(petition, options, actor, sender)
+    body = audited_archive(petition, options, actor, sender, stories)
     return downloads.attachment(body, "application/zip", f"{name}.zip")
 
 

@@ -33,6 +33,7 @@ from .stories import (
     StoryConsent,
     StoryConsentKind,
     StoryStatus,
+    ToldStory,
 )
 from .supporters import (
     ConsentAction,
@@ -80,6 +81,7 @@ __all__ = [
     "Supporter",
     "SuppressedEmail",
     "TallyMark",
+    "ToldStory",
     "hashed",
     "new_link_key",
     "utcnow",

@@ -12,6 +12,7 @@ shown (stored once, versioned), when, and how (the form, or the permission page)
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
@@ -86,6 +87,23 @@ class Story(Base):
     @staticmethod
     def token_hash(token: str) -> str:
         return hashed(token)
+
+
+@dataclass(frozen=True)
+class ToldStory:
+    """A story as a delivery packet prints it (not a table): stories/for_congress.py says
+    who may be named and from where, the packets which offices it reaches (the senators
+    of its state, its district's representative)."""
+
+    teller: str  # "Rosa", or "A constituent"
+    place: str  # "Brooklyn, NY 11201", or "ZIP code 10001, New York"
+    text: str
+    state: str
+    district: str | None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.teller}, {self.place}"
 
 
 class StoryConsent(Base):

@@ -3,6 +3,8 @@ it with a reason. Each decision is audited; no decision ever changes a consent."
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,17 +35,25 @@ class ModerationError(ValueError):
 
 def consents_now(session: Session, story_id: int) -> dict[StoryConsentKind, bool]:
     """Each consent as it stands: the latest word on each kind (never given: False)."""
+    return consents_of(session, [story_id])[story_id]
+
+
+def consents_of(session: Session, story_ids) -> defaultdict[int, dict[StoryConsentKind, bool]]:
+    """consents_now for many stories in one query; `story_ids`: ids, or a select of them."""
     latest = (
-        select(StoryConsent.kind, func.max(StoryConsent.id).label("id"))
-        .where(StoryConsent.story_id == story_id)
-        .group_by(StoryConsent.kind)
+        select(StoryConsent.story_id, StoryConsent.kind, func.max(StoryConsent.id).label("id"))
+        .where(StoryConsent.story_id.in_(story_ids))
+        .group_by(StoryConsent.story_id, StoryConsent.kind)
         .subquery()
     )
     rows = session.execute(
-        select(StoryConsent.kind, StoryConsent.given).join(latest, StoryConsent.id == latest.c.id)
-    ).all()
-    found = dict.fromkeys(StoryConsentKind, False)
-    found.update({StoryConsentKind(kind): given for kind, given in rows})
+        select(StoryConsent.story_id, StoryConsent.kind, StoryConsent.given).join(
+            latest, StoryConsent.id == latest.c.id
+        )
+    )
+    found = defaultdict(lambda: dict.fromkeys(StoryConsentKind, False))
+    for story_id, kind, given in rows:
+        found[story_id][StoryConsentKind(kind)] = given
     return found
 
 

@@ -3,7 +3,10 @@ share them with Congress: a representative gets their district's, a senator thei
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
 
 from petition_api.models import (
     Petition,
@@ -91,3 +94,38 @@ def test_a_comment_shared_as_a_story_shows_the_town_its_signer_gave(app, client,
     )
     for name in ("NY/NY-10.pdf", "NY/NY-SR.pdf", "NY/NY-JR.pdf"):
         assert "Ines, Brooklyn, NY 11201 WIC fed us." in " ".join(pdf_text(files[name]).split())
+
+
+@contextmanager
+def statements(app) -> Iterator[list[str]]:
+    """Every SQL statement the app sends while inside (watched on its engine)."""
+    sent: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    engine = app.extensions["engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_forty_stories_cost_a_delivery_no_more_queries_than_two(app, client, token):
+    add_signatures(app, [{"state": "NY", "zip": "10001", "district": "NY-12"}])
+    url = f"/api/petitions/{PETITION}/delivery"
+    client.get(url, headers=bearer(token)).close()  # caches filled, as on a running server
+    for i in range(2):
+        a_story(app, f"Story {i} of ours.", "NY", "NY-12", StoryStatus.APPROVED, True, True)
+    with statements(app) as few:
+        assert "Story 1 of ours." in pdf_text(
+            read_archive(client.get(url, headers=bearer(token)).data)["NY/NY-12.pdf"]
+        )
+    for i in range(2, 40):
+        a_story(app, f"Story {i} of ours.", "NY", "NY-12", StoryStatus.APPROVED, True, True)
+    with statements(app) as many:
+        assert "Story 39 of ours." in pdf_text(
+            read_archive(client.get(url, headers=bearer(token)).data)["NY/NY-12.pdf"]
+        )
+    assert len(many) <= len(few), f"{len(few)} statements for 2 stories, {len(many)} for 40"

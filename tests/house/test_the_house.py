@@ -14,7 +14,8 @@ from . import import_graph
 API = ROOT / "petition_api"
 INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "logs",
                   "migrating", "models", "openapi", "production", "ratelimits",
-                  "site_look", "states", "audit"}  # fmt: skip
+                  "site_look", "states", "audit", "email_addresses",
+                  "campaign_sender"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "updates", "bounces", "petitions",
             "congress", "delivery", "exports", "invalidation", "retention", "staff",
             "supporters", "audiences", "stories", "console"}  # fmt: skip
