@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: databases, the app, its client and CLI runner.
+"""Fixtures shared by every test: databases, the app, its client and CLI runner, the
+Congress files loaded and the campaign sender settings packets need.
 
 Tests that take the `database_url` fixture run twice: on SQLite and on the
 PostgreSQL server. Outside CI a missing PostgreSQL server skips those runs; in
@@ -26,6 +27,8 @@ from petition_api.petitions import manifest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 MANIFEST = ROOT / "tests" / "api" / "manifest.json"
+ZCCD = SHARED_DATA / "zccd.csv"
+LEGISLATORS = SHARED_DATA / "legislators-current.csv"
 POSTGRES_URL = os.environ.get(
     "GROUNDSWELL_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test"
 )
@@ -117,6 +120,15 @@ PRODUCTION = {
     "RATELIMIT_STORAGE_URL": "redis://cache:6379/0",
 }
 
+# Who the packets are from (campaign_sender.py), as an operator sets them.
+SENDER = {
+    "CAMPAIGN_ORGANISATION": "Families First Coalition",
+    "CAMPAIGN_ADDRESS": "1200 Main Street, Suite 4; Springfield, IL 62701",
+    "CAMPAIGN_CONTACT_NAME": "Dana Whitfield",
+    "CAMPAIGN_CONTACT_EMAIL": "dana@familiesfirst.example.org",
+    "CAMPAIGN_CONTACT_PHONE": "(217) 555-0143",
+}
+
 
 @contextmanager
 def database(app):
@@ -134,6 +146,14 @@ def prepared_app(database_url: str, tmp_path: Path, **overrides):
         manifest.sync(session, manifest.read_manifest(MANIFEST))
         manifest.sync_story_wordings(session, manifest.read_stories(MANIFEST))
     return app
+
+
+def load_congress(app, districts: Path = ZCCD, legislators: Path = LEGISLATORS) -> None:
+    """The public district and member files loaded, as `flask congress load` does."""
+    result = app.test_cli_runner().invoke(
+        args=["congress", "load", "--districts", str(districts), "--legislators", str(legislators)]
+    )
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture

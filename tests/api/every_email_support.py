@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..conftest import prepared_app
-from ..delivery.support import load_congress
+from ..conftest import load_congress, prepared_app
 from .support import confirm_path, send_mail, supporter
 from .supporters_support import supporter_row, update_file
 

@@ -10,8 +10,7 @@ import re
 import zipfile
 from html import unescape
 
-from ..conftest import prepared_app
-from ..delivery.support import SENDER, load_congress
+from ..conftest import SENDER, load_congress, prepared_app
 from .console_support import console_client
 
 

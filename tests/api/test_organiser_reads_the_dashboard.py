@@ -10,8 +10,7 @@ from sqlalchemy import func, select, update
 from petition_api.counting import tallies
 from petition_api.models import PetitionTally, Signature, Status, utcnow
 
-from ..conftest import database, prepared_app
-from ..delivery.support import load_congress
+from ..conftest import database, load_congress, prepared_app
 from .console_support import console_client, post
 from .support import PETITION, SIGN_URL, confirm_path, mailbox, send_mail, supporter
 

@@ -16,8 +16,7 @@ from petition_api import site_look
 from petition_api.congress import recipients
 from petition_api.petitions import sharing
 
-from ..conftest import prepared_app
-from ..delivery.support import load_congress
+from ..conftest import load_congress, prepared_app
 from .support import confirm_path, mailbox, send_mail, supporter
 
 FAMILIES_FIRST = {

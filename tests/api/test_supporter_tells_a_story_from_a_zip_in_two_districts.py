@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ..delivery.support import load_congress
+from ..conftest import load_congress
 from .support import mailbox, send_mail
 from .test_supporter_offers_a_story import STORY, stories
 

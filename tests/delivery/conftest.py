@@ -3,8 +3,8 @@ and the campaign's sender details every packet's cover letter needs."""
 
 import pytest
 
-from ..conftest import prepared_app
-from .support import SENDER, load_congress, staff_token
+from ..conftest import SENDER, load_congress, prepared_app
+from .support import staff_token
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Helpers for the delivery stories: districts loaded, signatures added, archives read."""
+"""Helpers for the delivery stories: signatures added, archives read."""
 
 from __future__ import annotations
 
@@ -18,28 +18,11 @@ from sqlalchemy import insert, select
 from petition_api.models import AuditEntry, Petition, Signature
 from petition_api.staff import tokens
 
-from ..conftest import SHARED_DATA, database
+from ..conftest import LEGISLATORS, ZCCD, database
 
-ZCCD = SHARED_DATA / "zccd.csv"
-LEGISLATORS = SHARED_DATA / "legislators-current.csv"
 PETITION = "paid-family-leave"
 NO_SENATORS = {"DC", "PR", "GU", "VI", "AS", "MP"}
-# Who the packets are from (campaign_sender.py), as an operator sets them.
-SENDER = {
-    "CAMPAIGN_ORGANISATION": "Families First Coalition",
-    "CAMPAIGN_ADDRESS": "1200 Main Street, Suite 4; Springfield, IL 62701",
-    "CAMPAIGN_CONTACT_NAME": "Dana Whitfield",
-    "CAMPAIGN_CONTACT_EMAIL": "dana@familiesfirst.example.org",
-    "CAMPAIGN_CONTACT_PHONE": "(217) 555-0143",
-}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "packets"
-
-
-def load_congress(app, districts: Path = ZCCD, legislators: Path = LEGISLATORS) -> None:
-    result = app.test_cli_runner().invoke(
-        args=["congress", "load", "--districts", str(districts), "--legislators", str(legislators)]
-    )
-    assert result.exit_code == 0, result.output
 
 
 def staff_token(app, name: str = "Dana at the campaign office") -> str:

@@ -7,8 +7,7 @@ import csv
 from petition_api.congress import cli as congress_cli
 from petition_api.congress import files as congress
 
-from ..conftest import free_port, prepared_app
-from .support import LEGISLATORS, ZCCD, load_congress
+from ..conftest import LEGISLATORS, ZCCD, free_port, load_congress, prepared_app
 
 
 def small_files(tmp_path, senators=True):

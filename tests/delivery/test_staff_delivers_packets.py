@@ -10,10 +10,9 @@ from collections import defaultdict
 import pytest
 
 from ..api.support import confirm_path, mailbox, send_mail, supporter
-from ..conftest import database
+from ..conftest import ZCCD, database
 from .support import (
     PETITION,
-    ZCCD,
     add_signatures,
     bearer,
     csv_rows,

@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 
 from petition_api.models import Signature
 
-from ..conftest import PRODUCTION, database, prepared_app
+from ..conftest import PRODUCTION, database, load_congress, prepared_app
 from .support import (
     PETITION,
     add_signatures,
     audit_rows,
     bearer,
     csv_rows,
-    load_congress,
     pdf_text,
     read_archive,
 )
