@@ -32,7 +32,7 @@ class SenderError(ValueError):
         super().__init__(
             "the packets' cover letters need the campaign's sender details: "
             + "; ".join(problems)
-            + " (README, 'Delivery to Congress')"
+            + " (the manual's 'Delivery to Congress', docs/pages/delivery.md)"
         )
 
 
