@@ -20,16 +20,34 @@ from bench.plumbing import PETITION, db_scalar, log, pending_tokens, settings_fo
 from bench.servers import Server, throughput, wrk
 
 
-class Stream:
+class Background:
+    """A loop on its own thread for the length of a `with` block; `run` checks stop_event."""
+
+    def __init__(self) -> None:
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop_event.set()
+        self.thread.join(timeout=30)
+
+
+class Stream(Background):
     """Signatures streaming in while the counter is read: signs and confirms, ~40/s."""
 
     def __init__(self, server: Server, database_url: str, tokens: list[str]):
         self.server = server
         self.tokens = tokens
-        self.stop_event = threading.Event()
         self.signed = 0
         self.confirmed = 0
-        self.thread = threading.Thread(target=self.run, daemon=True)
+        super().__init__()
 
     def post(self, path: str, body: bytes, content_type: str) -> int:
         request = urllib.request.Request(  # noqa: S310 - loopback
@@ -63,23 +81,14 @@ class Stream:
                     self.confirmed += 1
             self.stop_event.wait(0.05)
 
-    def __enter__(self):
-        self.thread.start()
-        return self
 
-    def __exit__(self, *_):
-        self.stop_event.set()
-        self.thread.join(timeout=30)
-
-
-class Watcher:
+class Watcher(Background):
     """Reads the public count over and over, as the site's counter does; records what it saw."""
 
     def __init__(self, server: Server):
         self.server = server
         self.seen: list[tuple[float, int]] = []
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
+        super().__init__()
 
     def read(self) -> int:
         url = self.server.url(f"/api/petitions/{PETITION}")
@@ -94,14 +103,6 @@ class Watcher:
     def backward_steps(self) -> int:
         counts = [c for _, c in self.seen]
         return sum(1 for a, b in itertools.pairwise(counts) if b < a)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.stop_event.set()
-        self.thread.join(timeout=30)
 
 
 def bench_count(database_url: str, workdir: Path, args) -> dict:
