@@ -68,10 +68,13 @@ def add(
     filters: dict | None = None,
     outcome: str = "ok",
     rows: int | None = None,
+    keep_ip: bool = True,
 ) -> AuditEntry:
     """Add one audit row to `session`, the transaction of the change it records.
 
     Its id is known once the session flushes (at the latest when db.writing() ends).
+    `keep_ip=False` for a supporter's own request (erasing themselves by their link):
+    their address is personal data, which an erasure's record must not keep.
     """
     entry = AuditEntry(
         actor=printable(actor, 120),
@@ -80,7 +83,7 @@ def add(
         filters=recorded_filters(filters),
         rows=rows,
         outcome=outcome[:16],
-        ip=client_ip()[:45] if has_request_context() else None,
+        ip=client_ip()[:45] if keep_ip and has_request_context() else None,
     )
     session.add(entry)
     return entry

@@ -174,5 +174,6 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
     done["stories deleted"] = discard(session, list(session.scalars(theirs_told)))
     done["supporter records deleted"] = erase(session, [supporter.id] if supporter else [])
     # In the same transaction: the erasure and its record stand or fall together.
-    audit.add(session, "supporters.forget", None, actor, done, rows=len(all_ids))
+    # No IP address in it either: a person forgetting themselves by their link sends theirs.
+    audit.add(session, "supporters.forget", None, actor, done, rows=len(all_ids), keep_ip=False)
     return done

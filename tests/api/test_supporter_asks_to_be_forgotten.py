@@ -118,6 +118,22 @@ def test_a_supporter_forgets_themselves_from_the_link_in_an_email(app, client, r
     assert client.get(f"/preferences/{key}").status_code == 404
 
 
+def test_a_supporter_who_forgets_themselves_leaves_no_ip_address_in_the_audit_log(
+    app, client, runner, tmp_path
+):
+    home = {"REMOTE_ADDR": "198.51.100.23"}  # where Oluwaseun signs and asks from
+    client.post(SIGN_URL, json=supporter(**PERSON), environ_base=home)
+    confirm_everyone(client, runner, lambda: mailbox(app))
+    key = supporter_row(app, PERSON["email"]).link_key
+    assert client.post(f"/preferences/{key}/forget", environ_base=home).status_code == 200
+    with database(app) as session:
+        [entry] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "supporters.forget")
+        )
+    assert entry.actor == "the person, by their link" and entry.ip is None
+    assert "198.51.100.23" not in dump(app)
+
+
 def test_a_signer_who_never_confirmed_erases_their_signature_from_the_confirmation_email(
     app, client, runner
 ):
