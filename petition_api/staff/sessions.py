@@ -122,13 +122,9 @@ def begin(account: StaffAccount, signing_in_with: str | None = None) -> Person:
     `signing_in_with` (password, password+code) makes it a sign-in, audited with the
     time of it; None renews the session of someone already signed in.
     """
-    session.clear()
-    now = int(time.time())
-    session.permanent = True
-    session["began"] = now
-    session["seen"] = now
     signed_in = person(account)
-    login_user(signed_in)
+    # Recorded before the session is made: a sign-in whose record fails signs nobody in
+    # (an error page still carries the session cookie).
     with db.writing() as s:
         found = s.get(StaffAccount, account.id)
         if found is not None:
@@ -136,6 +132,12 @@ def begin(account: StaffAccount, signing_in_with: str | None = None) -> Person:
         if signing_in_with is not None:
             asked = {"with": signing_in_with}
             audit.add(s, "staff.sign-in", account.email, signed_in.actor, asked)
+    session.clear()
+    now = int(time.time())
+    session.permanent = True
+    session["began"] = now
+    session["seen"] = now
+    login_user(signed_in)
     return signed_in
 
 

@@ -16,7 +16,7 @@ from petition_api.models import ApiToken, AuditEntry, StaffAccount, Status
 from petition_api.staff import tokens
 
 from ..conftest import database
-from .console_support import console_client, post, sign_in
+from .console_support import console_client, make_staff, post, sign_in
 from .support import signatures
 from .test_staff_invalidate_signatures import sign_and_confirm
 
@@ -103,3 +103,18 @@ def test_an_account_an_admin_disables_at_the_console_still_signs_in_when_the_rec
     assert done.status_code == 302
     assert sign_in(app.test_client(), "olu@example.org").status_code == 401
     assert audit_rows(app, "staff.disable") == 1
+
+
+def test_a_sign_in_that_cannot_be_recorded_signs_nobody_in(app):
+    make_staff(app, "olu@example.org", "organiser")
+    olu = app.test_client()
+
+    with failing_after_the_audit_row():
+        failed = sign_in(olu, "olu@example.org")
+    assert failed.status_code == 500
+    assert olu.get("/admin/").status_code == 302  # sent to sign in: the 500 kept no session
+    assert audit_rows(app, "staff.sign-in") == 0
+
+    assert sign_in(olu, "olu@example.org").status_code == 302
+    assert olu.get("/admin/").status_code == 200
+    assert audit_rows(app, "staff.sign-in") == 1
