@@ -172,7 +172,14 @@ def svg_size(svg: bytes) -> tuple[int, int]:
     return tuple(round(float(size) * 4 / 3) for size in found.groups())
 
 
-def draw(chart: Chart, labels: list[str], series: list[list[float]], variant: Variant) -> bytes:
+def draw(
+    chart: Chart,
+    labels: list[str],
+    series: list[list[float]],
+    variant: Variant,
+    png_scale: float | None = None,
+) -> bytes:
+    """SVG; or PNG at ``png_scale`` pixels per CSS px (a share graphic, graphics/)."""
     # Imported here: matplotlib takes seconds to load and a cached build never needs it.
     import matplotlib
     from matplotlib.figure import Figure
@@ -193,7 +200,10 @@ def draw(chart: Chart, labels: list[str], series: list[list[float]], variant: Va
         if len(series) > 1:
             _legend(axes, chart.names, text, _plot_points(variant, lying))
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        if png_scale:
+            figure.savefig(buffer, format="png", dpi=96 * png_scale, metadata={"Software": None})
+        else:
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 

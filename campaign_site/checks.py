@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import charts, frontmatter, links, schema
+from . import charts, frontmatter, links, schema, sharetext
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ class DrawnChart:
     chart: charts.Chart
     labels: list[str]
     series: list[list[float]]
+    # Its share graphic's words (kept out of Chart: they change no drawing of the page's).
+    headline_number: str = ""
+    headline: str = ""
 
 
 @dataclass
@@ -66,6 +69,9 @@ class Content:
     story_forms: dict[str, StoryForm] = field(default_factory=dict)  # by page src_uri
     # Story thank-you pages the build writes because content/ has none there.
     story_thanks_missing: set[str] = field(default_factory=set)
+    # A published story's share: its quote (share.quote or its first sentences) and the
+    # docs path of the photo its teller consented to, when one is shown.
+    story_shares: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     story_page: str | None = None  # src_uri of the plugin's story_page, if it is one here
     story_thanks: str | None = None  # src_uri of the story forms' default thank-you page
     authors: dict[str, str] = field(default_factory=dict)  # story author id -> name
@@ -155,6 +161,10 @@ def check(site: Site) -> Content:
             _charts(content, site, src_uri, cleaned["charts"], report)
         if cleaned.get("story_form"):
             _story_form(content, src_uri, cleaned["story_form"], report)
+        share = _share(cleaned, src_uri, is_story, known, report)
+        if is_story and not cleaned.get("draft") and share is not None:
+            quote = share.get("quote") or sharetext.first_sentences(body)
+            content.story_shares[src_uri] = (quote, _story_photo(src_uri, cleaned, share))
     known |= {thanks_page(p.page) for p in content.petitions}
     for src_uri in list(content.story_forms):
         report = _reporter(content, f"{site.shown_as}/{src_uri}")
@@ -219,6 +229,43 @@ def _petition(content: Content, src_uri: str, data: dict, report) -> None:
             report("petition.slug", f"{other.slug!r} is already declared in {other.page}")
             return
     content.petitions.append(Petition(page=src_uri, **cleaned))
+
+
+def _share(cleaned: dict, src_uri: str, is_story: bool, known: set[str], report) -> dict | None:
+    """The page's ``share:`` block, checked (None when it has problems)."""
+    share, problems = schema.validate(schema.ShareConfig, cleaned.get("share") or {}, "share.")
+    for name, message in problems:
+        report(name, message)
+    photo = share.get("photo")
+    if problems or not isinstance(photo, str):
+        return None if problems else share
+    told = cleaned.get("supporter_story") or {}
+    consented = told.get("image") if isinstance(told, dict) else None
+    path = links.resolve(src_uri, photo)
+    if not is_story:
+        report("share.photo", "only a story's graphics show a photo")
+    elif path is None or path not in known:
+        report("share.photo", f"no file at {photo} (a path from this page's folder)")
+    elif not consented:
+        report(
+            "share.photo",
+            "this story has no photo published with its teller's consent "
+            "(supporter_story.image); remove share.photo or write false",
+        )
+    elif path != links.resolve(src_uri, consented):
+        report("share.photo", f"{photo} is not the photo its teller consented to ({consented})")
+    else:
+        return share
+    return None
+
+
+def _story_photo(src_uri: str, cleaned: dict, share: dict) -> str | None:
+    """The photo a story's graphics show: the one published with consent, unless
+    ``share.photo: false``."""
+    told = cleaned.get("supporter_story")
+    if share.get("photo") is False or not isinstance(told, dict) or not told.get("image"):
+        return None
+    return links.resolve(src_uri, told["image"])
 
 
 def _story_form(content: Content, src_uri: str, data: bool | dict, report) -> None:
@@ -286,6 +333,7 @@ def _charts(content: Content, site: Site, src_uri: str, data: dict, report) -> N
         if problems:
             continue
         docs_path = links.resolve(src_uri, cleaned["data"])
+        number, headline = cleaned.pop("headline_number"), cleaned.pop("headline")
         chart = charts.Chart(page=src_uri, id=chart_id, **{**cleaned, "data": docs_path or ""})
         try:
             charts.check_options(chart)
@@ -295,7 +343,7 @@ def _charts(content: Content, site: Site, src_uri: str, data: dict, report) -> N
         except charts.DataError as error:
             report(prefix + error.field, str(error))
             continue
-        drawn.append(DrawnChart(chart, labels, series))
+        drawn.append(DrawnChart(chart, labels, series, number, headline or chart.title))
     content.charts[src_uri] = drawn
 
 

@@ -36,6 +36,9 @@ class CampaignSiteConfig(base.Config):
     api_base = c.Type(str, default="")
     # The build shortcuts (material_internals.py); false renders every page the slow way.
     shortcuts = c.Type(bool, default=True)
+    # A share graphic for every petition, chart and story (graphics/); false: only the
+    # site's own card (assets/share.png), as the benchmark's baseline builds.
+    share_graphics = c.Type(bool, default=True)
     # Drawn pictures and compiled templates, relative to mkdocs.yml; empty: no cache.
     cache_dir = c.Type(str, default=".cache/campaign_site")
     # Where the API's pages and thank-you email invite a supporter to tell their story:

@@ -114,7 +114,7 @@ def story_url(config, story_page: str) -> str:
 
 def readable_on_white(colour: str, ratio: float = 4.5) -> str:
     """The colour, darkened in small steps until it reads at `ratio` on white."""
-    red, green, blue = _rgb(colour)
+    red, green, blue = rgb(colour)
     for step in range(0, 101, 2):
         keep = 1 - step / 100
         shade = (round(red * keep), round(green * keep), round(blue * keep))
@@ -137,7 +137,7 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
+def rgb(colour: str) -> tuple[int, int, int]:
     value = colour.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,21 +24,19 @@ from petition_api.states import STATES
 from . import (
     chartfigures,
     checks,
-    drawcache,
     feed,
     home,
     linkcheck,
     material_internals,
     pageurls,
     petitions,
-    sharecard,
+    sharegraphics,
     stories,
     storysearch,
 )
 from .config import CampaignSiteConfig
 
 THEME = str(Path(__file__).resolve().parent / "theme")
-DEFAULT_SHARE_IMAGE = "assets/share.png"
 log = get_plugin_logger("campaign_site")
 
 
@@ -78,8 +75,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         if self.content.problems:
             raise ContentError(self.content.problems)
         pictures = self.cache / "pictures" if self.cache else None
-        card = _card(pictures, config, config.site_description)
-        self._add(files, config, DEFAULT_SHARE_IMAGE, card)
         for petition in self.content.petitions:
             thanks = checks.thanks_page(petition.page)
             self.petition_of_thanks[thanks] = petition
@@ -93,8 +88,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                         inclusion=InclusionLevel.NOT_IN_NAV,
                     )
                 )
-            card = _card(pictures, config, petition.title)
-            self._add(files, config, _share_image(petition.page), card)
         for thanks in sorted(self.content.story_thanks_missing):
             if files.get_file_from_path(thanks) is None:
                 files.append(
@@ -111,15 +104,20 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             for item in drawn:
                 chart_file = checks.chart_file(src_uri, item.chart.id)
                 self.chart_figures.draw(files, config, pictures, chart_file, item)
+        # Last: charts drawn, so a pool's workers start with matplotlib loaded.
+        self.share = sharegraphics.ShareGraphics(config, pictures)
+        self.share.plan(files, self.content, self.site, self.config.share_graphics)
         return files
 
     # After the blog plugin (priority -50) has built its list of posts.
     @event_priority(-100)
     def on_nav(self, nav, /, *, config, files):
         self.shortcuts.on_nav()
+        self.share.keep_in_place()
         return nav
 
     def on_env(self, env, /, *, config, files):
+        self.share.finish()  # before MkDocs writes the site's files
         env.globals["gs_states"] = STATES.items()
         self.env = env
         self.shortcuts.on_env(env, config)
@@ -150,12 +148,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         thanked = self.petition_of_thanks.get(src_uri)
         if thanked:
             page.meta["thanks_for"] = self._template_values(thanked, files, config)
-        if meta.get("image"):
-            page.meta["share_image"] = meta["image"]
-        elif petition or thanked:
-            page.meta["share_image"] = _share_image((petition or thanked).page)
-        else:
-            page.meta["share_image"] = DEFAULT_SHARE_IMAGE
+        page.meta["share_image"] = self._og_image(src_uri, meta)
         if self._is_story(page):
             if storysearch.leave_out_of_full_text(page):
                 self._summarised.add(src_uri)
@@ -218,12 +211,22 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         # Last: every file the build writes is there to be linked to.
         linkcheck.check_built_site(config, self.config.api_base)
         log.info(self.shortcuts.summary())
+        log.info(self.share.summary())
+
+    def on_build_error(self, *, error):
+        share = getattr(self, "share", None)
+        if share is not None:
+            share.close()
 
     # ---------------------------------------------------------------------
 
-    @staticmethod
-    def _add(files: Files, config, src_uri: str, content: str | bytes) -> None:
-        files.append(File.generated(config, src_uri, content=content))
+    def _og_image(self, src_uri: str, meta: dict) -> dict:
+        """The page's og:image: an editor's ``image``, its own card, or the site's."""
+        if meta.get("image"):
+            alt = (meta.get("share") or {}).get("alt") or meta.get("description") or ""
+            return {"path": meta["image"], "alt": alt}
+        og = self.share.og.get(src_uri) or self.share.default
+        return {"path": og.path, "width": og.width, "height": og.height, "alt": og.alt}
 
     def _out_of_the_menus(self, files: Files) -> None:
         """Thank-you pages an editor wrote are reached from a form, never from the menus,
@@ -366,15 +369,6 @@ def _in_front_of_the_theme(theme, folders: list[str]) -> None:
     """Our templates before mkdocs-material's, and behind a campaign's own custom_dir."""
     at = 1 if theme.custom_dir else 0
     theme.dirs[at:at] = [folder for folder in folders if folder not in theme.dirs]
-
-
-def _card(pictures: Path | None, config, headline: str | None) -> bytes:
-    inputs = (config.site_name, headline or "")
-    return drawcache.drawn(pictures, inputs, ".png", lambda: sharecard.draw(*inputs))
-
-
-def _share_image(page_src_uri: str) -> str:
-    return posixpath.join(checks.page_folder(page_src_uri), "share.png")
 
 
 def _write(path: str, body: bytes) -> None:

@@ -127,6 +127,25 @@ class WebAddress(BaseConfigOption[str]):
         return value
 
 
+class PhotoSetting(BaseConfigOption[object]):
+    """``photo: false`` (no photo on the graphics), or the photo's file beside the page."""
+
+    def run_validation(self, value: object) -> bool | str:
+        if value is False or (isinstance(value, str) and value.strip()):
+            return value
+        raise ValidationError(f"expected false or a photo's file, got {value!r}")
+
+
+class ShareConfig(Config):
+    """``share:``: what a page's share graphics and suggested post say (graphics/)."""
+
+    headline = c.Optional(c.Type(str))  # a petition's graphic: instead of its title
+    quote = c.Optional(c.Type(str))  # a story's graphic: instead of its first sentences
+    alt = c.Optional(c.Type(str))  # og:image:alt, instead of the graphic's own words
+    photo = c.Optional(PhotoSetting())  # a story's: false, or the photo its teller consented to
+    text = c.Optional(c.Type(str))  # the post a supporter is offered to share
+
+
 class PetitionConfig(Config):
     slug = Slug()
     title = c.Type(str)
@@ -163,6 +182,10 @@ class ChartConfig(Config):
     y_from_zero = c.Type(bool, default=True)
     source = c.Optional(c.Type(str))
     source_url = c.Optional(WebAddress())
+    # The chart's share graphic: its number in large type ("4 in 5") and what it says
+    # (the chart's title when left out).
+    headline_number = c.Type(str)
+    headline = c.Optional(c.Type(str))
 
 
 class PageConfig(Config):
@@ -176,6 +199,7 @@ class PageConfig(Config):
     petition = c.Optional(c.Type(dict))
     charts = c.Optional(c.Type(dict))
     story_form = c.Optional(StoryFormSetting())
+    share = c.Optional(c.Type(dict))
 
 
 class StoryConfig(PageConfig):

@@ -161,6 +161,9 @@ def _markdown(session: Session, story: Story, given: dict, image: Path | None) -
             "record": story.id,
             "consents": {k: latest[k] for k in sorted(latest) if given[StoryConsentKind(k)]},
             "state": story.state,
+            # As the byline says it: the first name only with the name consent. The
+            # share graphic (campaign_site/sharetext.py) checks the consent again.
+            "teller": teller,
             "petition": slug,  # the build ends the post with a button to sign it
             "image": image.name if image else None,
         },

@@ -87,6 +87,7 @@ def test_a_published_story_is_a_post_with_its_consents_and_photo_and_the_build_s
     assert set(told["consents"]) == {"publish", "congress", "contact"}  # not the name
     assert all({"record", "wording"} <= set(c) for c in told["consents"].values())
     assert told["image"] == photo.name
+    assert told["teller"] == "a parent in New York"  # what the share graphic names
     # The headline is the story's first words (its first line is its first paragraph).
     assert front["title"] == "# Not a heading"
     assert "Told by a parent in New York" in text and "Maria" not in text

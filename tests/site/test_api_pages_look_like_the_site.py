@@ -22,7 +22,7 @@ def test_every_named_palette_gives_links_that_read_on_white(primary):
     colors = look.palette_colors({"primary": primary, "accent": "deep orange"})
     assert colors["primary"] == look.PRIMARY[primary][0]
     assert colors["accent"] == "#ff6e42"
-    assert look.contrast(look._rgb(colors["link"]), (255, 255, 255)) >= 4.5
+    assert look.contrast(look.rgb(colors["link"]), (255, 255, 255)) >= 4.5
 
 
 def test_a_palette_with_a_toggle_takes_its_first_scheme_and_a_custom_one_publishes_none():

@@ -22,6 +22,7 @@ charts:
 {options}
     title: WIC participation, 2019-2023
     alt: Participation fell, then rose.
+    headline_number: "6.6 million"
 ---
 # WIC
 

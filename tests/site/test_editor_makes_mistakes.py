@@ -77,6 +77,7 @@ charts:
     y: {column}
     title: WIC participation
     alt: A line going down, then up.
+    headline_number: "6.6 million"
     y_label: Participants (millions)
 ---
 # WIC

@@ -177,6 +177,7 @@ charts:
     y_label: Millions of people
     title: WIC
     alt: Bars.
+    headline_number: "12.1 million"
 petition:
   slug: wic
   title: Fund WIC
@@ -193,7 +194,10 @@ petition:
         run_build(config, tmp_path / "from-cache", cache=True),
         run_build(config, tmp_path / "fresh"),
     ]
-    assert len(list((tmp_path / ".cache" / "campaign_site" / "pictures").iterdir())) == 4
-    for picture in ("wic/wic.svg", "wic/wic.narrow.svg", "wic/share.png", "assets/share.png"):
+    # Two SVGs of the chart, the site's card, the petition's and the chart's two graphics.
+    assert len(list((tmp_path / ".cache" / "campaign_site" / "pictures").iterdir())) == 7
+    pictures = ("wic/wic.svg", "wic/wic.narrow.svg", "assets/share.png", "wic/share/card.png",
+                "wic/share/portrait.png", "wic/share/wic-card.png", "wic/share/wic-portrait.png")  # fmt: skip
+    for picture in pictures:
         drawn, cached, fresh = ((b.site / picture).read_bytes() for b in builds)
         assert drawn == cached == fresh, picture
