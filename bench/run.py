@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))  # run as a script, `bench` is not yet importable
 
 from bench import (  # noqa: E402
     building,
+    cards,
     confirming,
     counting,
     exports,
@@ -56,6 +57,7 @@ ALL = [
     "build.sample",
     "build.1000",
     "build.5000",
+    "build.cards.1000",
     "weight.home",
     "weight.petition",
     "mail.queue.200k",
@@ -124,6 +126,8 @@ def commanded(wanted: list[str], args, workdir: Path, figures: list[dict]) -> No
                     figures.append(skipped(name, "s", str(error).splitlines()[0][:300]))
     if {"build.sample", "build.1000", "build.5000"} & set(wanted):
         figures.extend(building.bench_builds(workdir, args, wanted))
+    if cards.NAME in wanted:
+        figures.append(cards.bench_cards(workdir, args))
     if {"weight.home", "weight.petition"} & set(wanted):
         figures.extend(weights.bench_weight(workdir, wanted))
     if "mail.queue.200k" in wanted:

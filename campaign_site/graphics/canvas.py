@@ -20,13 +20,13 @@ from ..look import rgb
 
 LEVELS = 32  # shades from the colour under text to the text's (8 pairs fit in 256)
 Box = tuple[int, int, int, int]
-_COVERED = [0] + [255] * 255  # a glyph's mask as paste's: any ink at all replaces the pixel
+_COVERED = bytes([0] + [255] * 255)  # a glyph's mask for paste: any ink replaces the pixel
 
 
 @functools.cache
-def _ramp_table(start: int) -> list[int]:
+def _shades(start: int) -> bytes:
     """A glyph's coverage (0-255) to the palette index of its shade."""
-    return [start + round(v * (LEVELS - 1) / 255) for v in range(256)]
+    return bytes(start + round(v * (LEVELS - 1) / 255) for v in range(256))
 
 
 class Canvas:
@@ -56,9 +56,13 @@ class Canvas:
             return box
         mask = Image.new("L", (x1 - x0, y1 - y0), 0)
         ImageDraw.Draw(mask).text((xy[0] - x0, xy[1] - y0), words, font=font, fill=255, anchor="ls")
-        indices = mask.point(_ramp_table(self._ramp(colour, under)))
-        patch = Image.frombytes("P", indices.size, indices.tobytes())
-        self.image.paste(patch, (x0, y0), mask.point(_COVERED))
+        coverage = mask.tobytes()  # bytes.translate maps it in C, as point() would not
+        patch = Image.frombytes(
+            "P", mask.size, coverage.translate(_shades(self._ramp(colour, under)))
+        )
+        self.image.paste(
+            patch, (x0, y0), Image.frombytes("L", mask.size, coverage.translate(_COVERED))
+        )
         return box
 
     def paste(self, picture: Image.Image, xy: tuple[int, int]) -> None:

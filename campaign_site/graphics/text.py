@@ -19,6 +19,9 @@ from .canvas import Box, Canvas
 
 ELLIPSIS = "…"
 LEADING = 1.22  # line height as a multiple of the type size
+# Room kept at a line's right end for glyphs drawn past their advance and for the
+# nudge a glyph reaching left of its origin gets (``draw``).
+_OVERHANG = 6
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
 
@@ -50,6 +53,7 @@ def fit(words: str, box_width: int, box_height: int, largest: int, smallest: int
         bold: bool = False, max_lines: int | None = None) -> Block:  # fmt: skip
     """The largest size at which ``words`` fits the box, else the smallest, shortened."""
     words = " ".join(words.split())
+    box_width -= _OVERHANG
 
     def fitted(size: int) -> Block | None:
         lines = wrap(words, box_width, size, bold)
@@ -127,6 +131,10 @@ def draw(canvas: Canvas, block: Block, xy: tuple[int, int], colour: str, under: 
         left = x
         if align_width is not None:
             left = x + round((align_width - width(line, block.size, block.bold)) / 2)
+        # A glyph may reach left of where its advance starts (a "j", an italic): never
+        # past the margin.
+        first, path = fonts.runs(line, block.bold)[0]
+        left += max(0, -fonts.face(path, block.size).getbbox(first, anchor="ls")[0])
         for run, path in fonts.runs(line, block.bold):
             font = fonts.face(path, block.size)
             boxes.append(canvas.text((round(left), baseline), run, font, colour, under))

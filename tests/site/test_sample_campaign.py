@@ -196,8 +196,10 @@ petition:
     ]
     # Two SVGs of the chart, the site's card, the petition's and the chart's two graphics.
     assert len(list((tmp_path / ".cache" / "campaign_site" / "pictures").iterdir())) == 7
-    pictures = ("wic/wic.svg", "wic/wic.narrow.svg", "assets/share.png", "wic/share/card.png",
-                "wic/share/portrait.png", "wic/share/wic-card.png", "wic/share/wic-portrait.png")  # fmt: skip
+    pictures = ["wic/wic.svg", "wic/wic.narrow.svg", "assets/share.png"]
+    pictures += [
+        f"wic/share/{name}.png" for name in ("card", "portrait", "wic-card", "wic-portrait")
+    ]
     for picture in pictures:
         drawn, cached, fresh = ((b.site / picture).read_bytes() for b in builds)
         assert drawn == cached == fresh, picture
