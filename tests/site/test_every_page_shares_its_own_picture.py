@@ -8,7 +8,8 @@ import re
 
 from PIL import Image
 
-from .support import Tags, editor_site, run_build
+from .support import editor_site, run_build
+from .test_sample_campaign import Tags
 
 ROOT_URL = "http://127.0.0.1:8000/"
 
