@@ -71,7 +71,13 @@ description: A story from a parent in Ohio.
 
 <p>We lived on credit cards. My mother's savings paid the rent.</p>
 """
-AUTHORS = "authors:\n  supporters:\n    name: Supporters\n    description: Supporters\n    avatar: x.svg\n"
+AUTHORS = """\
+authors:
+  supporters:
+    name: Supporters
+    description: Supporters
+    avatar: x.svg
+"""
 
 
 def story_site(tmp_path, extra: str, files: dict | None = None):
