@@ -14,9 +14,10 @@ from sqlalchemy import select, update
 
 from petition_api.models import Signature, Status, utcnow
 from petition_api.petitions import sharing
+from petition_api.retention import schedule
 from petition_api.signing.referrals import CODE
 
-from ..conftest import database
+from ..conftest import ROOT, database
 from .console_support import console_client
 from .support import PETITION, SIGN_URL, mailbox, send_mail, supporter
 
@@ -260,3 +261,19 @@ def test_a_referrer_who_never_confirms_is_deleted_on_schedule_and_the_friend_sti
     assert signature_of(app, "maria@example.org") is None
     ana = signature_of(app, "ana@example.org")
     assert (ana.referrer_id, ana.generation) == (None, 1)
+
+
+def test_the_form_shown_again_after_a_mistake_keeps_the_code(app, client):
+    code = client.post(SIGN_URL, json=supporter(email="maria@example.org")).get_json()["ref"]
+    answer = client.post(SIGN_URL, data=supporter(email="not an address", ref=code))
+    assert answer.status_code == 422
+    assert f'<input type="hidden" name="ref" value="{code}">' in answer.get_data(as_text=True)
+
+
+def test_the_privacy_notice_says_what_a_referral_keeps_and_retention_does_it():
+    notice = " ".join((ROOT / "content" / "privacy.md").read_text(encoding="utf-8").split())
+    assert "A referral code of your own (random letters and digits, nothing about you)" in notice
+    assert "never who brought whom" in notice
+    assert "with your referral code and any link between your signature and whoever" in notice
+    assert {"referral_code", "referrer_id"} <= schedule.ANONYMOUS.keys()
+    assert "generation" not in schedule.ANONYMOUS

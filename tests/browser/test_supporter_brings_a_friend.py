@@ -89,3 +89,20 @@ def test_a_friend_signs_through_a_supporters_shared_link_and_the_dashboard_count
     html = organiser.content()
     assert maria not in html and ana not in html
     assert not any(c in html for c in codes)
+
+
+def test_the_thank_you_page_adds_the_code_to_its_links_when_javascript_runs(campaign, open_context):
+    code = "Qm3vXk9_aZ-1"
+    thanks = campaign.url(f"{PETITION}thanks/?ref={code}")
+    page = open_context().new_page()
+    page.goto(thanks)
+    links = page.locator(".gs-thanks .gs-share a")
+    expect(links.first).to_have_attribute("href", re.compile(f"ref%3D{code}"))
+    for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+        assert f"utm_medium%3Dshare%26ref%3D{code}%26" in href
+    expect(page.locator(".gs-thanks [data-gs-share-url]")).to_have_value(
+        re.compile(f"utm_medium=share&ref={code}&utm_content=thank-you-page$")
+    )
+    plain = open_context(java_script_enabled=False).new_page()
+    plain.goto(thanks)
+    assert "ref" not in plain.locator(".gs-thanks [data-gs-share-url]").input_value()
