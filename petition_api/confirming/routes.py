@@ -65,7 +65,8 @@ def confirm(token: str):
             if shown is not None and shown != signature.words():
                 return page(signature, petition, token, pressed=False, changed=True)
             now = utcnow()
-            if session.execute(Signature.validate(signature.id, token, now)).rowcount:
+            code = None if signature.referral_code else Signature.new_referral_code()
+            if session.execute(Signature.validate(signature.id, token, now, code)).rowcount:
                 supporter = people.joined(session, signature, petition, now)
                 outbox.enqueue(session, outbox.THANKS, signature.id, supporter_id=supporter.id)
                 confirmed = True
@@ -124,7 +125,9 @@ def _confirmed(petition: Petition, signature: Signature):
         signature=signature,
         petition_url=sharing.petition_url(petition, site),
         offices=recipients.for_signature(signature),
-        share_links=sharing.share_links(petition, site, content="confirmed"),
+        share_links=sharing.share_links(
+            petition, site, content="confirmed", ref=signature.referral_code
+        ),
         story_url=sharing.story_url(petition, site),
     )
     return page_html, 200, NO_STORE

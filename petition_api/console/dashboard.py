@@ -36,6 +36,8 @@ SOURCE_NAMES = {
     "variant": "Form variant",
 }
 SERIES = ("Signed", "Confirmed")
+# How far a share travelled (signing/referrals.py): counts only, never who brought whom.
+GENERATION_NAMES = {"0": "0 (no share)", "1": "1", "2": "2", "3+": "3 or more"}
 
 
 def _petitions() -> list[Petition]:
@@ -97,6 +99,25 @@ def _sources(tallied: dict, palette: tuple[str, str]) -> list[tuple[str, charts.
         rates = [_rate(c, s) for _, (s, c) in rows]
         shown.append((name, charts.bars(name, SERIES, rows, palette), rates))
     return shown
+
+
+def _referrals(tallied: dict, palette: tuple[str, str]) -> dict:
+    """Signatures through share links by network (None before any), and by generation."""
+    via = sorted(
+        ((k, pair) for k, pair in tallied["shared_via"].items() if k),
+        key=lambda kv: (-kv[1][0], kv[0]),
+    )[:TOP_SOURCES]
+    generations = [
+        (name, tallied["generation"].get(key, (0, 0))) for key, name in GENERATION_NAMES.items()
+    ]
+
+    def drawn(title: str, rows: list) -> tuple[charts.Chart, list[str]]:
+        return charts.bars(title, SERIES, rows, palette), [_rate(c, s) for _, (s, c) in rows]
+
+    return {
+        "via": drawn("Signatures through a share link, by network", via) if via else None,
+        "generation": drawn("Signatures by referral generation", generations),
+    }
 
 
 def _rate(confirmed: int, signed: int) -> str:
@@ -164,6 +185,7 @@ def dashboard():
             palette,
         ),
         sources=_sources(tallied, palette),
+        referrals=_referrals(tallied, palette),
     )
 
 

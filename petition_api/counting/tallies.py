@@ -1,7 +1,10 @@
 """Staff dashboard tallies (not the public count): signed and confirmed by hour, state, source.
 
-A tally is kept per petition, per dimension (the hour in UTC, the state, and each
-source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`), and per
+A tally is kept per petition, per dimension (the hour in UTC, the state, each
+source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`; and, for
+shares that bring signatures back, `shared_via`, the network of a share link
+(`utm_source` where `utm_medium` is `share`, else empty), and `generation`,
+0, 1, 2 or 3+ (signing/referrals.py)), and per
 value: `signed` counts submissions received, `confirmed` counts confirmations
 that are still valid (staff invalidation takes them off, restoring puts them
 back). A petition with a million signatures has a few thousand tally rows, so
@@ -32,12 +35,18 @@ from sqlalchemy.orm import Session
 from ..models import PetitionTally, Signature, Status, TallyMark, utcnow
 
 SOURCES = ("utm_source", "utm_medium", "utm_campaign", "page", "variant")
-DIMENSIONS = ("hour", "state", *SOURCES)
+REFERRALS = ("shared_via", "generation")
+DIMENSIONS = ("hour", "state", *SOURCES, *REFERRALS)
+GENERATIONS = ("0", "1", "2", "3+")  # the last counts every generation from 3 on
 SETTLE = timedelta(minutes=2)
 BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 KEY_LENGTH = 200
 
-COLUMNS = (Signature.state, *(getattr(Signature, name) for name in SOURCES))
+COLUMNS = (
+    Signature.state,
+    *(getattr(Signature, name) for name in SOURCES),
+    Signature.generation,
+)
 
 
 def _hour(session: Session, column):
@@ -48,11 +57,14 @@ def _hour(session: Session, column):
     return func.strftime("%Y-%m-%d %H", column)
 
 
-def _keys(hour: str, state: str | None, *sources: str | None) -> Iterable[tuple[str, str]]:
+def _keys(hour: str, state: str | None, *values) -> Iterable[tuple[str, str]]:
+    *sources, generation = values
     yield "hour", hour
     yield "state", state or ""
-    for name, value in zip(SOURCES, sources, strict=True):
-        yield name, (value or "")[:KEY_LENGTH]
+    named = dict(zip(SOURCES, ((value or "")[:KEY_LENGTH] for value in sources), strict=True))
+    yield from named.items()
+    yield "shared_via", named["utm_source"] if named["utm_medium"] == "share" else ""
+    yield "generation", GENERATIONS[min(generation, len(GENERATIONS) - 1)]
 
 
 def _add(session: Session, petition_id: int, column: str, counted: Counter) -> None:

@@ -218,7 +218,9 @@ def compose(row: Outbox, session: Session) -> EmailMessage | wire.Prepared:
     if row.kind == THANKS:  # who receives it, and what the supporter can do next
         extra = {
             "offices": recipients.for_signature(signature),
-            "share_links": sharing.share_links(petition, site_url(), content="thanks-email"),
+            "share_links": sharing.share_links(
+                petition, site_url(), content="thanks-email", ref=signature.referral_code
+            ),
             "story_url": sharing.story_url(petition, site_url()),
         }
     return about_signature(row, signature, petition, supporter, extra)

@@ -7,6 +7,10 @@
     (queued by the request, answered by the mail worker: mail/signed_again.py)
     invalidated: set aside by staff (flask signatures invalidate; restore undoes it)
 
+Each signature has a referral code of its own, which its share links carry
+(`?ref=`); a signature made through one records whose it was and its
+generation (signing/referrals.py).
+
 Each change is a statement built here, so the rules (which status may move to
 which, under which guard) live in one place, the way e-petitions keeps
 `Signature#validate!` on its model. They are Core statements because the
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import json
+import secrets
 from datetime import datetime
 from functools import cache
 
@@ -59,9 +64,15 @@ class Status(enum.StrEnum):
 FREE_TEXT = {"free_text": True}
 
 
+# A later submission from the same address keeps the row's own code (links carrying
+# it may be out already) and who brought it first.
+_KEPT = ("petition_id", "created_at", "referral_code", "referrer_id", "generation")
+
+
 def _replacing(submitted: dict) -> dict:
-    """What a later submission changes in a row: everything but which petition and when."""
-    return {k: v for k, v in submitted.items() if k not in ("petition_id", "created_at")}
+    """What a later submission changes in a row: everything but which petition, when,
+    and the referral the row began with."""
+    return {k: v for k, v in submitted.items() if k not in _KEPT}
 
 
 # SQLite's planner prefers (petition_id, status) to the partial index of uncounted
@@ -72,6 +83,9 @@ _COUNT_NEW_SQLITE = (
     "WHERE petition_id = :petition_id AND status = 'validated' AND counted = 0{before} "
     "RETURNING state"
 )
+
+
+REFERRAL_CODE_LENGTH = 12  # secrets.token_urlsafe(9): 72 random bits
 
 
 class Signature(Base):
@@ -93,6 +107,21 @@ class Signature(Base):
             "petition_id",
             sqlite_where=text("status = 'validated' AND counted = 0"),
             postgresql_where=text("status = 'validated' AND NOT counted"),
+        ),
+        # A code names one signature; a share link's code is looked up by it.
+        Index("uq_signatures_referral_code", "referral_code", unique=True),
+        # Deleting or anonymising a referrer finds the signatures that name it (and the
+        # foreign key's check on a delete does): without it, each would read the table.
+        Index(
+            "ix_signatures_referrer_id",
+            "referrer_id",
+            sqlite_where=text("referrer_id IS NOT NULL"),
+            postgresql_where=text("referrer_id IS NOT NULL"),
+        ),
+        # Generation 0 came through nobody's link; one that names its referrer is 1 or more
+        # (the referrer may go, by retention, and the figure stay).
+        CheckConstraint(
+            "generation >= 0 AND (referrer_id IS NULL OR generation > 0)", name="generation"
         ),
     )
 
@@ -125,12 +154,26 @@ class Signature(Base):
     confirm_expires_at: Mapped[datetime | None]
     duplicate_notices: Mapped[int] = mapped_column(default=0)
     counted: Mapped[bool] = mapped_column(default=False)
+    # Random, never personal (signing/referrals.py); NULL once retention erases it,
+    # and for signatures made before revision 0012 that were confirmed before it.
+    referral_code: Mapped[str | None] = mapped_column(String(REFERRAL_CODE_LENGTH))
+    # Whose share link brought this signature: NULL when nobody's did, or once either
+    # signature is erased (unlink_referrals: SQLite cannot add an ON DELETE SET NULL
+    # that reflects, so the key refuses to delete a referrer still named).
+    referrer_id: Mapped[int | None] = mapped_column(ForeignKey("signatures.id"))
+    generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     validated_at: Mapped[datetime | None]
 
     # --- submitted ------------------------------------------------------------------
 
     token_hash = staticmethod(hashed)
+
+    @staticmethod
+    def new_referral_code() -> str:
+        """Random and nothing else: the code is in public links, so it must tell
+        nobody anything about its signer."""
+        return secrets.token_urlsafe(REFERRAL_CODE_LENGTH * 3 // 4)
 
     @classmethod
     def submitted(
@@ -238,11 +281,15 @@ class Signature(Base):
         return self.status == Status.PENDING and self.confirm_expires_at > now
 
     @classmethod
-    def validate(cls, signature_id: int, token: str, now: datetime) -> Update:
+    def validate(
+        cls, signature_id: int, token: str, now: datetime, referral_code: str | None = None
+    ) -> Update:
         """pending -> validated, through the link that is still current. The status
         guard makes a double press (two tabs) confirm once: the statement's rowcount
         says whether this press did it. Nor while a newer submission from the address
-        waits for its answer (mail/signed_again.py): its words will replace these."""
+        waits for its answer (mail/signed_again.py): its words will replace these.
+        `referral_code`: one for a signature made before codes were (revision 0012)."""
+        codes = {"referral_code": referral_code} if referral_code else {}
         return (
             update(cls)
             .where(
@@ -252,7 +299,7 @@ class Signature(Base):
                 cls.confirm_expires_at > now,
                 ~SignedAgain.waiting_for(cls.petition_id, cls.email_canonical),
             )
-            .values(status=Status.VALIDATED, validated_at=now)
+            .values(status=Status.VALIDATED, validated_at=now, **codes)
         )
 
     def words(self) -> str:
@@ -262,6 +309,14 @@ class Signature(Base):
                  self.zip, self.district, self.comment, self.updates_consent_id,
                  self.comment_share_consent_id]  # fmt: skip
         return hashed(json.dumps(shown))
+
+    # --- erased -------------------------------------------------------------------
+
+    @classmethod
+    def unlink_referrals(cls, ids: list[int]) -> Update:
+        """Signatures brought by these ones no longer say by whom: before these are
+        deleted or anonymised. Their generation stays, a bare number."""
+        return update(cls).where(cls.referrer_id.in_(ids)).values(referrer_id=None)
 
     # --- invalidated by staff, and restored ---------------------------------------
 

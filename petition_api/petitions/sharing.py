@@ -6,7 +6,9 @@ someone follows one, so the pages that show them need no script and no
 third party's permission. Each link tags the petition's address with where the
 share came from (`utm_source` the network, `utm_medium=share`, and
 `utm_content` the page or message that offered it), which the form records
-with the friend's signature.
+with the friend's signature. Links given to someone who signed carry their
+referral code too (`ref`, right after `utm_medium`; signing/referrals.py);
+links offered before signing carry none.
 """
 
 from __future__ import annotations
@@ -26,16 +28,24 @@ def petition_url(petition, site_url: str) -> str:
 
 
 def share_links(
-    petition, site_url: str, content: str | None = None, signed: bool = True
+    petition,
+    site_url: str,
+    content: str | None = None,
+    signed: bool = True,
+    ref: str | None = None,
 ) -> list[ShareLink]:
     """Facebook, WhatsApp, X, email, then the petition's own address to copy.
 
     The campaign site's build uses this list too (petition page, thank-you panel
-    and page); ``signed`` false words the message for someone who has not signed."""
+    and page); ``signed`` false words the message for someone who has not signed.
+    ``ref``: the signer's referral code (the site's script adds it to the static
+    pages' links the same way, after ``utm_medium``)."""
     page = petition_url(petition, site_url)
 
     def tagged(source: str) -> str:
         tags = {"utm_source": source, "utm_medium": "share"}
+        if ref:
+            tags["ref"] = ref
         if content:
             tags["utm_content"] = content
         return f"{page}?{urlencode(tags)}"

@@ -8,8 +8,10 @@
   abuse (flask signatures invalidate --ip-prefix) no longer need it;
 - ANONYMISE_AFTER_CLOSE_DAYS after a petition closes (its closing date, or the
   day the site stopped listing it, whichever came first) its signatures lose
-  name, email, address, ZIP, comment and attribution; state, district, status
-  and dates stay, so the counts by state and district stay exact;
+  name, email, address, ZIP, comment and attribution, and their referral code
+  and every link between them and whoever they brought or were brought by;
+  state, district, status, dates and referral generation (a bare number) stay,
+  so the counts by state, district and generation stay exact;
 - a supporter who does not receive updates (never asked, unsubscribed, bouncing
   or complained) is deleted, with their consent history, once none of their
   signatures still carries their address (each was anonymised or deleted): the
@@ -67,6 +69,8 @@ ANONYMOUS = {
     "variant": None,
     "page": None,
     "confirm_token_hash": None,
+    "referral_code": None,
+    "referrer_id": None,
 }
 
 
@@ -155,6 +159,7 @@ def unconfirmed(made_before: datetime) -> Select:
 
 def delete_unconfirmed(session: Session, ids: list[int]) -> int:
     session.execute(delete(Outbox).where(Outbox.signature_id.in_(ids)))
+    session.execute(Signature.unlink_referrals(ids))
     return session.execute(delete(Signature).where(Signature.id.in_(ids))).rowcount
 
 
@@ -181,6 +186,7 @@ def anonymise(session: Session, ids: list[int]) -> int:
     # The address goes; each row keeps a placeholder unique per petition (the
     # constraint on petition and canonical email), made from its own id.
     placeholder = literal("anonymised-") + cast(Signature.id, String)
+    session.execute(Signature.unlink_referrals(ids))
     return session.execute(
         update(Signature)
         .where(Signature.id.in_(ids))

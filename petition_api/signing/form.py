@@ -27,6 +27,7 @@ from ..congress.geography import district_in_zip, geography
 from ..formulas import looks_like_formula
 from ..models import Signature
 from ..states import STATES, zip_matches_state
+from . import referrals
 
 # A domain label is at most 63 characters: bounding the run keeps the search linear
 # (unbounded, `a-a-a-...` made it quadratic: 0.8 s for 14 KB).
@@ -257,6 +258,13 @@ class SignatureForm(SignerFields):
     utm_content = attribution_field("utm_content")
     variant = attribution_field("variant")
     page = attribution_field("page")
+    # Not a column: signing records whose code it is (signing/referrals.py).
+    ref = StringField(
+        referrals.REF_PARAMETER,
+        filters=[referrals.well_formed],
+        description="the referral code of the share link the signer came through "
+        "(its ?ref=); anything that is not one of ours is ignored",
+    )
 
     def stored(self) -> dict:
         """The checked fields that are the signature's columns, by name."""

@@ -18,16 +18,22 @@ from ..mail import outbox, signed_again
 from ..models import Signature, utcnow
 from ..petitions.lookup import OpenPetition
 from ..ratelimits import client_ip
+from . import referrals
 from .abuse import FLAG_ONLY
 from .form import SignatureForm
 
 
-def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> None:
+def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> str:
     """Store a checked signature; `verdict` is the abuse checks' (abuse.judge).
+    Returns the referral code for the signer's share links.
 
     A first signature and a second one from the same address cost the same two
     statements here: the second is only queued, and the mail worker answers it
     (mail/signed_again.py), so timing cannot tell whether an address has signed.
+    For the same reason every submission is answered with a fresh code: a second
+    one's is only kept if the worker ends up storing its row, so the links it
+    tags may count for nobody (the confirmed page's and the email's carry the
+    code the signature kept).
     """
     token = secrets.token_urlsafe(32)
     set_aside = verdict is not None and verdict not in FLAG_ONLY
@@ -37,6 +43,8 @@ def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> 
         # INSERT per request and the ORM's unit of work cost more CPU than the
         # rest of the request (bench/profile_sign.py).
         connection = session.connection()
+        # A third statement only for a signature that came through a share link.
+        submitted |= referrals.referred(connection, form.ref.data)
         insert_unless_signed = Signature.insert_unless_signed(connection.dialect.name)
         new_id = connection.execute(insert_unless_signed, submitted).scalar()
         if set_aside:
@@ -49,6 +57,7 @@ def record(petition: OpenPetition, form: SignatureForm, verdict: str | None) -> 
         else:
             mail = outbox.message(outbox.CONFIRM, new_id, {"token": token})
             connection.execute(outbox.insert_statement(), mail)
+    return submitted["referral_code"]
 
 
 def submission(
@@ -68,6 +77,8 @@ def submission(
         ),
         "ip": client_ip()[:45],
         "created_at": now,
+        "referral_code": Signature.new_referral_code(),
+        **referrals.NOBODY,
     }
     expires = now + timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"])
     return Signature.submitted(person, set_aside, reason, token, expires)

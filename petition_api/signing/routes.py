@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
 from .. import openapi
@@ -10,6 +12,7 @@ from ..ratelimits import client_network, limiter, per_address
 from . import abuse
 from .form import SignatureForm, signer_fields, to_formdata
 from .recording import record
+from .referrals import REF_PARAMETER
 
 bp = Blueprint("signing", __name__, template_folder="templates")
 
@@ -26,10 +29,10 @@ def sign(slug: str):
     form = SignatureForm(form_data)
     if not form.validate():
         return refused(form, petition, is_json)
-    record(petition, form, abuse.judge(form, slug))
+    code = record(petition, form, abuse.judge(form, slug))
     if is_json:
-        return JSON_ACCEPTED, 201
-    return redirect(thanks_url(petition), code=303)
+        return {**JSON_ACCEPTED, REF_PARAMETER: code}, 201
+    return redirect(thanks_url(petition, code), code=303)
 
 
 @bp.get("/api/petitions/<slug>/form-token")
@@ -68,9 +71,13 @@ def refused(form: SignatureForm, petition: OpenPetition, is_json: bool):
     return render_template("signing/errors.html", form=form, petition=petition), 422
 
 
-def thanks_url(petition: OpenPetition) -> str:
+def thanks_url(petition: OpenPetition, code: str) -> str:
+    """The thank-you page, with the code its script adds to the page's share links
+    (none on the petition page itself, where `ref` names whoever shared it)."""
     site = current_app.config["SITE_URL"].rstrip("/")
-    return site + (petition.thanks_page or petition.page)
+    if not petition.thanks_page:
+        return site + petition.page
+    return f"{site}{petition.thanks_page}?{urlencode({REF_PARAMETER: code})}"
 
 
 _signature = openapi.ref("Signature")
@@ -107,11 +114,21 @@ openapi.describe(
                     "201": openapi.json_body(
                         {
                             "type": "object",
-                            "properties": {"status": {"type": "string", "enum": ["pending"]}},
+                            "properties": {
+                                "status": {"type": "string", "enum": ["pending"]},
+                                "ref": {
+                                    "type": "string",
+                                    "description": "the referral code for the signer's "
+                                    "share links (?ref=)",
+                                },
+                            },
                         },
                         "accepted (JSON): check your email",
                     ),
-                    "303": {"description": "accepted (form post): to the thank-you page"},
+                    "303": {
+                        "description": "accepted (form post): to the thank-you page, with "
+                        "?ref= the referral code for the signer's share links"
+                    },
                     "400": openapi.error("not a JSON object"),
                     "403": openapi.error("origin not allowed, or petition not open yet"),
                     "404": openapi.error("no such petition"),

@@ -166,6 +166,7 @@ def forget(session: Session, email: str, actor: str) -> dict[str, int]:
     if kept:
         done["signatures anonymised"] = anonymise(session, kept)
     if dropped:
+        session.execute(Signature.unlink_referrals(dropped))
         done["signatures deleted"] = session.execute(
             delete(Signature).where(Signature.id.in_(dropped))
         ).rowcount

@@ -72,9 +72,14 @@ def test_the_page_offers_plain_share_links_a_link_to_copy_and_a_story_invitation
         "https://x.com/",
         "mailto:",
     ]
-    assert "utm_source%3Dwhatsapp%26utm_medium%3Dshare%26utm_content%3Dconfirmed" in share[1]
+    # Each carries the signer's referral code (test_supporter_shares_and_friends_sign.py).
+    code = re.search(r"utm_medium%3Dshare%26ref%3D([\w-]{12})%26", share[1]).group(1)
+    assert (
+        f"utm_source%3Dwhatsapp%26utm_medium%3Dshare%26ref%3D{code}%26utm_content%3Dconfirmed"
+        in share[1]
+    )
     copy = f"{SITE}/petitions/paid-family-leave/?utm_source=link&utm_medium=share"
-    copy += "&utm_content=confirmed"
+    copy += f"&ref={code}&utm_content=confirmed"
     assert re.search(r'<input id="petition-link" type="text" readonly value="([^"]+)"', html)
     assert unescape(re.search(r'id="petition-link"[^>]*value="([^"]+)"', html).group(1)) == copy
     assert copy in links

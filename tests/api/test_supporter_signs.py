@@ -12,8 +12,8 @@ def test_a_supporter_signs_with_javascript_and_is_asked_to_check_their_email(app
     response = sign()
 
     assert response.status_code == 201
-    assert response.get_json() == {"status": "pending"}
     [signature] = signatures(app)
+    assert response.get_json() == {"status": "pending", "ref": signature.referral_code}
     assert signature.status == Status.PENDING
     assert (signature.first_name, signature.last_name) == ("Maria", "Hernandez")
     assert (signature.state, signature.zip, signature.city) == ("NY", "10118", "New York")
@@ -32,10 +32,10 @@ def test_a_supporter_without_javascript_posts_the_form_and_lands_on_the_thank_yo
     response = client.post(SIGN_URL, data=form)
 
     assert response.status_code == 303
+    [signature] = signatures(app)
     assert response.headers["Location"] == (
-        "http://127.0.0.1:8000/petitions/paid-family-leave/thanks/"
+        f"http://127.0.0.1:8000/petitions/paid-family-leave/thanks/?ref={signature.referral_code}"
     )
-    assert len(signatures(app)) == 1
 
 
 def test_the_email_updates_box_left_unticked_records_no_consent(app, sign):

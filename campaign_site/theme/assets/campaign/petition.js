@@ -3,13 +3,16 @@
  * thank-you page). This upgrades it: a form token, the ZIP lookup, inline
  * errors, and a thank-you panel with share links. It keeps every counter on the
  * page (a petition's, the home page's cards) live while the page is open, fills
- * in the signatures by state, and makes the "Copy link" buttons work.
+ * in the signatures by state, and makes the "Copy link" buttons work. After signing,
+ * the share links carry the signer's referral code (`ref`, from the API's answer or
+ * the thank-you page's address); links offered before signing never do.
  * No framework and no build step; mkdocs-material's document$ runs start on
  * every page, including pages reached by instant navigation. */
 (function () {
   "use strict";
 
-  var CARRIED = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "variant"];
+  var CARRIED = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "variant", "ref"];
+  var REFERRAL_CODE = /^[A-Za-z0-9_-]{12}$/; // as the API issues them (signing/referrals.py)
   var UNREACHABLE =
     "We can't reach the petition service right now. What you typed is still here: " +
     "please try again in a minute.";
@@ -238,7 +241,7 @@
         );
       })
       .then(function (result) {
-        if (result.status === 200 || result.status === 201) return thank(panel, form);
+        if (result.status === 200 || result.status === 201) return thank(panel, form, result.data.ref);
         if (result.status === 422) return showErrors(form, result.data.errors || {});
         say(form, problem(result));
       }, function () {
@@ -305,14 +308,42 @@
     form.querySelector("[data-gs-alert]").textContent = text;
   }
 
-  function thank(panel, form) {
+  function thank(panel, form, code) {
     var template = panel.querySelector("template[data-gs-thanks]");
     var thanks = template.content.firstElementChild.cloneNode(true);
+    withCode(thanks, code);
     var before = panel.querySelector("[data-gs-share-before]");
     if (before) before.remove(); // the panel has the same links, worded for a signer
     form.replaceWith(thanks);
     initCopyButtons();
     thanks.focus();
+  }
+
+  /* The signer's code goes into every share link under `root`, right after
+   * utm_medium=share, as the API's own links carry it (petitions/sharing.py): plain in
+   * the link to copy, encoded once inside a Facebook, WhatsApp, X or email link. */
+  function withCode(root, code) {
+    if (!REFERRAL_CODE.test(code || "")) return;
+    var tagged = function (url) {
+      if (/(^|[?&]|%26|%3F)ref(=|%3D)/.test(url)) return url;
+      return url.replace(/utm_medium(=|%3D)share(?![\w-])/g, function (found, equals) {
+        return found + (equals === "=" ? "&ref=" : "%26ref%3D") + code;
+      });
+    };
+    var links = root.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) links[i].setAttribute("href", tagged(links[i].getAttribute("href")));
+    var copies = root.querySelectorAll("[data-gs-share-url]");
+    for (var j = 0; j < copies.length; j++) copies[j].value = tagged(copies[j].value);
+  }
+
+  /* The thank-you page a form post without JavaScript lands on: the API's redirect
+   * carries the code. (Without JavaScript the page's links stay without one.) */
+  function tagThanksPage() {
+    var signed = document.querySelector("[data-gs-signed]");
+    if (signed && !signed.gsTagged) {
+      signed.gsTagged = true;
+      withCode(signed, new URLSearchParams(window.location.search).get("ref"));
+    }
   }
 
   function upgradeCopy(root) {
@@ -358,6 +389,7 @@
   }
 
   function start() {
+    tagThanksPage();
     init();
     initCounters();
     initCopyButtons();
