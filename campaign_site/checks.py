@@ -155,6 +155,12 @@ def check(site: Site) -> Content:
             _charts(content, site, src_uri, cleaned["charts"], report)
         if cleaned.get("story_form"):
             _story_form(content, src_uri, cleaned["story_form"], report)
+        if cleaned.get("share") is not None:
+            cleaned["share"], problems = schema.validate(
+                schema.ShareConfig, cleaned["share"], "share."
+            )
+            for name, message in problems:
+                report(name, message)
     known |= {thanks_page(p.page) for p in content.petitions}
     for src_uri in list(content.story_forms):
         report = _reporter(content, f"{site.shown_as}/{src_uri}")

@@ -165,6 +165,13 @@ class ChartConfig(Config):
     source_url = c.Optional(WebAddress())
 
 
+class ShareConfig(Config):
+    """``share:``, how the page's "Share this" box (campaign_site/sharebox.py) words it."""
+
+    # The suggested post supporters copy (the page's link is added after it).
+    text = c.Optional(c.Type(str))
+
+
 class PageConfig(Config):
     title = c.Optional(c.Type(str))
     description = c.Optional(c.Type(str))
@@ -176,6 +183,7 @@ class PageConfig(Config):
     petition = c.Optional(c.Type(dict))
     charts = c.Optional(c.Type(dict))
     story_form = c.Optional(StoryFormSetting())
+    share = c.Optional(c.Type(dict))  # checked by ShareConfig
 
 
 class StoryConfig(PageConfig):

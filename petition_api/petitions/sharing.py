@@ -33,15 +33,30 @@ def share_links(
     The campaign site's build uses this list too (petition page, thank-you panel
     and page); ``signed`` false words the message for someone who has not signed."""
     page = petition_url(petition, site_url)
+    text = f"{'I just signed' if signed else 'Sign the petition'}: {petition.title}"
+    return page_links(page, text, f"{petition.ask}\n\nSign here:", "Link to the petition", content)
+
+
+def page_links(
+    page: str,
+    text: str,
+    body: str,
+    link_label: str,
+    content: str | None = None,
+    fragment: str = "",
+) -> list[ShareLink]:
+    """Facebook, WhatsApp, X, email, then ``page`` itself to copy (labelled
+    ``link_label``), each tagged with its network and ``content``: a petition's
+    (share_links) and the site's other pages' (a chart's, a story's). ``text`` is
+    the message the networks prefill, ``body`` the email's words before the link,
+    ``fragment`` a place in the page ("#chart-coverage"), after the tags."""
 
     def tagged(source: str) -> str:
         tags = {"utm_source": source, "utm_medium": "share"}
         if content:
             tags["utm_content"] = content
-        return f"{page}?{urlencode(tags)}"
+        return f"{page}?{urlencode(tags)}{fragment}"
 
-    text = f"{'I just signed' if signed else 'Sign the petition'}: {petition.title}"
-    body = f"{petition.ask}\n\nSign here: {tagged('email')}"
     return [
         ShareLink(
             "facebook",
@@ -61,10 +76,16 @@ def share_links(
         ShareLink(
             "email",
             "Send by email",
-            f"mailto:?subject={quote(text)}&body={quote(body)}",
+            f"mailto:?subject={quote(text)}&body={quote(body + ' ' + tagged('email'))}",
         ),
-        ShareLink("link", "Link to the petition", tagged("link")),
+        ShareLink("link", link_label, tagged("link")),
     ]
+
+
+def post_text(words: str, link: str, lead: str = "") -> str:
+    """The suggested post a supporter copies: the words, then the page's link
+    (after ``lead``, e.g. "Sign:")."""
+    return f"{words}\n\n{lead + ' ' if lead else ''}{link}"
 
 
 def story_url(petition, site_url: str) -> str:
