@@ -122,6 +122,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
 
     def on_env(self, env, /, *, config, files):
         env.globals["gs_states"] = STATES.items()
+        # A generated file's URL from its path (the blog moves a post's files).
+        env.filters["gs_file"] = lambda path: getattr(files.get_file_from_path(path), "url", path)
         self.env = env
         self.shortcuts.on_env(env, config)
         if self.cache is not None and env.bytecode_cache is None:
