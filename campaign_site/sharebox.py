@@ -57,7 +57,8 @@ def chart_words(chart) -> str:
 def box(links: list[dict], words: str, lead: str, **values) -> dict:
     """The partial's values: ``links`` (the place's list), the suggested post
     (``words``, then ``lead`` and the link to copy), and ``values`` named as the
-    partial takes them without their ``share_`` (heading, id, downloads, alt, level)."""
+    partial takes them without their ``share_`` (heading, id, downloads, alt, level,
+    boxed)."""
     link = next(link for link in links if link["network"] == "link")
     return {
         "share": links,
@@ -84,6 +85,7 @@ def chart_box(chart, address: str, src_uri: str, meta: dict) -> dict:
         id=f"gs-share-chart-{chart.id}",
         downloads=downloads("statistic", src_uri, chart.id),
         alt=chart.alt,
+        boxed=True,
     )
 
 
@@ -102,6 +104,7 @@ def story_box(title: str, address: str, src_uri: str, meta: dict) -> dict:
         downloads=downloads("story", src_uri),
         alt=f"{title}: {description}",
         level=2,
+        boxed=True,
     )
 
 

@@ -88,6 +88,22 @@ def post_text(words: str, link: str, lead: str = "") -> str:
     return f"{words}\n\n{lead + ' ' if lead else ''}{link}"
 
 
+def offered(petition, site_url: str, links: list[ShareLink]) -> dict | None:
+    """Beside ``links`` on the API's pages (templates/_share.html): the suggested post,
+    ending with the link to copy, and the petition's share graphics at the site's
+    address; None when the build did not publish them (the manifest's "share")."""
+    share = petition.share
+    if not share:
+        return None
+    link = next(link.url for link in links if link.network == "link")
+    site = site_url.rstrip("/")
+    return {
+        "text": post_text(share["text"], link, "Sign:"),
+        "alt": share["alt"],
+        "graphics": [{**graphic, "url": site + graphic["url"]} for graphic in share["graphics"]],
+    }
+
+
 def story_url(petition, site_url: str) -> str:
     """The "tell your story" form (the site's `story_page`, see campaign_site/look.py),
     naming the petition so the form can say which campaign the story is for."""

@@ -1,0 +1,29 @@
+"""what a petition's confirmed page offers to share
+
+`petitions.share`: the manifest's "share" for the petition (campaign_site's
+petitions.manifest_share): the suggested post's words, what its share
+graphics show, and each graphic's path on the site with its format, label and
+pixel size. NULL for a manifest without it (a build from before issue 22):
+the confirmed page then offers the share links only.
+
+Revision ID: 0012_petition_share
+Revises: 0011_congress_office_surname
+Create Date: 2026-12-09
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012_petition_share"
+down_revision = "0011_congress_office_surname"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("petitions", sa.Column("share", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("petitions") as batch:
+        batch.drop_column("share")
