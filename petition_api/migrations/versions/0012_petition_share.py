@@ -25,5 +25,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("petitions") as batch:
-        batch.drop_column("share")
+    # Not a batch rebuild: on SQLite that would drop and remake a table other tables
+    # point at; SQLite drops a plain column in place.
+    op.drop_column("petitions", "share")
