@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from . import charts, checks, drawcache
+from . import charts, checks, drawcache, sharebox
 
 _CHART_PLACE = re.compile(r"<!--\s*chart:\s*([a-z0-9-]+)\s*-->")
 
@@ -50,7 +50,9 @@ class ChartFigures:
         for item in drawn:
             pictures = self.pictures[checks.chart_file(page.file.src_uri, item.chart.id)]
             sources = [(p, get_relative_url(p.path, page.url)) for p in pictures]
-            figures[item.chart.id] = figure_html(item.chart, sources, item.labels, item.series)
+            figure = figure_html(item.chart, sources, item.labels, item.series)
+            # Room for the chart's "Share this" box, which the plugin renders later.
+            figures[item.chart.id] = f"{figure}\n{sharebox.marker(item.chart.id)}"
         placed = set()
 
         def figure_for(match: re.Match) -> str:

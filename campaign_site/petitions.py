@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from petition_api.petitions import sharing
 
-from . import look, pageurls, stories
+from . import look, pageurls, sharebox, stories
 from .checks import Content, Petition, default_story_thanks, thanks_page
 from .config import COMMENT_SHARE_CONSENT
 from .schema import DEFAULT_CONSENT
@@ -48,15 +48,16 @@ def generated_at() -> str:
 
 
 def manifest(
-    entries: list[tuple[Petition, str, str]],
+    entries: list[tuple[Petition, str, str, dict]],
     site: dict | None = None,
     stories: dict | None = None,
     comment_share_consent: str = COMMENT_SHARE_CONSENT,
 ) -> str:
-    """JSON for (petition, page path, thank-you page path) triples, the site's
+    """JSON for (petition, page path, thank-you page path, share) entries, the site's
     name and colours for the API's own pages (look.py), and the story form's
     wordings (stories.py). ``comment_share_consent``: the plugin's, for petitions
-    that do not word the box beside the comment their own way."""
+    that do not word the box beside the comment their own way. ``share``: what the
+    API's confirmed page offers to share (``manifest_share``)."""
     return json.dumps(
         {
             "format": MANIFEST_FORMAT,
@@ -77,8 +78,9 @@ def manifest(
                     "email_updates_consent": petition.email_updates_consent or DEFAULT_CONSENT,
                     "comment_share_consent": petition.comment_share_consent
                     or comment_share_consent,
+                    "share": share,
                 }
-                for petition, page, thanks in entries
+                for petition, page, thanks, share in entries
             ],
         },
         indent=2,
@@ -95,7 +97,8 @@ def site_manifest(config, content: Content, options) -> str:
     for petition in content.petitions:
         page = base + pageurls.page_url(config, petition.page)
         thanks = base + pageurls.page_url(config, thanks_page(petition.page))
-        entries.append((petition, page, thanks))
+        words = sharebox.words(content.meta.get(petition.page, {}))
+        entries.append((petition, page, thanks, manifest_share(petition, base, words)))
     forms = [
         {
             "page": base + pageurls.page_url(config, form.page),
@@ -123,6 +126,27 @@ def site_manifest(config, content: Content, options) -> str:
     )
 
 
+def manifest_share(petition: Petition, base_path: str, words: str | None) -> dict:
+    """The petition's "share" in the manifest: the suggested post's words (the API
+    adds its own link), what the pictures show, and each picture's path from the
+    server's root with its format, label and pixel size."""
+    pictures = sharebox.downloads("petition", petition.page)
+    return {
+        "text": words or petition.ask,
+        "alt": picture_alt(petition),
+        "graphics": [
+            {key: d[key] for key in ("format", "label", "width", "height")}
+            | {"url": base_path + d["path"]}
+            for d in pictures
+        ],
+    }
+
+
+def picture_alt(petition: Petition) -> str:
+    """What a petition's share graphics say, for those who cannot see them."""
+    return f"{petition.title}. {petition.ask}"
+
+
 def thanks_markdown(petition: Petition) -> str:
     return THANKS_PAGE.format(title=petition.title.replace('"', '\\"'))
 
@@ -135,9 +159,13 @@ def template_values(
     api_base: str,
     site_url: str,
     comment_share_consent: str = COMMENT_SHARE_CONSENT,
+    share_words: str | None = None,
 ) -> dict:
     """What the petition partials need, with dates as text; ``comment_share_consent``
-    as in ``manifest``."""
+    as in ``manifest``; ``share_words``: the suggested post's (front matter's
+    ``share.text``), the ask when None."""
+    share = share_links(petition, page_url, site_url)
+    words = share_words or petition.ask
     return {
         "slug": petition.slug,
         "title": petition.title,
@@ -153,8 +181,17 @@ def template_values(
         "api_base": api_base.rstrip("/"),
         "thanks_url": thanks_url,
         "status": status(petition, datetime.date.today()),
-        "share": share_links(petition, page_url, site_url),
+        "share": share,
+        # The share box's (partials/petition-share.html), for each place in SHARE_PLACES.
+        "share_text": {place: _post(words, links) for place, links in share.items()},
+        "share_downloads": sharebox.downloads("petition", petition.page),
+        "share_alt": picture_alt(petition),
     }
+
+
+def _post(words: str, links: list[dict]) -> str:
+    link = next(link for link in links if link["network"] == "link")
+    return sharing.post_text(words, link["url"], "Sign:")
 
 
 def share_links(petition: Petition, page_url: str, site_url: str) -> dict[str, list[dict]]:

@@ -30,6 +30,7 @@ from . import (
     material_internals,
     pageurls,
     petitions,
+    sharebox,
     sharegraphics,
     stories,
     storysearch,
@@ -119,6 +120,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def on_env(self, env, /, *, config, files):
         self.share.finish()  # before MkDocs writes the site's files
         env.globals["gs_states"] = STATES.items()
+        # A generated file's URL from its path (the blog moves a post's files).
+        env.filters["gs_file"] = lambda path: getattr(files.get_file_from_path(path), "url", path)
         self.env = env
         self.shortcuts.on_env(env, config)
         if self.cache is not None and env.bytecode_cache is None:
@@ -184,6 +187,16 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         if end:
             ending = self.env.get_template("partials/story-end.html")
             page.content = f"{page.content or ''}\n{ending.render(context, gs_story_end=end)}"
+        if page.content:  # after each chart, at a story's end; after search's index too
+            box = self.env.get_template("partials/petition-share.html")
+            page.content = sharebox.boxes(
+                page,
+                lambda values: box.render(context, **values),
+                self.content.charts.get(page.file.src_uri, []),
+                pageurls.absolute(config, page.url),
+                self.content.meta.get(page.file.src_uri, {}),
+                self._is_story(page),
+            )
         return context
 
     def on_post_page(self, output, /, *, page, config):
@@ -258,6 +271,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             self.config.api_base,
             config.site_url,
             self.config.comment_share_consent,
+            sharebox.words(self.content.meta.get(petition.page, {})),
         )
 
     def _petition_cards(self, files: Files, config) -> list[dict]:

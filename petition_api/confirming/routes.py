@@ -119,15 +119,15 @@ def as_it_stands(token: str) -> tuple[Signature | None, Petition | None, bool]:
 def _confirmed(petition: Petition, signature: Signature):
     """Counted: who will receive it, ways to share it, and an invitation to tell a story."""
     site = current_app.config["SITE_URL"]
+    links = sharing.share_links(petition, site, content="confirmed", ref=signature.referral_code)
     page_html = render_template(
         "confirming/confirmed.html",
         petition=petition,
         signature=signature,
         petition_url=sharing.petition_url(petition, site),
         offices=recipients.for_signature(signature),
-        share_links=sharing.share_links(
-            petition, site, content="confirmed", ref=signature.referral_code
-        ),
+        share_links=links,
+        shared=sharing.offered(petition, site, links),
         story_url=sharing.story_url(petition, site),
     )
     return page_html, 200, NO_STORE

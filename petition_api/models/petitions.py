@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, Select, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Integer, Select, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -50,6 +50,9 @@ class Petition(Base):
     # The words of the form's "you may share my comment" box (stories/).
     comment_share_consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_wordings.id"))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the confirmed page offers to share beside the links (the manifest's
+    # "share", checked by petitions/manifest.py): text, alt, graphics.
+    share: Mapped[dict | None] = mapped_column(JSON)
 
     @classmethod
     def named(cls, slug: str) -> Select:

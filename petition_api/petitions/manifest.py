@@ -3,7 +3,9 @@ sync` makes the petitions table match it, so the site and the API never disagree
 
 Each entry carries the exact consent wording its form shows (the site's default
 lives with the content schema, campaign_site/schema.py), and a version: a hash
-of the title and ask that signers saw."""
+of the title and ask that signers saw. An entry may carry "share" (builds since
+issue 22): the words, picture description and share graphics the confirmed page
+offers; a manifest without it still loads, and that page offers links only."""
 
 from __future__ import annotations
 
@@ -97,7 +99,37 @@ def _check_entry(path: Path, index: int, entry: dict) -> dict:
                 raise ManifestError(
                     f"{where}: {field}: not an ISO date: {entry[field]!r}"
                 ) from None
+    entry["share"] = _check_share(where, entry.get("share"))
     return entry
+
+
+GRAPHIC_FIELDS = (("format", str), ("label", str), ("width", int), ("height", int), ("url", str))
+
+
+def _check_share(where: str, share: object) -> dict | None:
+    """The entry's "share", keeping only what the confirmed page shows; each graphic's
+    url a path on the site (the page links to it from the site's address)."""
+    if share is None:
+        return None
+    if not isinstance(share, dict):
+        raise ManifestError(f"{where}: share: expected an object")
+    for field in ("text", "alt"):
+        if not isinstance(share.get(field), str) or not share[field].strip():
+            raise ManifestError(f"{where}: share.{field}: required, a str")
+    if not isinstance(share.get("graphics"), list):
+        raise ManifestError(f"{where}: share.graphics: expected a list")
+    for i, graphic in enumerate(share["graphics"]):
+        at = f"{where}: share.graphics[{i}]"
+        if not isinstance(graphic, dict):
+            raise ManifestError(f"{at}: expected an object")
+        for field, kind in GRAPHIC_FIELDS:
+            value = graphic.get(field)
+            if not isinstance(value, kind) or isinstance(value, bool) or value in ("", 0):
+                raise ManifestError(f"{at}.{field}: required, a {kind.__name__}")
+        if not graphic["url"].startswith("/") or graphic["url"].startswith("//"):
+            raise ManifestError(f"{at}.url: expected a path on the site, from its root")
+    graphics = [{field: g[field] for field, _ in GRAPHIC_FIELDS} for g in share["graphics"]]
+    return {"text": share["text"], "alt": share["alt"], "graphics": graphics}
 
 
 def _moment(value: str, end_of_day: bool) -> datetime:
@@ -154,6 +186,7 @@ def _apply_changes(petition: Petition, entry: dict, session: Session) -> bool:
         "version": ask_version(entry["title"], entry["ask"]),
         "updates_consent_id": consent.id,
         "comment_share_consent_id": sharing.id if sharing else None,
+        "share": entry.get("share"),
     }
     changed = any(getattr(petition, field) != value for field, value in values.items())
     for field, value in values.items():

@@ -41,6 +41,23 @@ def share_links(
     ``ref``: the signer's referral code (the site's script adds it to the static
     pages' links the same way, after ``utm_medium``)."""
     page = petition_url(petition, site_url)
+    text = f"{'I just signed' if signed else 'Sign the petition'}: {petition.title}"
+    return page_links(page, text, f"{petition.ask}\n\nSign here:", "Link to the petition", content)
+
+
+def page_links(
+    page: str,
+    text: str,
+    body: str,
+    link_label: str,
+    content: str | None = None,
+    fragment: str = "",
+) -> list[ShareLink]:
+    """Facebook, WhatsApp, X, email, then ``page`` itself to copy (labelled
+    ``link_label``), each tagged with its network and ``content``: a petition's
+    (share_links) and the site's other pages' (a chart's, a story's). ``text`` is
+    the message the networks prefill, ``body`` the email's words before the link,
+    ``fragment`` a place in the page ("#chart-coverage"), after the tags."""
 
     def tagged(source: str) -> str:
         tags = {"utm_source": source, "utm_medium": "share"}
@@ -48,10 +65,8 @@ def share_links(
             tags["ref"] = ref
         if content:
             tags["utm_content"] = content
-        return f"{page}?{urlencode(tags)}"
+        return f"{page}?{urlencode(tags)}{fragment}"
 
-    text = f"{'I just signed' if signed else 'Sign the petition'}: {petition.title}"
-    body = f"{petition.ask}\n\nSign here: {tagged('email')}"
     return [
         ShareLink(
             "facebook",
@@ -71,10 +86,32 @@ def share_links(
         ShareLink(
             "email",
             "Send by email",
-            f"mailto:?subject={quote(text)}&body={quote(body)}",
+            f"mailto:?subject={quote(text)}&body={quote(body + ' ' + tagged('email'))}",
         ),
-        ShareLink("link", "Link to the petition", tagged("link")),
+        ShareLink("link", link_label, tagged("link")),
     ]
+
+
+def post_text(words: str, link: str, lead: str = "") -> str:
+    """The suggested post a supporter copies: the words, then the page's link
+    (after ``lead``, e.g. "Sign:")."""
+    return f"{words}\n\n{lead + ' ' if lead else ''}{link}"
+
+
+def offered(petition, site_url: str, links: list[ShareLink]) -> dict | None:
+    """Beside ``links`` on the API's pages (templates/_share.html): the suggested post,
+    ending with the link to copy, and the petition's share graphics at the site's
+    address; None when the build did not publish them (the manifest's "share")."""
+    share = petition.share
+    if not share:
+        return None
+    link = next(link.url for link in links if link.network == "link")
+    site = site_url.rstrip("/")
+    return {
+        "text": post_text(share["text"], link, "Sign:"),
+        "alt": share["alt"],
+        "graphics": [{**graphic, "url": site + graphic["url"]} for graphic in share["graphics"]],
+    }
 
 
 def story_url(petition, site_url: str) -> str:

@@ -177,15 +177,15 @@ def _confirmed(story: Story, petition: Petition | None, open_now: list[Petition]
     """Where to go next: sign and share the story's petition (or the open ones, when it
     names none), or back to the site."""
     site = current_app.config["SITE_URL"]
+    links = sharing.share_links(petition, site, "story-confirmed", signed=False) if petition else []
     page = render_template(
         "stories/confirmed.html",
         story=story,
         petition=petition,
         petition_open=petition in open_now,
         petition_url=sharing.petition_url(petition, site) if petition else None,
-        share_links=sharing.share_links(petition, site, "story-confirmed", signed=False)
-        if petition
-        else [],
+        share_links=links,
+        shared=sharing.offered(petition, site, links) if petition else None,
         petitions=[(p.title, sharing.petition_url(p, site)) for p in open_now],
         site_url=site,
     )

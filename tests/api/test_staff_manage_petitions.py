@@ -87,3 +87,33 @@ def test_a_staff_token_is_shown_once_and_stored_only_as_a_hash(app, runner):
     assert runner.invoke(args=["tokens", "revoke", str(row.id)]).exit_code == 0
     assert "revoked" in runner.invoke(args=["tokens", "list"]).output
     assert runner.invoke(args=["tokens", "revoke", str(row.id)]).exit_code != 0
+
+
+GRAPHIC = {"format": "card", "label": "Link card, 1200 by 630", "width": 1200, "height": 630}
+
+
+def test_a_manifests_share_is_checked_and_a_manifest_without_one_still_loads(app, runner, tmp_path):
+    """Builds from before the share box publish no "share": the petition loads and its
+    confirmed page offers the links only."""
+    shared = {"text": "Ask Congress.", "alt": "A card.", "graphics": [{**GRAPHIC, "url": "/c.png"}]}
+    path = write_manifest(tmp_path, [entry(share=shared), entry(slug="older", page="/o/")])
+    result = runner.invoke(args=["petitions", "sync", str(path)])
+    assert result.exit_code == 0, result.output
+    with database(app) as session:
+        shares = dict(session.execute(select(Petition.slug, Petition.share)).all())
+    assert (shares[PETITION], shares["older"]) == (shared, None)
+
+    for share, error in [
+        ("a card", "petitions[0]: share: expected an object"),
+        ({**shared, "text": " "}, "petitions[0]: share.text: required, a str"),
+        ({**shared, "graphics": [GRAPHIC]}, "petitions[0]: share.graphics[0].url: required"),
+        (
+            {**shared, "graphics": [{**GRAPHIC, "url": "https://elsewhere.example/c.png"}]},
+            "petitions[0]: share.graphics[0].url: expected a path on the site, from its root",
+        ),
+    ]:
+        bad = write_manifest(tmp_path, [entry(share=share)], "bad.json")
+        result = runner.invoke(args=["petitions", "sync", str(bad)])
+        assert result.exit_code != 0 and error in result.output
+    with database(app) as session:  # nothing changed
+        assert session.scalar(select(Petition.share).where(Petition.slug == PETITION)) == shared

@@ -87,6 +87,26 @@ def test_the_page_offers_plain_share_links_a_link_to_copy_and_a_story_invitation
     assert "<script" not in html
 
 
+def test_the_page_offers_the_petitions_pictures_and_a_post_to_copy(app):
+    """The build published them in the manifest (tests/api/manifest.json's "share")."""
+    html = confirmed_page(app, zip="10004").get_data(as_text=True)
+    pictures = re.findall(r'<li><a href="([^"]+)" download>([^<]+)</a></li>', html)
+    assert pictures == [
+        (f"{SITE}/petitions/paid-family-leave/share/card.png",
+         "Download the picture: Link card, 1200 by 630 (PNG)"),
+        (f"{SITE}/petitions/paid-family-leave/share/portrait.png",
+         "Download the picture: Feed post, 1080 by 1350 (PNG)"),
+    ]  # fmt: skip
+    assert "What they show, to describe them when you post: Guarantee paid family leave." in html
+    post = unescape(re.search(r'<textarea id="post-text" readonly[^>]*>([^<]+)<', html).group(1))
+    link = f"{SITE}/petitions/paid-family-leave/?utm_source=link&utm_medium=share"
+    assert post == (
+        f"Twelve weeks of paid leave for every worker: ask Congress.\n\nSign: {link}"
+        "&utm_content=confirmed"
+    )
+    assert '<label for="post-text">Suggested post</label>' in html
+
+
 def test_the_page_wears_the_campaign_sites_name_and_colours_and_keeps_its_policy(app):
     pressed = confirmed_page(app, zip="10004")
     html = pressed.get_data(as_text=True)

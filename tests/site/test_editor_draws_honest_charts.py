@@ -138,8 +138,9 @@ def test_the_title_is_shown_once_and_the_source_apart_from_it(tmp_path):
         source_url="https://www.fns.usda.gov/pd/wic-program",
     )
     html = page(result)
-    # Once on the page (the share graphic's alt text in <head> says it too).
-    assert html.split("<body", 1)[1].count("WIC participation, 2019-2023") == 1
+    # Once in the figure; the share box under it quotes it in the post to copy.
+    figure = html[html.index('<figure class="gs-chart"') : html.index("</figure>")]
+    assert figure.count("WIC participation, 2019-2023") == 1
     assert (
         '<figcaption class="gs-chart__title" id="chart-wic-title">WIC participation, '
         "2019-2023</figcaption>"

@@ -3,9 +3,9 @@
  * thank-you page). This upgrades it: a form token, the ZIP lookup, inline
  * errors, and a thank-you panel with share links. It keeps every counter on the
  * page (a petition's, the home page's cards) live while the page is open, fills
- * in the signatures by state, and makes the "Copy link" buttons work. After signing,
- * the share links carry the signer's referral code (`ref`, from the API's answer or
- * the thank-you page's address); links offered before signing never do.
+ * in the signatures by state, and makes the share boxes' "Copy" buttons work. After
+ * signing, the share links carry the signer's referral code (`ref`, from the API's
+ * answer or the thank-you page's address); links offered before signing never do.
  * No framework and no build step; mkdocs-material's document$ runs start on
  * every page, including pages reached by instant navigation. */
 (function () {
@@ -332,7 +332,7 @@
     };
     var links = root.querySelectorAll("a[href]");
     for (var i = 0; i < links.length; i++) links[i].setAttribute("href", tagged(links[i].getAttribute("href")));
-    var copies = root.querySelectorAll("[data-gs-share-url]");
+    var copies = root.querySelectorAll("[data-gs-share-url], [data-gs-share-text]");
     for (var j = 0; j < copies.length; j++) copies[j].value = tagged(copies[j].value);
   }
 
@@ -346,34 +346,34 @@
     }
   }
 
-  function upgradeCopy(root) {
-    var button = root.querySelector("[data-gs-copy]");
-    var input = root.querySelector("[data-gs-share-url]");
-    var status = root.querySelector("[data-gs-copied]");
-    if (!button || !input) return;
+  // Each copy field in a share box (the suggested post, the link) and its button.
+  function upgradeCopy(group) {
+    var button = group.querySelector("[data-gs-copy]");
+    var source = group.querySelector("[data-gs-copy-source]");
+    var status = group.querySelector("[data-gs-copied]");
+    if (!button || !source) return;
     button.hidden = false;
+    var fallback = function () {
+      source.select();
+      status.textContent = "Press Ctrl+C (or ⌘+C) to copy what is selected.";
+    };
     button.addEventListener("click", function () {
-      var done = function () {
-        status.textContent = "Link copied.";
-      };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () {
-          input.select();
-          status.textContent = "Press Ctrl+C (or ⌘+C) to copy the selected link.";
-        });
+        navigator.clipboard.writeText(source.value).then(function () {
+          status.textContent = button.getAttribute("data-gs-done");
+        }, fallback);
       } else {
-        input.select();
-        status.textContent = "Press Ctrl+C (or ⌘+C) to copy the selected link.";
+        fallback();
       }
     });
   }
 
   function initCopyButtons() {
-    var roots = document.querySelectorAll("[data-gs-share]");
-    for (var i = 0; i < roots.length; i++) {
-      if (!roots[i].gsReady) {
-        roots[i].gsReady = true;
-        upgradeCopy(roots[i]);
+    var groups = document.querySelectorAll("[data-gs-share] .gs-copy");
+    for (var i = 0; i < groups.length; i++) {
+      if (!groups[i].gsReady) {
+        groups[i].gsReady = true;
+        upgradeCopy(groups[i]);
       }
     }
   }

@@ -1,0 +1,130 @@
+"""What the "Share this" box (partials/petition-share.html) shows under a petition,
+a chart and a story: the page's share graphics to download (sharefiles.py says
+where they are), the suggested post to copy, and the plain share links.
+
+A petition's links are the API's own (petitions.share_links, one list for each
+place that offers them); a chart's and a story's come from the same builder
+(sharing.page_links) and lead to the chart on its statistics page or to the
+story. The suggested post is the page's ``share.text`` when its front matter
+has one, else words from the page itself, then the page's link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+
+from petition_api.petitions import sharing
+
+from .checks import page_folder
+from .sharefiles import FORMATS, FORMATS_OF, LABELS, graphic_path
+
+_BOX_PLACE = re.compile(r"<!-- gs-share-box: ([a-z0-9-]+) -->")
+
+
+def downloads(kind: str, src_uri: str, chart_id: str | None = None) -> list[dict]:
+    """Each format ``kind`` (FORMATS_OF) gets: its file from the site's root, its
+    label and pixel size, and a name to save it as that says whose it is."""
+    name = posixpath.basename(page_folder(src_uri)) or "home"
+    stem = f"{name}-{chart_id}" if chart_id else name
+    return [
+        {
+            "format": fmt,
+            "label": LABELS[fmt],
+            "width": FORMATS[fmt][0],
+            "height": FORMATS[fmt][1],
+            "path": graphic_path(src_uri, fmt, chart_id),
+            "filename": f"{stem}-{fmt}.png",
+        }
+        for fmt in FORMATS_OF[kind]
+    ]
+
+
+def words(meta: dict) -> str | None:
+    """The page's own suggested post (front matter's ``share.text``), if it has one."""
+    return (meta.get("share") or {}).get("text")
+
+
+def chart_words(chart) -> str:
+    """A chart's title and, when it has one, its source."""
+    if not chart.source:
+        return chart.title
+    stop = "" if chart.title.endswith((".", "!", "?")) else "."
+    return f"{chart.title}{stop} Source: {chart.source}"
+
+
+def box(links: list[dict], words: str, lead: str, **values) -> dict:
+    """The partial's values: ``links`` (the place's list), the suggested post
+    (``words``, then ``lead`` and the link to copy), and ``values`` named as the
+    partial takes them without their ``share_`` (heading, id, downloads, alt, level,
+    boxed)."""
+    link = next(link for link in links if link["network"] == "link")
+    return {
+        "share": links,
+        "share_text": sharing.post_text(words, link["url"], lead),
+        **{f"share_{key}": value for key, value in values.items()},
+    }
+
+
+def chart_box(chart, address: str, src_uri: str, meta: dict) -> dict:
+    """Under a chart: its graphics, and links to the chart on its page (``address``)."""
+    links = sharing.page_links(
+        address,
+        chart.title,
+        f"{chart.title}\n\nSee the chart:",
+        "Link to this chart",
+        content=f"chart-{chart.id}",
+        fragment=f"#chart-{chart.id}",
+    )
+    return box(
+        [link._asdict() for link in links],
+        words(meta) or chart_words(chart),
+        "",
+        heading="Share this chart",
+        id=f"gs-share-chart-{chart.id}",
+        downloads=downloads("statistic", src_uri, chart.id),
+        alt=chart.alt,
+        boxed=True,
+    )
+
+
+def story_box(title: str, address: str, src_uri: str, meta: dict) -> dict:
+    """At the end of a story: its graphics, and links to the story."""
+    description = meta.get("description") or title
+    links = sharing.page_links(
+        address, title, f"{description}\n\nRead the story:", "Link to this story", "story-page"
+    )
+    return box(
+        [link._asdict() for link in links],
+        words(meta) or description,
+        "",
+        heading="Share this story",
+        id="gs-share-story",
+        downloads=downloads("story", src_uri),
+        alt=f"{title}: {description}",
+        level=2,
+        boxed=True,
+    )
+
+
+def boxes(
+    page, render: Callable[[dict], str], drawn: list, address: str, meta: dict, story: bool
+) -> str:
+    """The page's HTML with a box after each of its ``drawn`` charts (where
+    ``marker`` left room) and, for a ``story``, one at its end. ``render`` makes a
+    box from its values; ``address`` is the page's."""
+    src_uri = page.file.src_uri
+    charts = {item.chart.id: item.chart for item in drawn}
+    html = _BOX_PLACE.sub(
+        lambda found: render(chart_box(charts[found.group(1)], address, src_uri, meta)),
+        page.content,
+    )
+    if story:
+        html = f"{html}\n{render(story_box(page.title or '', address, src_uri, meta))}"
+    return html
+
+
+def marker(chart_id: str) -> str:
+    """Where a chart's box goes (after its figure), until the page is rendered."""
+    return f"<!-- gs-share-box: {chart_id} -->"
