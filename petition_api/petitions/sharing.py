@@ -42,7 +42,8 @@ def share_links(
     pages' links the same way, after ``utm_medium``)."""
     page = petition_url(petition, site_url)
     text = f"{'I just signed' if signed else 'Sign the petition'}: {petition.title}"
-    return page_links(page, text, f"{petition.ask}\n\nSign here:", "Link to the petition", content)
+    body = f"{petition.ask}\n\nSign here:"
+    return page_links(page, text, body, "Link to the petition", content, ref=ref)
 
 
 def page_links(
@@ -52,12 +53,14 @@ def page_links(
     link_label: str,
     content: str | None = None,
     fragment: str = "",
+    ref: str | None = None,
 ) -> list[ShareLink]:
     """Facebook, WhatsApp, X, email, then ``page`` itself to copy (labelled
     ``link_label``), each tagged with its network and ``content``: a petition's
     (share_links) and the site's other pages' (a chart's, a story's). ``text`` is
     the message the networks prefill, ``body`` the email's words before the link,
-    ``fragment`` a place in the page ("#chart-coverage"), after the tags."""
+    ``fragment`` a place in the page ("#chart-coverage"), after the tags, and ``ref``
+    a signer's referral code."""
 
     def tagged(source: str) -> str:
         tags = {"utm_source": source, "utm_medium": "share"}
