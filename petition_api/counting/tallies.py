@@ -1,7 +1,8 @@
 """Staff dashboard tallies (not the public count): signed and confirmed by hour, state, source.
 
-A tally is kept per petition, per dimension (the hour in UTC, the state, and each
-source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`), and per
+A tally is kept per petition, per dimension (the hour in UTC, the state, each
+source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`, and the
+post: the `utm_content` of a link from the site's post kit, `utm_medium=social`), and per
 value: `signed` counts submissions received, `confirmed` counts confirmations
 that are still valid (staff invalidation takes them off, restoring puts them
 back). A petition with a million signatures has a few thousand tally rows, so
@@ -32,12 +33,19 @@ from sqlalchemy.orm import Session
 from ..models import PetitionTally, Signature, Status, TallyMark, utcnow
 
 SOURCES = ("utm_source", "utm_medium", "utm_campaign", "page", "variant")
-DIMENSIONS = ("hour", "state", *SOURCES)
+# A post of the site's post kit (campaign_site/postkit.py) tags its link with
+# utm_medium=social and the post's id as utm_content; share links say "share".
+POST_MEDIUM = "social"
+DIMENSIONS = ("hour", "state", *SOURCES, "post")
 SETTLE = timedelta(minutes=2)
 BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 KEY_LENGTH = 200
 
-COLUMNS = (Signature.state, *(getattr(Signature, name) for name in SOURCES))
+COLUMNS = (
+    Signature.state,
+    *(getattr(Signature, name) for name in SOURCES),
+    Signature.utm_content,
+)
 
 
 def _hour(session: Session, column):
@@ -48,11 +56,15 @@ def _hour(session: Session, column):
     return func.strftime("%Y-%m-%d %H", column)
 
 
-def _keys(hour: str, state: str | None, *sources: str | None) -> Iterable[tuple[str, str]]:
+def _keys(
+    hour: str, state: str | None, *sources: str | None, content: str | None
+) -> Iterable[tuple[str, str]]:
     yield "hour", hour
     yield "state", state or ""
     for name, value in zip(SOURCES, sources, strict=True):
         yield name, (value or "")[:KEY_LENGTH]
+    medium = sources[SOURCES.index("utm_medium")]
+    yield "post", (content or "")[:KEY_LENGTH] if medium == POST_MEDIUM else ""
 
 
 def _add(session: Session, petition_id: int, column: str, counted: Counter) -> None:
@@ -74,8 +86,8 @@ def _add(session: Session, petition_id: int, column: str, counted: Counter) -> N
 
 def _count(rows) -> Counter:
     counted: Counter = Counter()
-    for *keys, n in rows:
-        for key in _keys(*keys):
+    for *keys, content, n in rows:
+        for key in _keys(*keys, content=content):
             counted[key] += n
     return counted
 
