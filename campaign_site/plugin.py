@@ -28,10 +28,12 @@ from . import (
     drawcache,
     feed,
     home,
+    kitpages,
     linkcheck,
     material_internals,
     pageurls,
     petitions,
+    postkit,
     sharecard,
     stories,
     storysearch,
@@ -75,8 +77,11 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
 
     def on_files(self, files: Files, /, *, config) -> Files:
         self.content = checks.check(self.site)
+        posts = postkit.read(self.site, self.content, config.site_name)
         if self.content.problems:
             raise ContentError(self.content.problems)
+        postkit.warn(posts, self.site, self.config)
+        self.kit = kitpages.Kit(posts).added_to(files, config)
         pictures = self.cache / "pictures" if self.cache else None
         card = _card(pictures, config, config.site_description)
         self._add(files, config, DEFAULT_SHARE_IMAGE, card)
@@ -117,6 +122,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @event_priority(-100)
     def on_nav(self, nav, /, *, config, files):
         self.shortcuts.on_nav()
+        self.kit.fill(files, config)  # now that every page has its address
         return nav
 
     def on_env(self, env, /, *, config, files):
