@@ -53,7 +53,8 @@ class Row:
     content: str  # utm_content
     text: str
     link: str  # the page's address, tagged
-    image_url: str  # the graphic's address; "" for a post without one
+    graphic: str | None  # the graphic's path from the site's root
+    image_url: str  # its address; "" for a post without one
 
 
 def day_page(day: datetime.date) -> str:
@@ -96,7 +97,8 @@ class Kit:
         rows = []
         for post in self.posts:
             page = pageurls.absolute(config, files.get_file_from_path(post.page).url)
-            image = pageurls.absolute(config, post.graphic) if post.graphic else ""
+            graphic = _graphic_url(files, post.graphic)
+            image = pageurls.absolute(config, graphic) if graphic else ""
             for variant, content, text in post.versions():
                 tags = {
                     "utm_source": post.network,
@@ -105,7 +107,7 @@ class Kit:
                     "utm_content": content,
                 }
                 link = f"{page}?{urlencode(tags)}"
-                rows.append(Row(post, variant, content, text, link, image))
+                rows.append(Row(post, variant, content, text, link, graphic, image))
         return rows
 
     def _index(self, rows: list[Row]) -> str:
@@ -147,22 +149,31 @@ def as_csv(rows: list[Row]) -> str:
     return out.getvalue()
 
 
+def _graphic_url(files: Files, path: str | None) -> str | None:
+    """Where the graphic is served: the blog plugin moves a story's files out of its
+    posts folder (stories/posts/x/share/card.png -> stories/x/share/card.png), so a
+    graphic the build added to the files is where MkDocs put it."""
+    made = files.get_file_from_path(path) if path else None
+    return made.url if made else path
+
+
 def _day(day: datetime.date, rows: list[Row], at: str, config) -> str:
     title = f"Posts for {long_day(day)}"
     lines = [FRONT_MATTER.format(title=title), f"# {title}", ""]
     lines.append(f"[All days](index.md) · {len(rows)} to post · also in [posts.csv](posts.csv)")
     for post, versions in itertools.groupby(rows, key=lambda row: row.post):
         network = networks.NETWORKS[post.network]
-        lines += ["", f"## {post.id} on {network.name}", "", _post_html(post, list(versions), at)]
+        lines += ["", f"## {post.id} on {network.name}", "", _post_html(list(versions), at)]
     return "\n".join(lines) + "\n"
 
 
-def _post_html(post: Post, rows: list[Row], at: str) -> str:
+def _post_html(rows: list[Row], at: str) -> str:
     """Raw HTML (Markdown passes it through): one block, no blank line inside it."""
     e = html.escape
+    post = rows[0].post
     parts = ['<div class="gs-kit-post">']
-    if post.graphic:
-        src = e(get_relative_url(post.graphic, at))
+    if rows[0].graphic:
+        src = e(get_relative_url(rows[0].graphic, at))
         width, height = sharefiles.FORMATS[post.fmt]
         label = sharefiles.LABELS[post.fmt]
         thumb_height = round(THUMBNAIL_WIDTH * height / width)
