@@ -186,7 +186,8 @@ def _post_html(rows: list[Row], at: str) -> str:
         )
     parts.append('<div class="gs-kit-words">')
     parts.append(
-        f'<p class="gs-kit-about">{e(post.date.isoformat())} · {e(post.network)} · '
+        f'<p class="gs-kit-about">{e(post.date.isoformat())} · '
+        f"{e(networks.NETWORKS[post.network].name)} · "
         f"campaign <code>{e(post.campaign)}</code></p>"
     )
     for row in rows:
