@@ -9,7 +9,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from .schema import Wording
+from .schema import IsoDate, Wording
 
 # The story form's four boxes, each unticked until the supporter ticks it. The build
 # publishes the wordings (petitions.json, "stories") and the API records the words a
@@ -48,3 +48,7 @@ class CampaignSiteConfig(base.Config):
     story_consents = c.SubConfig(StoryConsentsConfig)
     # The wording of the box beside a petition's comment ("comment_shareable").
     comment_share_consent = Wording(default=COMMENT_SHARE_CONSENT)
+    # The campaign's first and last day (2026-11-02): the build warns of a day between
+    # them with no post in the post kit (postkit.py). Both or neither; none: no warning.
+    campaign_first_day = c.Optional(IsoDate())
+    campaign_last_day = c.Optional(IsoDate())

@@ -26,10 +26,12 @@ from . import (
     checks,
     feed,
     home,
+    kitpages,
     linkcheck,
     material_internals,
     pageurls,
     petitions,
+    postkit,
     sharebox,
     sharegraphics,
     stories,
@@ -73,8 +75,11 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
 
     def on_files(self, files: Files, /, *, config) -> Files:
         self.content = checks.check(self.site)
+        posts = postkit.read(self.site, self.content, config.site_name)
         if self.content.problems:
             raise ContentError(self.content.problems)
+        postkit.warn(posts, self.site, self.config)
+        self.kit = kitpages.Kit(posts).added_to(files, config)
         pictures = self.cache / "pictures" if self.cache else None
         for petition in self.content.petitions:
             thanks = checks.thanks_page(petition.page)
@@ -115,6 +120,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def on_nav(self, nav, /, *, config, files):
         self.shortcuts.on_nav()
         self.share.keep_in_place()
+        self.kit.fill(files, config)  # now that every page has its address
         return nav
 
     def on_env(self, env, /, *, config, files):

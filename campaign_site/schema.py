@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
+from .networks import DEFAULT as DEFAULT_NETWORK
+from .networks import NETWORKS
+
 DEFAULT_CONSENT = (
     "Email me updates about this campaign. I can unsubscribe at any time with one click."
 )
@@ -188,6 +191,22 @@ class ChartConfig(Config):
     headline = c.Optional(c.Type(str))
 
 
+class SocialPostConfig(Config):
+    """One post of the social team's kit (``social:``, a list; campaign_site/postkit.py):
+    its id (utm_content), its day, its words or a message test's variants, the page's
+    share graphic it carries (and the chart, on a statistics page), where it goes out."""
+
+    id = Slug()
+    date = IsoDate()
+    text = c.Optional(c.Type(str))
+    variants = c.Optional(c.ListOfItems(c.Type(str)))
+    graphic = c.Optional(c.Type(str))  # a format of the page's kind (sharefiles.FORMATS_OF)
+    chart = c.Optional(Slug())
+    network = c.Choice(tuple(NETWORKS), default=DEFAULT_NETWORK)
+    # The petition the post leads to (utm_campaign); by default the page's own (postkit.py).
+    petition = c.Optional(Slug())
+
+
 class PageConfig(Config):
     title = c.Optional(c.Type(str))
     description = c.Optional(c.Type(str))
@@ -200,6 +219,7 @@ class PageConfig(Config):
     charts = c.Optional(c.Type(dict))
     story_form = c.Optional(StoryFormSetting())
     share = c.Optional(c.Type(dict))
+    social = c.Optional(c.Type(list))  # SocialPostConfig each, checked by postkit.py
 
 
 class StoryConfig(PageConfig):

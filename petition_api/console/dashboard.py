@@ -34,6 +34,8 @@ SOURCE_NAMES = {
     "utm_campaign": "Campaign (utm_campaign)",
     "page": "Page signed on",
     "variant": "Form variant",
+    # The post kit's post ids (a message test's variants as <id>.a, <id>.b).
+    "post": "Post (utm_content of the post kit's links, by post id)",
 }
 SERIES = ("Signed", "Confirmed")
 # How far a share travelled (signing/referrals.py): counts only, never who brought whom.

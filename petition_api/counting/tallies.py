@@ -1,7 +1,8 @@
 """Staff dashboard tallies (not the public count): signed and confirmed by hour, state, source.
 
 A tally is kept per petition, per dimension (the hour in UTC, the state, each
-source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`; and, for
+source: `utm_source`, `utm_medium`, `utm_campaign`, `page`, `variant`; the post:
+the `utm_content` of a link from the site's post kit, `utm_medium=social`; and, for
 shares that bring signatures back, `shared_via`, the network of a share link
 (`utm_source` where `utm_medium` is `share`, else empty), and `generation`,
 0, 1, 2 or 3+ (signing/referrals.py)), and per
@@ -36,7 +37,10 @@ from ..models import PetitionTally, Signature, Status, TallyMark, utcnow
 
 SOURCES = ("utm_source", "utm_medium", "utm_campaign", "page", "variant")
 REFERRALS = ("shared_via", "generation")
-DIMENSIONS = ("hour", "state", *SOURCES, *REFERRALS)
+# A post of the site's post kit (campaign_site/postkit.py) tags its link with
+# utm_medium=social and the post's id as utm_content; share links say "share".
+POST_MEDIUM = "social"
+DIMENSIONS = ("hour", "state", *SOURCES, "post", *REFERRALS)
 GENERATIONS = ("0", "1", "2", "3+")  # the last counts every generation from 3 on
 SETTLE = timedelta(minutes=2)
 BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,6 +49,7 @@ KEY_LENGTH = 200
 COLUMNS = (
     Signature.state,
     *(getattr(Signature, name) for name in SOURCES),
+    Signature.utm_content,
     Signature.generation,
 )
 
@@ -58,11 +63,12 @@ def _hour(session: Session, column):
 
 
 def _keys(hour: str, state: str | None, *values) -> Iterable[tuple[str, str]]:
-    *sources, generation = values
+    *sources, content, generation = values
     yield "hour", hour
     yield "state", state or ""
     named = dict(zip(SOURCES, ((value or "")[:KEY_LENGTH] for value in sources), strict=True))
     yield from named.items()
+    yield "post", (content or "")[:KEY_LENGTH] if named["utm_medium"] == POST_MEDIUM else ""
     yield "shared_via", named["utm_source"] if named["utm_medium"] == "share" else ""
     yield "generation", GENERATIONS[min(generation, len(GENERATIONS) - 1)]
 

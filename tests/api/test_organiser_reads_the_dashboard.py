@@ -71,6 +71,28 @@ def test_an_organiser_reads_how_a_petition_is_doing(app, client):
     assert "Progress to the goal: 0% of 250,000" in page
 
 
+def test_the_social_team_sees_which_post_brought_confirmed_signatures(app, client):
+    # Links from the post kit: utm_medium=social, utm_content the post's id.
+    kit = {"utm_medium": "social"}
+    arrive(app, client, 2, "facebook", utm_content="launch-day", **kit)
+    arrive(app, client, 1, "facebook", "CA", False, zip="94110", utm_content="launch-day", **kit)
+    arrive(app, client, 1, "x", "TX", zip="73301", utm_content="wic-numbers.b", **kit)
+    # A supporter's share link names where it was offered, not a post: not counted as one.
+    arrive(app, client, 1, "link", utm_medium="share", utm_content="confirmed")
+    page = dashboard(console_client(app, "editor"))
+    title = "Post (utm_content of the post kit&#39;s links, by post id)"
+    # Behind the chart, in <details> like every breakdown: the table, by post id.
+    assert f"<details>\n<summary>{title} as a table</summary>" in page
+    table = page.split(f"{title} as a table")[1].split("</table>")[0]
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td[^>]*>[^<]*</td>)+)', table)
+    cells = {name: re.findall(r">([^<]*)</td>", tds) for name, tds in rows}
+    assert cells == {
+        "launch-day": ["3", "2", "67%"],
+        "wic-numbers.b": ["1", "1", "100%"],
+        "(none)": ["1", "1", "100%"],
+    }
+
+
 def test_invalidating_a_fraudulent_batch_takes_it_off_the_dashboard_at_once(app, client):
     arrive(app, client, 4, "clickfarm", state="TX", zip="73301")
     arrive(app, client, 2, "newsletter")
