@@ -119,6 +119,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @event_priority(-100)
     def on_nav(self, nav, /, *, config, files):
         self.shortcuts.on_nav()
+        if self.config.share_graphics:
+            self.share.plan_stories(files, self.content, self.site)
         self.share.keep_in_place()
         self.kit.fill(files, config)  # now that every page has its address
         return nav

@@ -77,6 +77,10 @@ class ShareGraphics:
                 self._page(
                     files, src_uri, "statistic", graphic, _share(content, src_uri), chart, number
                 )
+
+    def plan_stories(self, files: Files, content: checks.Content, site: checks.Site) -> None:
+        """After the blog plugin has given each story its address (which the graphic
+        shows), then every drawing starts."""
         for src_uri, (quote, photo) in content.story_shares.items():
             told = content.meta[src_uri].get("supporter_story")
             picture = (site.docs_dir / photo).read_bytes() if photo else None
