@@ -100,3 +100,15 @@ def test_the_built_manual_loads_and_links_nothing_from_elsewhere(manual):
     for page in sorted(manual.folder.rglob("*.html")):
         for target in BUILT_LINK.findall(page.read_text(encoding="utf-8")):
             assert not ELSEWHERE.match(target), f"{page.name}: {target}"
+
+
+def test_every_option_of_the_campaign_site_plugin_is_documented():
+    """An editor finds each option under `plugins: - campaign-site:` in writing.md,
+    written as code (`share_graphics`), as the settings page does for the API's."""
+    from campaign_site.config import CampaignSiteConfig, StoryConsentsConfig
+
+    writing = (PAGES / "writing.md").read_text(encoding="utf-8")
+    options = [name for name, _ in CampaignSiteConfig._schema]
+    options += [f"story_consents.{name}" for name, _ in StoryConsentsConfig._schema]
+    missing = [name for name in options if f"`{name.rsplit('.', 1)[-1]}`" not in writing]
+    assert missing == []
