@@ -99,7 +99,9 @@ def test_the_page_offers_the_petitions_pictures_and_a_post_to_copy(app):
     ]  # fmt: skip
     assert "What they show, to describe them when you post: Guarantee paid family leave." in html
     post = unescape(re.search(r'<textarea id="post-text" readonly[^>]*>([^<]+)<', html).group(1))
-    link = f"{SITE}/petitions/paid-family-leave/?utm_source=link&utm_medium=share"
+    # The post's link carries the signer's referral code, as the share links do.
+    code = re.search(r"&ref=([\w-]{12})&", post).group(1)
+    link = f"{SITE}/petitions/paid-family-leave/?utm_source=link&utm_medium=share&ref={code}"
     assert post == (
         f"Twelve weeks of paid leave for every worker: ask Congress.\n\nSign: {link}"
         "&utm_content=confirmed"
