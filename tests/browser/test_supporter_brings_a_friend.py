@@ -96,10 +96,13 @@ def test_the_thank_you_page_adds_the_code_to_its_links_when_javascript_runs(camp
     thanks = campaign.url(f"{PETITION}thanks/?ref={code}")
     page = open_context().new_page()
     page.goto(thanks)
-    links = page.locator(".gs-thanks .gs-share a")
+    links = page.locator(".gs-thanks .gs-share__links a")
     expect(links.first).to_have_attribute("href", re.compile(f"ref%3D{code}"))
-    for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
-        assert f"utm_medium%3Dshare%26ref%3D{code}%26" in href
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) == 4 and all(f"utm_medium%3Dshare%26ref%3D{code}%26" in h for h in hrefs)
+    expect(page.locator(".gs-thanks [data-gs-share-text]")).to_have_value(
+        re.compile(f"utm_medium=share&ref={code}&utm_content=thank-you-page")
+    )
     expect(page.locator(".gs-thanks [data-gs-share-url]")).to_have_value(
         re.compile(f"utm_medium=share&ref={code}&utm_content=thank-you-page$")
     )
