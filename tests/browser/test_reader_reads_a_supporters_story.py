@@ -10,6 +10,7 @@ changes."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
@@ -101,7 +102,11 @@ def test_a_confirmed_story_leads_to_its_petition_to_sharing_and_back_to_the_site
     ).to_be_visible()
     look_here(page, open_context, "story-confirmed")
     share = page.get_by_role("region", name="Ask your friends to sign")
-    expect(share.get_by_role("link")).to_have_count(4)  # Facebook, WhatsApp, X, email
+    expect(share.locator(".share a")).to_have_text(
+        ["Share on Facebook", "Send on WhatsApp", "Post on X", "Send by email"]
+    )
+    # The petition's pictures too (templates/_share.html, as on the confirmed page).
+    expect(share.get_by_role("link", name=re.compile("^Download the picture: "))).to_have_count(2)
     expect(page.get_by_label("Or copy the petition's address")).to_have_value(
         campaign.url("petitions/paid-family-leave/?utm_source=link&utm_medium=share"
                      "&utm_content=story-confirmed")

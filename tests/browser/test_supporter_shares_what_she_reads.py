@@ -51,7 +51,8 @@ def check_the_box(page, box, heading: str, kind: str) -> None:
     for name in CHANNELS:
         expect(box.get_by_role("link", name=name)).to_have_attribute("href", re.compile("share"))
     expect(box.get_by_role("textbox", name=re.compile("^Link to"))).to_have_value(
-        re.compile(r"utm_source=link&utm_medium=share&utm_content=")
+        # A signer's link carries her referral code (ref) too.
+        re.compile(r"utm_source=link&utm_medium=share(&ref=[\w-]+)?&utm_content=")
     )
 
 
