@@ -46,12 +46,13 @@ def words(meta: dict) -> str | None:
     return (meta.get("share") or {}).get("text")
 
 
-def chart_words(chart) -> str:
-    """A chart's title and, when it has one, its source."""
-    if not chart.source:
-        return chart.title
-    stop = "" if chart.title.endswith((".", "!", "?")) else "."
-    return f"{chart.title}{stop} Source: {chart.source}"
+def chart_words(item) -> str:
+    """A chart's headline number and what it says, as its graphic shows them
+    ("Fewer than half of eligible children aged 1 to 4 get WIC."), then its source."""
+    chart = item.chart
+    said = " ".join(part for part in (item.headline_number, item.headline or chart.title) if part)
+    stop = "" if said.endswith((".", "!", "?")) else "."
+    return f"{said}{stop} Source: {chart.source}" if chart.source else f"{said}{stop}"
 
 
 def box(links: list[dict], words: str, lead: str, **values) -> dict:
@@ -67,8 +68,10 @@ def box(links: list[dict], words: str, lead: str, **values) -> dict:
     }
 
 
-def chart_box(chart, address: str, src_uri: str, meta: dict) -> dict:
-    """Under a chart: its graphics, and links to the chart on its page (``address``)."""
+def chart_box(item, address: str, src_uri: str, meta: dict) -> dict:
+    """Under a chart (``item``, a checks.DrawnChart): its graphics, and links to the
+    chart on its page (``address``)."""
+    chart = item.chart
     links = sharing.page_links(
         address,
         chart.title,
@@ -79,7 +82,7 @@ def chart_box(chart, address: str, src_uri: str, meta: dict) -> dict:
     )
     return box(
         [link._asdict() for link in links],
-        words(meta) or chart_words(chart),
+        words(meta) or chart_words(item),
         "",
         heading="Share this chart",
         id=f"gs-share-chart-{chart.id}",
@@ -115,7 +118,7 @@ def boxes(
     ``marker`` left room) and, for a ``story``, one at its end. ``render`` makes a
     box from its values; ``address`` is the page's."""
     src_uri = page.file.src_uri
-    charts = {item.chart.id: item.chart for item in drawn}
+    charts = {item.chart.id: item for item in drawn}
     html = _BOX_PLACE.sub(
         lambda found: render(chart_box(charts[found.group(1)], address, src_uri, meta)),
         page.content,

@@ -125,6 +125,18 @@ def charts_of(config: Path) -> dict[str, list[str]]:
     return found
 
 
+def headline_numbers(config: Path) -> dict[str, str]:
+    """Each chart's headline_number, by chart id, from the statistics pages."""
+    import yaml
+
+    found = {}
+    for path in sorted((config.parent / "content" / "statistics").glob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        for chart_id, chart in (meta.get("charts") or {}).items():
+            found[chart_id] = chart["headline_number"]
+    return found
+
+
 def test_every_chart_has_a_box_leading_back_to_it(sample_site, sample_config):
     pages = charts_of(sample_config)
     assert sum(len(ids) for ids in pages.values()) >= 4
@@ -138,6 +150,8 @@ def test_every_chart_has_a_box_leading_back_to_it(sample_site, sample_config):
             address = f"{SITE_URL}{page}#chart-{chart_id}"
             check_box(sample_site, page, box, "statistic", address, f"chart-{chart_id}")
             assert all(f"-{chart_id}-" in d["download"] for d in box["downloads"])
+            # Led by its headline number, as its graphic is.
+            assert box["post"].startswith(headline_numbers(sample_config)[chart_id])
             assert " Source: " in box["post"]
 
 
@@ -197,4 +211,4 @@ def test_a_misspelt_share_key_is_an_error_naming_the_file(tmp_path):
     page = PETITION.replace("  text:", "  txet:")
     build = run_build(editor_site(tmp_path, {"petitions/fund-it.md": page}), tmp_path / "site")
     assert build.returncode != 0
-    assert "content/petitions/fund-it.md: share.txet: unknown key (allowed: text)" in build.output
+    assert "content/petitions/fund-it.md: share.txet: unknown key (allowed: alt, headline, photo, quote, text)" in build.output
