@@ -27,8 +27,8 @@ venv: $(STAMP)
 $(LOCKED): requirements.lock
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	# The locked pip first (its pin and hashes alone): the pip a venv starts with can
-	# mistake a locked package asked for with extras for an unpinned one and refuse.
+	@# The locked pip first (its pin and hashes alone): the pip a venv starts with can
+	@# mistake a locked package asked for with extras for an unpinned one and refuse.
 	sed -n '/^pip==/,/[^\\]$$/p' requirements.lock > $(VENV)/pip.lock
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(VENV)/pip.lock
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements.lock
