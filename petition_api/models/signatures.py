@@ -69,10 +69,10 @@ FREE_TEXT = {"free_text": True}
 _KEPT = ("petition_id", "created_at", "referral_code", "referrer_id", "generation")
 
 
-def _replacing(submitted: dict) -> dict:
+def _replacing(submitted: dict, kept: tuple[str, ...] = _KEPT) -> dict:
     """What a later submission changes in a row: everything but which petition, when,
     and the referral the row began with."""
-    return {k: v for k, v in submitted.items() if k not in _KEPT}
+    return {k: v for k, v in submitted.items() if k not in kept}
 
 
 # SQLite's planner prefers (petition_id, status) to the partial index of uncounted
@@ -264,11 +264,13 @@ class Signature(Base):
     @classmethod
     def replace_fraudulent(cls, signature_id: int, submitted: dict) -> Update:
         """A bot may have used this person's address first: their own clean submission
-        replaces that row, and confirming still proves the address."""
+        replaces that row, and confirming still proves the address. With its own
+        referral code and referrer: the bot was answered with the row's code, and a
+        code a stranger holds would tie the person's share links to their address."""
         return (
             update(cls)
             .where(cls.id == signature_id, cls.status == Status.FRAUDULENT)
-            .values(**_replacing(submitted))
+            .values(**_replacing(submitted, kept=("petition_id", "created_at")))
         )
 
     # --- confirmed ------------------------------------------------------------------

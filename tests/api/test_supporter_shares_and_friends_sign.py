@@ -130,6 +130,34 @@ def test_signing_again_keeps_the_first_link_and_the_code_already_shared(app, cli
     )
 
 
+def test_a_bot_that_used_rosas_address_first_leaves_her_neither_its_code_nor_its_referrer(
+    app, client
+):
+    """A set-aside submission is answered like any other, with a code: the bot knows
+    it. Rosa's own submission replaces the bot's row, and her share links must carry
+    the code she was given, not one a stranger holds (it would tie her posts to her
+    address), nor the referrer the bot claimed."""
+    client.post(SIGN_URL, json=supporter(email="maria@example.org"))
+    marias = parse_qs(urlsplit(link_to_copy(confirm(app, client, "maria@example.org"))).query)
+    bot = client.post(
+        SIGN_URL,
+        json=supporter(
+            email="rosa@example.org",
+            website="http://spam.example",
+            **{k: v[0] for k, v in marias.items()},
+        ),
+    )
+    assert bot.status_code == 201
+    assert signature_of(app, "rosa@example.org").status == Status.FRAUDULENT
+    rosas = client.post(SIGN_URL, json=supporter(email="rosa@example.org", first_name="Rosa"))
+    page = confirm(app, client, "rosa@example.org")
+    rosa = signature_of(app, "rosa@example.org")
+    assert rosa.status == Status.VALIDATED
+    assert rosa.referral_code == rosas.get_json()["ref"] != bot.get_json()["ref"]
+    assert (rosa.referrer_id, rosa.generation) == (None, 0)
+    assert parse_qs(urlsplit(link_to_copy(page)).query)["ref"] == [rosa.referral_code]
+
+
 def test_the_confirmed_page_and_the_thank_you_email_carry_the_code(app, client):
     client.post(SIGN_URL, json=supporter(email="maria@example.org"))
     page = confirm(app, client, "maria@example.org")
