@@ -164,7 +164,8 @@ def check(site: Site) -> Content:
         share = _share(cleaned, src_uri, is_story, known, report)
         if is_story and not cleaned.get("draft") and share is not None:
             quote = share.get("quote") or sharetext.first_sentences(body)
-            content.story_shares[src_uri] = (quote, _story_photo(src_uri, cleaned, share))
+            photo = _story_photo(src_uri, cleaned, share, known, report)
+            content.story_shares[src_uri] = (quote, photo)
     known |= {thanks_page(p.page) for p in content.petitions}
     for src_uri in list(content.story_forms):
         report = _reporter(content, f"{site.shown_as}/{src_uri}")
@@ -259,13 +260,20 @@ def _share(cleaned: dict, src_uri: str, is_story: bool, known: set[str], report)
     return None
 
 
-def _story_photo(src_uri: str, cleaned: dict, share: dict) -> str | None:
+def _story_photo(src_uri: str, cleaned: dict, share: dict, known: set[str], report) -> str | None:
     """The photo a story's graphics show: the one published with consent, unless
-    ``share.photo: false``."""
+    ``share.photo: false``. A file of content/ only: the build reads it into a public
+    picture, so a path out of the folder (or to nothing) is an error."""
     told = cleaned.get("supporter_story")
     if share.get("photo") is False or not isinstance(told, dict) or not told.get("image"):
         return None
-    return links.resolve(src_uri, told["image"])
+    path = links.resolve(src_uri, str(told["image"]))
+    if path is None or path not in known:
+        report(
+            "supporter_story.image", f"no file at {told['image']} (a path from this page's folder)"
+        )
+        return None
+    return path
 
 
 def _story_form(content: Content, src_uri: str, data: bool | dict, report) -> None:

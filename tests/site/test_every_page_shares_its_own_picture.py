@@ -109,6 +109,24 @@ def test_an_editor_names_a_photo_that_does_not_exist(tmp_path):
     )
 
 
+def test_an_editor_points_a_storys_photo_outside_the_content_folder(tmp_path):
+    """The photo a teller consented to is a file beside the story: a path that leaves
+    content/ (or names nothing) stops the build, and nothing outside is drawn."""
+    private = tmp_path / "private.png"
+    Image.new("RGB", (40, 40), "red").save(private)
+    for image, said in ((str(private), str(private)), ("../../../private.png", None),
+                        ("missing.jpg", None)):  # fmt: skip
+        told = f"supporter_story:\n  state: OH\n  image: {image}\n  consents: {{photo: {{}}}}\n"
+        config = story_site(tmp_path, told)
+        result = run_build(config, tmp_path / "site")
+        assert result.returncode != 0, image
+        assert (
+            "content/stories/posts/2026-12-07-story.md: supporter_story.image: no file at "
+            f"{said or image} (a path from this page's folder)" in result.lines
+        ), result.output
+        assert not list((tmp_path / "site").rglob("share/*.png"))
+
+
 def test_an_editor_forgets_a_charts_headline_number(tmp_path):
     page = """\
 ---
