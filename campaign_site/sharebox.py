@@ -11,6 +11,7 @@ has one, else words from the page itself, then the page's link.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Callable
@@ -93,8 +94,10 @@ def chart_box(item, address: str, src_uri: str, meta: dict) -> dict:
 
 
 def story_box(title: str, address: str, src_uri: str, meta: dict) -> dict:
-    """At the end of a story: its graphics, and links to the story."""
-    description = meta.get("description") or title
+    """At the end of a story: its graphics, and links to the story. The description is
+    HTML (the theme writes it into a meta tag as it is; the API escapes a supporter's
+    name in it), and the box's words are plain text."""
+    description = html.unescape(meta.get("description") or "") or title
     links = sharing.page_links(
         address, title, f"{description}\n\nRead the story:", "Link to this story", "story-page"
     )
@@ -119,13 +122,13 @@ def boxes(
     box from its values; ``address`` is the page's."""
     src_uri = page.file.src_uri
     charts = {item.chart.id: item for item in drawn}
-    html = _BOX_PLACE.sub(
+    shown = _BOX_PLACE.sub(
         lambda found: render(chart_box(charts[found.group(1)], address, src_uri, meta)),
         page.content,
     )
     if story:
-        html = f"{html}\n{render(story_box(page.title or '', address, src_uri, meta))}"
-    return html
+        shown = f"{shown}\n{render(story_box(page.title or '', address, src_uri, meta))}"
+    return shown
 
 
 def marker(chart_id: str) -> str:

@@ -212,3 +212,27 @@ def test_a_misspelt_share_key_is_an_error_naming_the_file(tmp_path):
     build = run_build(editor_site(tmp_path, {"petitions/fund-it.md": page}), tmp_path / "site")
     assert build.returncode != 0
     assert "content/petitions/fund-it.md: share.txet: unknown key (allowed: alt, headline, photo, quote, text)" in build.output
+
+
+def test_a_story_by_dandre_is_shared_with_his_name_as_he_wrote_it(tmp_path):
+    """The API writes a story's description as HTML (publishing.py escapes it for the
+    theme's meta tag); the suggested post, the share links and the pictures' words are
+    plain text, and say D'Andre, not D&#x27;Andre."""
+    from .test_every_page_shares_its_own_picture import story_site
+
+    told = "supporter_story:\n  state: OH\n  teller: D'Andre in Ohio\n"
+    config = story_site(tmp_path, told)
+    page = config.parent / "content/stories/posts/2026-12-07-story.md"
+    text = page.read_text(encoding="utf-8").replace(
+        "description: A story from a parent in Ohio.",
+        'description: "A story from D&#x27;Andre in Ohio."',
+    )
+    page.write_text(text, encoding="utf-8")
+    build = run_build(config, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    [built] = (build.site / "stories").glob("2026/12/07/*/index.html")
+    [box] = boxes(build.site, str(built.parent.relative_to(build.site)))
+    assert box["post"].startswith("A story from D'Andre in Ohio.\n\n")
+    assert "D'Andre" in box["alt"] and "&#" not in box["alt"]
+    for link in box["links"]:
+        assert "&#" not in unquote(link["href"]), link["data-gs-network"]
