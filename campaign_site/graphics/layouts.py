@@ -18,6 +18,7 @@ from . import statistic, text
 from .canvas import Box, Canvas
 from .colours import readable
 from .kinds import Graphic, Look, PetitionGraphic, SiteGraphic, StatisticGraphic, StoryGraphic
+from .stack import GAP, Stack
 
 # Type sizes in px: small print, labels, and the headline's largest and smallest.
 SIZES = {
@@ -25,7 +26,6 @@ SIZES = {
     "portrait": {"small": 32, "label": 42, "headline": (96, 44), "mark": 170},
     "vertical": {"small": 34, "label": 46, "headline": (104, 48), "mark": 190},
 }
-GAP = 0.5  # the space between pieces, in lines of label text
 
 
 def draw(graphic: Graphic, fmt: str, look: Look, safe: Box) -> tuple[Canvas, list[Box]]:
@@ -34,39 +34,6 @@ def draw(graphic: Graphic, fmt: str, look: Look, safe: Box) -> tuple[Canvas, lis
     if isinstance(graphic, StoryGraphic):
         return _story(graphic, fmt, look, safe)
     return _petition(graphic, fmt, look, safe)
-
-
-class Stack:
-    """Pieces of text placed from the top and the bottom of a box, in one colour."""
-
-    def __init__(self, canvas: Canvas, safe: Box, colour: str, under: str, gap: int):
-        self.canvas, self.colour, self.under, self.gap = canvas, colour, under, gap
-        self.left, self.top, self.right, self.bottom = safe
-        self.boxes: list[Box] = []
-
-    @property
-    def width(self) -> int:
-        return self.right - self.left
-
-    def from_top(self, block: text.Block, colour: str | None = None) -> None:
-        self._place(block, self.top, colour)
-        self.top += block.height + self.gap
-
-    def from_bottom(self, block: text.Block, colour: str | None = None) -> None:
-        self.bottom -= block.height
-        self._place(block, self.bottom, colour)
-        self.bottom -= self.gap
-
-    def centred(self, block: text.Block, colour: str | None = None) -> None:
-        """In the middle of the room left (the block was fitted to it)."""
-        self._place(block, self.top + max(0, (self.bottom - self.top - block.height) // 2), colour)
-
-    def line(self, words: str, size: int, bold: bool = False) -> text.Block:
-        return text.fit(words, self.width, size * 2, size, max(14, size * 2 // 3), bold, 1)
-
-    def _place(self, block: text.Block, y: int, colour: str | None) -> None:
-        ink = readable(colour or self.colour, self.under)
-        self.boxes += text.draw(self.canvas, block, (self.left, y), ink, self.under)
 
 
 def _petition(graphic: PetitionGraphic | SiteGraphic, fmt: str, look: Look, safe: Box):

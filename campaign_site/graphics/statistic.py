@@ -17,6 +17,7 @@ from . import text
 from .canvas import Box, Canvas
 from .colours import DARK, readable
 from .kinds import Look, StatisticGraphic
+from .stack import GAP, Stack
 
 BACKGROUND = "#ffffff"
 # Type sizes in px, and how much larger than the page the chart is drawn.
@@ -28,8 +29,6 @@ SIZES = {
 
 
 def draw(graphic: StatisticGraphic, fmt: str, look: Look, safe: Box):
-    from .layouts import GAP, Stack
-
     sizes = SIZES[fmt]
     canvas = Canvas(FORMATS[fmt], BACKGROUND, full_colour=True)
     stack = Stack(canvas, safe, DARK, BACKGROUND, round(sizes["label"] * GAP))
