@@ -21,6 +21,7 @@ import itertools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -33,6 +34,7 @@ CSV = f"{FOLDER}/posts.csv"
 # What a scheduler imports (Buffer, Hootsuite, Meta Business Suite map columns by name).
 COLUMNS = ("date", "network", "text", "link", "image_url", "post_id", "variant")
 THUMBNAIL_WIDTH = 240
+log = get_plugin_logger("campaign_site")
 FRONT_MATTER = """\
 ---
 title: "{title}"
@@ -85,6 +87,7 @@ class Kit:
         if not self.posts:
             return
         rows = self.rows(files, config)
+        _say_graphics_left_out(self.posts, rows)
         files.get_file_from_path(INDEX).content_string = self._index(rows)
         by_day = itertools.groupby(rows, key=lambda row: row.post.date)
         for day, shown in by_day:
@@ -152,9 +155,23 @@ def as_csv(rows: list[Row]) -> str:
 def _graphic_url(files: Files, path: str | None) -> str | None:
     """Where the graphic is served: the blog plugin moves a story's files out of its
     posts folder (stories/posts/x/share/card.png -> stories/x/share/card.png), so a
-    graphic the build added to the files is where MkDocs put it."""
+    graphic the build added to the files is where MkDocs put it. None when the build
+    drew none (``share_graphics: false``)."""
     made = files.get_file_from_path(path) if path else None
-    return made.url if made else path
+    return made.url if made else None
+
+
+def _say_graphics_left_out(posts: list[Post], rows: list[Row]) -> None:
+    """One warning for the posts whose graphic the build did not draw: the kit lists
+    them without it rather than link a picture that is not there."""
+    left_out = {row.post.id for row in rows if row.post.graphic and not row.graphic}
+    if left_out:
+        log.warning(
+            "post kit: %d of %d posts name a graphic, and share_graphics is false, so "
+            "the build draws none: they are listed without one",
+            len(left_out),
+            len(posts),
+        )
 
 
 def _day(day: datetime.date, rows: list[Row], at: str, config) -> str:

@@ -98,7 +98,8 @@ def site_manifest(config, content: Content, options) -> str:
         page = base + pageurls.page_url(config, petition.page)
         thanks = base + pageurls.page_url(config, thanks_page(petition.page))
         words = sharebox.words(content.meta.get(petition.page, {}))
-        entries.append((petition, page, thanks, manifest_share(petition, base, words)))
+        share = manifest_share(petition, base, words, options.share_graphics)
+        entries.append((petition, page, thanks, share))
     forms = [
         {
             "page": base + pageurls.page_url(config, form.page),
@@ -126,11 +127,14 @@ def site_manifest(config, content: Content, options) -> str:
     )
 
 
-def manifest_share(petition: Petition, base_path: str, words: str | None) -> dict:
+def manifest_share(
+    petition: Petition, base_path: str, words: str | None, graphics_on: bool
+) -> dict:
     """The petition's "share" in the manifest: the suggested post's words (the API
     adds its own link), what the pictures show, and each picture's path from the
-    server's root with its format, label and pixel size."""
-    pictures = sharebox.downloads("petition", petition.page)
+    server's root with its format, label and pixel size (none when ``graphics_on``
+    is false: the build drew none)."""
+    pictures = sharebox.downloads("petition", petition.page, graphics_on=graphics_on)
     return {
         "text": words or petition.ask,
         "alt": picture_alt(petition),
@@ -160,10 +164,13 @@ def template_values(
     site_url: str,
     comment_share_consent: str = COMMENT_SHARE_CONSENT,
     share_words: str | None = None,
+    *,
+    graphics_on: bool,
 ) -> dict:
     """What the petition partials need, with dates as text; ``comment_share_consent``
     as in ``manifest``; ``share_words``: the suggested post's (front matter's
-    ``share.text``), the ask when None."""
+    ``share.text``), the ask when None; ``graphics_on``: whether the build drew the
+    share graphics the box offers."""
     share = share_links(petition, page_url, site_url)
     words = share_words or petition.ask
     return {
@@ -184,7 +191,7 @@ def template_values(
         "share": share,
         # The share box's (partials/petition-share.html), for each place in SHARE_PLACES.
         "share_text": {place: _post(words, links) for place, links in share.items()},
-        "share_downloads": sharebox.downloads("petition", petition.page),
+        "share_downloads": sharebox.downloads("petition", petition.page, graphics_on=graphics_on),
         "share_alt": picture_alt(petition),
     }
 

@@ -204,6 +204,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 pageurls.absolute(config, page.url),
                 self.content.meta.get(page.file.src_uri, {}),
                 self._is_story(page),
+                self.config.share_graphics,
             )
         return context
 
@@ -280,6 +281,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             config.site_url,
             self.config.comment_share_consent,
             sharebox.words(self.content.meta.get(petition.page, {})),
+            graphics_on=self.config.share_graphics,
         )
 
     def _petition_cards(self, files: Files, config) -> list[dict]:

@@ -24,9 +24,15 @@ from .sharefiles import FORMATS, FORMATS_OF, LABELS, graphic_path
 _BOX_PLACE = re.compile(r"<!-- gs-share-box: ([a-z0-9-]+) -->")
 
 
-def downloads(kind: str, src_uri: str, chart_id: str | None = None) -> list[dict]:
+def downloads(
+    kind: str, src_uri: str, chart_id: str | None = None, *, graphics_on: bool
+) -> list[dict]:
     """Each format ``kind`` (FORMATS_OF) gets: its file from the site's root, its
-    label and pixel size, and a name to save it as that says whose it is."""
+    label and pixel size, and a name to save it as that says whose it is. None when
+    the build draws no share graphics (the plugin's ``share_graphics: false``): a box
+    never offers a picture the site does not have."""
+    if not graphics_on:
+        return []
     name = posixpath.basename(page_folder(src_uri)) or "home"
     stem = f"{name}-{chart_id}" if chart_id else name
     return [
@@ -69,7 +75,7 @@ def box(links: list[dict], words: str, lead: str, **values) -> dict:
     }
 
 
-def chart_box(item, address: str, src_uri: str, meta: dict) -> dict:
+def chart_box(item, address: str, src_uri: str, meta: dict, graphics_on: bool) -> dict:
     """Under a chart (``item``, a checks.DrawnChart): its graphics, and links to the
     chart on its page (``address``)."""
     chart = item.chart
@@ -87,13 +93,13 @@ def chart_box(item, address: str, src_uri: str, meta: dict) -> dict:
         "",
         heading="Share this chart",
         id=f"gs-share-chart-{chart.id}",
-        downloads=downloads("statistic", src_uri, chart.id),
+        downloads=downloads("statistic", src_uri, chart.id, graphics_on=graphics_on),
         alt=chart.alt,
         boxed=True,
     )
 
 
-def story_box(title: str, address: str, src_uri: str, meta: dict) -> dict:
+def story_box(title: str, address: str, src_uri: str, meta: dict, graphics_on: bool) -> dict:
     """At the end of a story: its graphics, and links to the story. The description is
     HTML (the theme writes it into a meta tag as it is; the API escapes a supporter's
     name in it), and the box's words are plain text."""
@@ -107,7 +113,7 @@ def story_box(title: str, address: str, src_uri: str, meta: dict) -> dict:
         "",
         heading="Share this story",
         id="gs-share-story",
-        downloads=downloads("story", src_uri),
+        downloads=downloads("story", src_uri, graphics_on=graphics_on),
         alt=f"{title}: {description}",
         level=2,
         boxed=True,
@@ -115,19 +121,29 @@ def story_box(title: str, address: str, src_uri: str, meta: dict) -> dict:
 
 
 def boxes(
-    page, render: Callable[[dict], str], drawn: list, address: str, meta: dict, story: bool
+    page,
+    render: Callable[[dict], str],
+    drawn: list,
+    address: str,
+    meta: dict,
+    story: bool,
+    graphics_on: bool,
 ) -> str:
     """The page's HTML with a box after each of its ``drawn`` charts (where
     ``marker`` left room) and, for a ``story``, one at its end. ``render`` makes a
-    box from its values; ``address`` is the page's."""
+    box from its values; ``address`` is the page's; ``graphics_on``: whether the
+    build drew share graphics to offer."""
     src_uri = page.file.src_uri
     charts = {item.chart.id: item for item in drawn}
     shown = _BOX_PLACE.sub(
-        lambda found: render(chart_box(charts[found.group(1)], address, src_uri, meta)),
+        lambda found: render(
+            chart_box(charts[found.group(1)], address, src_uri, meta, graphics_on)
+        ),
         page.content,
     )
     if story:
-        shown = f"{shown}\n{render(story_box(page.title or '', address, src_uri, meta))}"
+        end = story_box(page.title or "", address, src_uri, meta, graphics_on)
+        shown = f"{shown}\n{render(end)}"
     return shown
 
 

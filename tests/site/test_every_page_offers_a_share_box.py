@@ -238,3 +238,22 @@ def test_a_story_by_dandre_is_shared_with_his_name_as_he_wrote_it(tmp_path):
     assert "D'Andre" in box["alt"] and "&#" not in box["alt"]
     for link in box["links"]:
         assert "&#" not in unquote(link["href"]), link["data-gs-network"]
+
+
+def test_with_share_graphics_off_no_box_offers_a_picture_the_site_lacks(sample_config, tmp_path):
+    """``share_graphics: false`` draws none, so nothing offers one: not a box, not the
+    API's confirmed page (the manifest), not the post kit (which says so, once)."""
+    result = run_build(sample_config, tmp_path / "site", share_graphics=False)
+    site = result.site
+    assert result.returncode == 0, result.output
+    warnings = [line for line in result.lines if "WARNING" in line]
+    assert len(warnings) == 1, result.output  # no link to a missing picture anywhere
+    assert "post kit:" in warnings[0] and "share_graphics is false" in warnings[0]
+    for index in site.rglob("index.html"):
+        for box in ShareBoxes(index.read_text(encoding="utf-8")).boxes:
+            assert box["downloads"] == [], index
+            assert [link["data-gs-network"] for link in box["links"]] == CHANNELS
+    manifest = json.loads((site / "petitions.json").read_text(encoding="utf-8"))
+    assert all(petition["share"]["graphics"] == [] for petition in manifest["petitions"])
+    kit = (site / "post-kit" / "posts.csv").read_text(encoding="utf-8")
+    assert "share/" not in kit and ".png" not in kit
