@@ -29,10 +29,16 @@ def drawn(folder: Path | None, inputs: object, suffix: str, draw: Callable[[], b
 
 
 def cached(folder: Path | None, inputs: object, suffix: str) -> bytes | None:
+    path = cached_file(folder, inputs, suffix)
+    return path.read_bytes() if path is not None else None
+
+
+def cached_file(folder: Path | None, inputs: object, suffix: str) -> Path | None:
+    """The kept picture's file, for a build that copies it as it is (never reading it)."""
     if folder is None:
         return None
     path = folder / f"{_key(inputs)}{suffix}"
-    return path.read_bytes() if path.is_file() else None
+    return path if path.is_file() else None
 
 
 def keep(folder: Path | None, inputs: object, suffix: str, picture: bytes) -> None:

@@ -129,14 +129,16 @@ class ShareGraphics:
                 self.og[src_uri] = og
 
     def _add(self, files: Files, path: str, graphic, fmt: str, share: dict | None) -> OgImage:
-        picture = drawcache.cached(self.pictures, (graphic, fmt, self.look), ".png")
-        file = File.generated(self.config, path, content=picture or b"")
-        files.append(file)
-        self._files.append(file)
-        if picture is None:
+        kept = drawcache.cached_file(self.pictures, (graphic, fmt, self.look), ".png")
+        if kept is None:
+            file = File.generated(self.config, path, content=b"")  # drawn by finish
             self._jobs.append(_Job(file, graphic, fmt))
         else:
+            # MkDocs copies the kept file in the kernel: a warm build never reads it.
+            file = File.generated(self.config, path, abs_src_path=str(kept))
             self.cached += 1
+        files.append(file)
+        self._files.append(file)
         alt = (share or {}).get("alt") or graphics.alt_text(graphic, self.look)
         return OgImage(path, *FORMATS[fmt], alt)
 
