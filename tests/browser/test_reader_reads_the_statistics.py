@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from matplotlib.textpath import TextToPath
 
-from .looking import WIDTHS, look_at
+from .looking import WIDTHS, load_every_image, look_at
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +57,7 @@ def charts_on(page, url: str, width: int) -> list[dict]:
     page.set_viewport_size({"width": width, "height": 800 if width < 600 else 900})
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    # Charts are lazy: decode them all, wherever they sit on the page.
-    page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => 0)))")
+    load_every_image(page)  # charts are lazy
     return page.evaluate(_CHARTS)
 
 
