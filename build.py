@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
+from pathlib import Path
 
 from mkdocs.commands import build, serve
 from mkdocs.config import load_config
@@ -40,6 +42,26 @@ def _site_url_as_served() -> None:
             os.environ["GROUNDSWELL_SITE_URL"] = recorded
 
 
+def _build_then_swap(config_file: str, strict: bool, site_dir: str | None) -> None:
+    """Build into a fresh folder beside the site's and put it in place only when the
+    build succeeds: MkDocs empties its site_dir before the content check runs, so a
+    mistake in content/ would otherwise leave the running site serving nothing."""
+    final = Path(site_dir or load_config(config_file).site_dir).resolve()
+    fresh = final.with_name(f".{final.name}.building")
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        build.build(load_config(config_file, strict=strict, site_dir=str(fresh)))
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)  # the site is missing only between these two renames
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="mkdocs.yml", help="default: mkdocs.yml")
@@ -60,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.serve:
             serve.serve(args.config, strict=args.strict, dev_addr=args.dev_addr, watch_theme=True)
         else:
-            overrides = {"site_dir": args.site_dir} if args.site_dir else {}
-            build.build(load_config(args.config, strict=args.strict, **overrides))
+            _build_then_swap(args.config, args.strict, args.site_dir)
     except (Abort, config.ConfigError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1

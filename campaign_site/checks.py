@@ -154,7 +154,7 @@ def check(site: Site) -> Content:
         if is_story and authors is not None:
             _check_authors(cleaned.get("authors") or [], authors, site, report)
         if cleaned.get("image") and cleaned["image"] not in known:
-            report("image", f"no file at {cleaned['image']} (paths start at the docs folder)")
+            report("image", f"no file at {cleaned['image']} (a path from {site.shown_as}/)")
         if cleaned.get("petition") is not None:
             _petition(content, src_uri, cleaned["petition"], report)
         if cleaned.get("charts") is not None:

@@ -187,3 +187,18 @@ def test_an_editor_sees_every_mistake_in_one_run(tmp_path):
     problems = [line for line in result.lines if line.startswith("content/")]
     assert len(problems) == 3, result.output
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_an_editors_mistake_leaves_the_running_site_as_it_was(tmp_path):
+    """The site `make run` serves keeps working while an editor fixes a mistake."""
+    config = editor_site(tmp_path, {"petitions/wic.md": PETITION.format(slug="wic")})
+    site = tmp_path / "site"
+    assert run_build(config, site).returncode == 0
+    before = sorted(path.relative_to(site) for path in site.rglob("*"))
+    page = tmp_path / "content" / "petitions" / "wic.md"
+    page.write_text(PETITION.format(slug="wic").replace("  goal: 1000\n", ""), encoding="utf-8")
+    result = run_build(config, site)
+    assert result.returncode != 0
+    assert "content/petitions/wic.md: petition.goal: required but missing" in result.lines
+    assert sorted(path.relative_to(site) for path in site.rglob("*")) == before
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".site")]
