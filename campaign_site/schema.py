@@ -148,6 +148,15 @@ class Words(BaseConfigOption[str]):
         return value
 
 
+class VariantList(BaseConfigOption[list]):
+    """``petition.variants``: a list, each entry checked by variants.py (VariantConfig)."""
+
+    def run_validation(self, value: object) -> list:
+        if not isinstance(value, list):
+            raise ValidationError("expected a list of variants, each with name: and headline:")
+        return value
+
+
 class ShareConfig(Config):
     """``share:``: what a page's share graphics and suggested post say (graphics/)."""
 
@@ -171,7 +180,7 @@ class PetitionConfig(Config):
     comment_share_consent = c.Optional(Wording())
     # The page with another headline, lead and image at <page>/v/<name>/: VariantConfig
     # each, checked by variants.py.
-    variants = c.Optional(c.Type(list))
+    variants = c.Optional(VariantList())
 
 
 class VariantConfig(Config):

@@ -29,7 +29,9 @@ from .variants import Variant
 # What a variant page keeps of its petition page's front matter: how it is laid out.
 KEPT_META = ("template", "hide")
 
-_H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
+# The page's own heading: its tag (with the id its anchor and the contents link
+# name), its words, and the permalink Markdown's toc extension adds.
+_H1 = re.compile(r'(<h1\b[^>]*>)(.*?)(<a class="headerlink".*?</a>)?</h1>', re.S)
 _HEADING = re.compile(r"<h[1-6]\b")
 # A picture on its own: Markdown's ![alt](file) (linked or not), or a figure.
 _PICTURE = re.compile(
@@ -74,7 +76,8 @@ def place(content: str, variant: Variant, image_url: str | None) -> str:
     start = 0
     h1 = _H1.search(content)
     if h1 and not _HEADING.search(content, 0, h1.start()):
-        heading = f"<h1>{html.escape(variant.headline)}</h1>"
+        tag, _, permalink = h1.groups()
+        heading = f"{tag}{html.escape(variant.headline)}{permalink or ''}</h1>"
         content = content[: h1.start()] + heading + content[h1.end() :]
         start = h1.start() + len(heading)
     after = _HEADING.search(content, start)
@@ -91,7 +94,8 @@ def place(content: str, variant: Variant, image_url: str | None) -> str:
     picture_first = bool(_PICTURE.match(opening.lstrip()))
     parts = [*pictures, words] if picture_first else [words, *pictures]
     opened = "\n".join(part for part in parts if part)
-    return f"{content[:start]}{opened}\n{content[end:]}" if opened else content
+    before = f"{content[:start]}\n" if start else ""
+    return f"{before}{opened}\n{content[end:]}" if opened else content
 
 
 class Pages:

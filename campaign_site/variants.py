@@ -40,15 +40,12 @@ class Variant:
 
 
 def check(
-    src_uri: str, data: object, known: set[str], docs_shown: str, report
+    src_uri: str, data: list | None, known: set[str], docs_shown: str, report
 ) -> tuple[Variant, ...]:
     """The petition's variants (``petition.variants`` in ``src_uri``); each problem is
     reported as ``petition.variants.<name>.<field>`` (``variants[n]`` without a name).
     ``docs_shown``: the docs folder as editors see it (content)."""
-    if data is None:
-        return ()
-    if not isinstance(data, list):
-        report("petition.variants", "expected a list of variants, each with name: and headline:")
+    if data is None:  # none declared, or not a list (schema.VariantList said so)
         return ()
     found: dict[str, int] = {}  # name -> its place in the list, from 1
     variants = []
