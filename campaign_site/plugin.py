@@ -193,6 +193,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         """The story form after the page's text, whatever the template (a petition's,
         the blog's): rendered into the content, with the page's context for its links.
         After the search plugin (listed first) has indexed the text without it."""
+        self.variants.lend_menus(page)
         if page.meta.get("story_form"):
             form = self.env.get_template("partials/story-form.html").render(context)
             page.content = f"{page.content or ''}\n{form}"
@@ -216,6 +217,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         return context
 
     def on_post_page(self, output, /, *, page, config):
+        self.variants.return_menus()
         return material_internals.name_the_search_dialog(output)
 
     # After the search plugin has written its index (stories are added to it).

@@ -103,6 +103,8 @@ class Pages:
 
     def __init__(self) -> None:
         self.of: dict[str, tuple[Petition, Variant]] = {}
+        self._petition_pages: dict[str, object] = {}  # the petition's Page, by variant src_uri
+        self._lent = None  # the petition's Page while a variant page is drawn
 
     def added_to(self, files: Files, config, content: Content, site: Site) -> Pages:
         for petition in content.petitions:
@@ -129,6 +131,7 @@ class Pages:
         """The petition partials' ``values`` for the variant's page: the form sends its
         name and its page; the page points search engines at the petition page."""
         petition, variant = self.of[page.file.src_uri]
+        self._petition_pages[page.file.src_uri] = files.get_file_from_path(petition.page).page
         page.meta["gs_variant"] = variant.name
         page.meta["og_url"] = pageurls.absolute(config, page.url)
         page.canonical_url = pageurls.absolute(config, files.get_file_from_path(petition.page).url)
@@ -136,6 +139,19 @@ class Pages:
             "variant": variant.name,
             "page_path": pageurls.base_path(config) + page.url,
         }
+
+    def lend_menus(self, page) -> None:
+        """While a variant page is drawn, the menus show it as its petition page's (that
+        tab and section open, on_page_context), so the two differ only in their words;
+        ``return_menus`` (on_post_page) puts them back."""
+        self._lent = self._petition_pages.get(page.file.src_uri)
+        if self._lent is not None:
+            self._lent.active = True
+
+    def return_menus(self) -> None:
+        if self._lent is not None:
+            self._lent.active = False
+            self._lent = None
 
     def placed(self, content: str, page, files: Files) -> str:
         _, variant = self.of[page.file.src_uri]
