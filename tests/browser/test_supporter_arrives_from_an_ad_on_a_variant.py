@@ -115,7 +115,7 @@ def no_redirects(url: str):
             return None
 
     try:
-        return urllib.request.build_opener(Refuse).open(url, timeout=10)  # noqa: S310 (local)
+        return urllib.request.build_opener(Refuse).open(url, timeout=10)
     except urllib.error.HTTPError as answer:
         return answer
 
