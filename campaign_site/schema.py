@@ -244,6 +244,9 @@ class SocialPostConfig(Config):
     network = c.Choice(tuple(NETWORKS), default=DEFAULT_NETWORK)
     # The petition the post leads to (utm_campaign); by default the page's own (postkit.py).
     petition = c.Optional(Slug())
+    # A variant of the page's petition (variants.py): the post links to its page and
+    # carries its graphic.
+    page_variant = c.Optional(Slug())
 
 
 class PageConfig(Config):

@@ -66,6 +66,23 @@ def test_an_ad_links_to_a_variant_and_finds_the_petition_with_other_words(sample
     assert form_values(main)["variant"] == ""
 
 
+def test_a_variant_page_has_its_petition_pages_menus(sample_site):
+    def menus(html: str) -> list[tuple[str, str]]:
+        """Each menu entry's link and whether it is open (the tab, the section)."""
+        nav = html.split('class="md-tabs"', 1)[1].split('class="md-content"', 1)[0]
+        entry = r'<li class="([^"]*)"[^>]*>\s*<(?:a|input)[^>]*?(?:href|id)="([^"]*)"'
+        # Not the contents of the page (the petition page's entry holds its own).
+        return [(to, "active" in classes) for classes, to in re.findall(entry, nav)
+                if not to.startswith("#")]  # fmt: skip
+
+    main = menus(page(sample_site, PETITION))
+    shown = menus(page(sample_site, f"{PETITION}/v/babies"))
+    assert any(active for _, active in main)
+    # The same entries open, each link written from the variant's deeper folder.
+    assert [active for _, active in shown] == [active for _, active in main]
+    assert len(shown) == len(main) > 5
+
+
 def test_a_variant_page_shows_its_own_picture(sample_site):
     html = page(sample_site, f"{PETITION}/v/babies")
     [picture] = [a for a in Tags(html.split("gs-petition__case", 1)[1]).named("img")]
@@ -279,4 +296,50 @@ def test_variants_that_are_not_a_list_stop_the_build(tmp_path):
     assert lines == [
         "content/petitions/wic.md: petition.variants: expected a list of variants, each with "
         "name: and headline:"
+    ]
+
+
+KIT_PAGE = """\
+---
+petition:
+  slug: wic
+  title: Fund WIC
+  ask: Fund WIC in full.
+  goal: 1000
+  target: U.S. Congress
+  variants:
+    - {name: short, headline: "WIC, funded"}
+social:
+  - {id: wic-short, date: 2026-11-05, text: Fund WIC., graphic: card, page_variant: short}
+  - {id: wic-plain, date: 2026-11-05, text: Fund WIC in full., graphic: portrait}
+---
+# Fund WIC
+"""
+
+
+def test_the_post_kit_links_a_post_to_a_variant_with_its_graphic(tmp_path):
+    config = editor_site(tmp_path, {"petitions/wic.md": KIT_PAGE})
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.output
+    rows = (tmp_path / "site/post-kit/posts.csv").read_text(encoding="utf-8").splitlines()
+    [short] = [row for row in rows if ",wic-short," in row]
+    tags = "utm_source=facebook&utm_medium=social&utm_campaign=wic&utm_content=wic-short"
+    assert f"{ROOT_URL}petitions/wic/v/short/?{tags}" in short
+    assert f"{ROOT_URL}petitions/wic/v/short/share/card.png" in short
+    assert (tmp_path / "site/petitions/wic/v/short/share/card.png").is_file()
+    [plain] = [row for row in rows if ",wic-plain," in row]
+    assert f"{ROOT_URL}petitions/wic/?utm_source" in plain
+    assert f"{ROOT_URL}petitions/wic/share/portrait.png" in plain
+
+
+def test_a_post_for_a_variant_that_is_not_there_stops_the_build(tmp_path):
+    about = "---\nsocial:\n  - {id: about, date: 2026-11-05, text: Hi., page_variant: a}\n---\n"
+    page = KIT_PAGE.replace("page_variant: short", "page_variant: long")
+    config = editor_site(tmp_path, {"petitions/wic.md": page, "about.md": about + "# About\n"})
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode == 1
+    assert [line for line in result.lines if line.startswith("content/")] == [
+        "content/about.md: social.about.page_variant: only a petition page has variants to link to",
+        "content/petitions/wic.md: social.wic-short.page_variant: 'long' is not a variant of "
+        "this petition (its variants: short)",
     ]
