@@ -111,15 +111,17 @@ class Pages:
             meta = content.meta.get(petition.page, {})
             for variant in petition.variants:
                 src_uri = source(petition.page, variant.name)
-                if files.get_file_from_path(src_uri) is not None:
-                    raise PluginError(
-                        f"{site.shown_as}/{src_uri}: the build writes variant "
-                        f"{variant.name!r} of {petition.page} there: rename this file"
-                    )
+                at = address_source(petition.page, variant.name)
+                for taken in (src_uri, at):  # its Markdown's place, and its page's
+                    if files.get_file_from_path(taken) is not None:
+                        raise PluginError(
+                            f"{site.shown_as}/{taken}: the build writes variant "
+                            f"{variant.name!r} of {petition.page} there: rename this file"
+                        )
                 text = markdown(site.docs_dir, petition.page, meta, variant)
                 hidden = InclusionLevel.NOT_IN_NAV
                 file = File.generated(config, src_uri, content=text, inclusion=hidden)
-                _serve_at(file, config, address_source(petition.page, variant.name))
+                _serve_at(file, config, at)
                 files.append(file)
                 self.of[src_uri] = (petition, variant)
         return self

@@ -106,6 +106,8 @@ def test_search_engines_are_sent_to_the_petition_page(sample_site):
         # Shared as itself: a network that reads og:url shows the variant's own card.
         assert meta["og:url"] == f"{ROOT_URL}{PETITION}/v/{name}/"
         assert meta["og:title"] == VARIANTS[name]
+    lead = head(page(sample_site, f"{PETITION}/v/babies"))["og:description"]
+    assert lead.startswith("Every month WIC puts milk")
 
 
 def test_variants_are_in_no_menu_sitemap_or_search(sample_site):
@@ -343,3 +345,13 @@ def test_a_post_for_a_variant_that_is_not_there_stops_the_build(tmp_path):
         "content/petitions/wic.md: social.wic-short.page_variant: 'long' is not a variant of "
         "this petition (its variants: short)",
     ]
+
+
+def test_a_page_where_a_variant_would_be_served_stops_the_build(tmp_path):
+    taken = {"petitions/wic.md": KIT_PAGE, "petitions/wic/v/short.md": "# Mine\n"}
+    result = run_build(editor_site(tmp_path, taken), tmp_path / "site")
+    assert result.returncode == 1
+    assert (
+        "content/petitions/wic/v/short.md: the build writes variant 'short' of "
+        "petitions/wic.md there: rename this file"
+    ) in result.output
