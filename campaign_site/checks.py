@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import charts, frontmatter, links, schema, sharetext
+from . import charts, frontmatter, links, schema, sharetext, variants
+from .variants import Variant
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Petition:
     closes: datetime.date | None
     email_updates_consent: str
     comment_share_consent: str | None  # None: the plugin's comment_share_consent
+    variants: tuple[Variant, ...] = ()  # its pages at <page>/v/<name>/
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def check(site: Site) -> Content:
         if cleaned.get("image") and cleaned["image"] not in known:
             report("image", f"no file at {cleaned['image']} (a path from {site.shown_as}/)")
         if cleaned.get("petition") is not None:
-            _petition(content, src_uri, cleaned["petition"], report)
+            _petition(content, src_uri, cleaned["petition"], known, site.shown_as, report)
         if cleaned.get("charts") is not None:
             _charts(content, site, src_uri, cleaned["charts"], report)
         if cleaned.get("story_form"):
@@ -216,10 +218,11 @@ def _check_authors(names, authors: dict[str, str], site: Site, report) -> None:
             report("authors", f"{name!r} is not in {site.shown_as}/{site.authors_file}")
 
 
-def _petition(content: Content, src_uri: str, data: dict, report) -> None:
+def _petition(content: Content, src_uri: str, data: dict, known, shown_as: str, report) -> None:
     cleaned, problems = schema.validate(schema.PetitionConfig, data, prefix="petition.")
     for name, message in problems:
         report(name, message)
+    declared = variants.check(src_uri, cleaned.pop("variants", None), known, shown_as, report)
     if problems:
         return
     if cleaned["opens"] and cleaned["closes"] and cleaned["closes"] < cleaned["opens"]:
@@ -229,7 +232,7 @@ def _petition(content: Content, src_uri: str, data: dict, report) -> None:
         if other.slug == cleaned["slug"]:
             report("petition.slug", f"{other.slug!r} is already declared in {other.page}")
             return
-    content.petitions.append(Petition(page=src_uri, **cleaned))
+    content.petitions.append(Petition(page=src_uri, **cleaned, variants=declared))
 
 
 def _share(cleaned: dict, src_uri: str, is_story: bool, known: set[str], report) -> dict | None:

@@ -99,7 +99,7 @@ class Kit:
     def rows(self, files: Files, config) -> list[Row]:
         rows = []
         for post in self.posts:
-            page = pageurls.absolute(config, files.get_file_from_path(post.page).url)
+            page = pageurls.absolute(config, files.get_file_from_path(post.links_to).url)
             graphic = _graphic_url(files, post.graphic)
             image = pageurls.absolute(config, graphic) if graphic else ""
             for variant, content, text in post.versions():

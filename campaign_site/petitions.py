@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from petition_api.petitions import sharing
 
-from . import look, pageurls, sharebox, stories
+from . import look, pageurls, sharebox, stories, variantpages
 from .checks import Content, Petition, default_story_thanks, thanks_page
 from .config import COMMENT_SHARE_CONSENT
 from .schema import DEFAULT_CONSENT
@@ -48,16 +48,17 @@ def generated_at() -> str:
 
 
 def manifest(
-    entries: list[tuple[Petition, str, str, dict]],
+    entries: list[tuple[Petition, str, str, dict, list[dict]]],
     site: dict | None = None,
     stories: dict | None = None,
     comment_share_consent: str = COMMENT_SHARE_CONSENT,
 ) -> str:
-    """JSON for (petition, page path, thank-you page path, share) entries, the site's
+    """JSON for (petition, page path, thank-you page path, share, variants) entries, the site's
     name and colours for the API's own pages (look.py), and the story form's
     wordings (stories.py). ``comment_share_consent``: the plugin's, for petitions
     that do not word the box beside the comment their own way. ``share``: what the
-    API's confirmed page offers to share (``manifest_share``)."""
+    API's confirmed page offers to share (``manifest_share``); ``variants``: each
+    variant's name, headline and page path (``manifest_variants``)."""
     return json.dumps(
         {
             "format": MANIFEST_FORMAT,
@@ -79,8 +80,9 @@ def manifest(
                     "comment_share_consent": petition.comment_share_consent
                     or comment_share_consent,
                     "share": share,
+                    "variants": variants,
                 }
-                for petition, page, thanks, share in entries
+                for petition, page, thanks, share, variants in entries
             ],
         },
         indent=2,
@@ -99,7 +101,7 @@ def site_manifest(config, content: Content, options) -> str:
         thanks = base + pageurls.page_url(config, thanks_page(petition.page))
         words = sharebox.words(content.meta.get(petition.page, {}))
         share = manifest_share(petition, base, words, options.share_graphics)
-        entries.append((petition, page, thanks, share))
+        entries.append((petition, page, thanks, share, manifest_variants(config, petition)))
     forms = [
         {
             "page": base + pageurls.page_url(config, form.page),
@@ -144,6 +146,35 @@ def manifest_share(
             for d in pictures
         ],
     }
+
+
+def manifest_variants(config, petition: Petition) -> list[dict]:
+    """The petition's variants in the manifest, in their order: the names the API
+    records a signature's ``variant`` from, each headline and page path."""
+    base = pageurls.base_path(config)
+    return [
+        {
+            "name": variant.name,
+            "headline": variant.headline,
+            "page": base
+            + pageurls.page_url(config, variantpages.address_source(petition.page, variant.name)),
+        }
+        for variant in petition.variants
+    ]
+
+
+def not_found(config, content: Content) -> dict:
+    """What the 404 page shows (theme/404.html): the home page's path, and each
+    petition's title and page path, open petitions first. Its script sends the
+    visitor of a variant no longer there to the variant's petition."""
+    base = pageurls.base_path(config)
+    shown = [
+        {"title": petition.title, "page": base + pageurls.page_url(config, petition.page),
+         "status": status(petition, datetime.date.today())}
+        for petition in content.petitions
+    ]  # fmt: skip
+    shown.sort(key=lambda link: STATUS_ORDER.index(link["status"]))
+    return {"home": base, "petitions": shown}
 
 
 def picture_alt(petition: Petition) -> str:
@@ -193,6 +224,7 @@ def template_values(
         "share_text": {place: _post(words, links) for place, links in share.items()},
         "share_downloads": sharebox.downloads("petition", petition.page, graphics_on=graphics_on),
         "share_alt": picture_alt(petition),
+        "variant": "",  # a variant page's name (variantpages.py), sent with the signature
     }
 
 

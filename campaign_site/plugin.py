@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.exceptions import PluginError
@@ -36,6 +35,7 @@ from . import (
     sharegraphics,
     stories,
     storysearch,
+    variantpages,
 )
 from .config import CampaignSiteConfig
 
@@ -104,8 +104,9 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                         inclusion=InclusionLevel.NOT_IN_NAV,
                     )
                 )
+        self.variants = variantpages.Pages().added_to(files, config, self.content, self.site)
         self._out_of_the_menus(files)
-        self._check_story_page()
+        stories.warn_of_story_page(self.content, self.site, self.config.story_page)
         for src_uri, drawn in self.content.charts.items():
             for item in drawn:
                 chart_file = checks.chart_file(src_uri, item.chart.id)
@@ -128,6 +129,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def on_env(self, env, /, *, config, files):
         self.share.finish()  # before MkDocs writes the site's files
         env.globals["gs_states"] = STATES.items()
+        env.globals["gs_not_found"] = petitions.not_found(config, self.content)  # 404.html
         # A generated file's URL from its path (the blog moves a post's files).
         env.filters["gs_file"] = lambda path: getattr(files.get_file_from_path(path), "url", path)
         self.env = env
@@ -144,9 +146,12 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     def on_page_markdown(self, markdown, /, *, page, config, files):
         src_uri = page.file.src_uri
         meta = self.content.meta.get(src_uri, {})
-        petition = self._petition_declared_by(src_uri)
+        petition, variant = self._petition_shown_on(src_uri)
         if petition:
-            page.meta["petition"] = self._template_values(petition, files, config)
+            values = self._template_values(petition, files, config)
+            if variant:
+                values = self.variants.on_page(page, values, config, files)
+            page.meta["petition"] = values
             # The signing panel needs the width the table of contents would take.
             page.meta["hide"] = sorted({*(page.meta.get("hide") or []), "toc"})
         form = self.content.story_forms.get(src_uri)
@@ -168,6 +173,8 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
 
     def on_page_content(self, html, /, *, page, config, files):
         src_uri = page.file.src_uri
+        if self.variants.get(src_uri):
+            html = self.variants.placed(html, page, files)
         drawn = self.content.charts.get(src_uri)
         if drawn:
             html = self.chart_figures.place(html, page, drawn)
@@ -186,6 +193,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         """The story form after the page's text, whatever the template (a petition's,
         the blog's): rendered into the content, with the page's context for its links.
         After the search plugin (listed first) has indexed the text without it."""
+        self.variants.lend_menus(page)
         if page.meta.get("story_form"):
             form = self.env.get_template("partials/story-form.html").render(context)
             page.content = f"{page.content or ''}\n{form}"
@@ -209,6 +217,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
         return context
 
     def on_post_page(self, output, /, *, page, config):
+        self.variants.return_menus()
         return material_internals.name_the_search_dialog(output)
 
     # After the search plugin has written its index (stories are added to it).
@@ -260,8 +269,13 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             if file is not None and file.inclusion is InclusionLevel.INCLUDED:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
 
-    def _petition_declared_by(self, src_uri: str) -> checks.Petition | None:
-        return next((p for p in self.content.petitions if p.page == src_uri), None)
+    def _petition_shown_on(self, src_uri: str) -> tuple:
+        """(the petition a page shows, the variant it shows or None): a petition's own
+        page, or a page of one of its variants; (None, None) for any other page."""
+        shown = self.variants.get(src_uri)
+        if shown:
+            return shown
+        return next((p for p in self.content.petitions if p.page == src_uri), None), None
 
     def _cache_dir(self, config) -> Path | None:
         if not self.config.cache_dir:
@@ -337,24 +351,6 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 told["petition"],
             )
         return end
-
-    def _check_story_page(self) -> None:
-        """Warn when the API's pages and email would invite supporters to a page with no form."""
-        option = self.config.story_page
-        if self.content.story_page is None and not urlsplit(option).scheme:
-            log.warning(
-                "story_page %r: no page of this site is there, so the API's \"tell your "
-                'story" links lead nowhere; add one with story_form: true in its front matter',
-                option,
-            )
-        elif self.content.story_page and self.content.story_page not in self.content.story_forms:
-            log.warning(
-                "story_page %r (%s/%s) shows no story form: add story_form: true to its "
-                "front matter",
-                option,
-                self.site.shown_as,
-                self.content.story_page,
-            )
 
     def _is_story(self, page) -> bool:
         """A published story (a draft is in no list, the feed or search)."""

@@ -24,7 +24,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from petition_api.formulas import looks_like_formula
 
-from . import checks, frontmatter, links, networks, schema, sharefiles
+from . import checks, frontmatter, links, networks, schema, sharefiles, variantpages
 
 log = get_plugin_logger("campaign_site")
 
@@ -41,6 +41,7 @@ class Post:
     fmt: str | None  # its format (sharefiles.FORMATS)
     campaign: str  # utm_campaign
     petition: checks.Petition | None  # the petition the post leads to, if any
+    links_to: str  # src_uri of the page its link opens: its page, or a variant's
 
     def versions(self) -> list[tuple[str, str, str]]:
         """(variant letter or "", utm_content, text) for each version of the post: a
@@ -148,6 +149,7 @@ class _Page:
         self.charts = list(meta.get("charts") or {})
         self.kind = _kind(site, src_uri, meta)
         self.petitions = {p.slug: p for p in content.petitions}
+        self.own = next((p for p in content.petitions if p.page == src_uri), None)
         self.leads_to = _leads_to(site, content, src_uri, meta)
         self.site_slug = slug_of(site_name)
 
@@ -163,9 +165,10 @@ class _Page:
         if problems:
             return None
         texts = _texts(cleaned, prefix, report)
-        graphic = self._graphic(cleaned, prefix, report)
+        target = self._target(cleaned, prefix, report)
+        graphic = self._graphic(cleaned, prefix, report, target[1] if target else self.src_uri)
         petition = self._petition(cleaned, prefix, report)
-        if texts is None or graphic is None or petition is None:
+        if texts is None or target is None or graphic is None or petition is None:
             return None
         if not _within_limit(cleaned, texts, prefix, report):
             return None
@@ -181,10 +184,30 @@ class _Page:
             fmt=fmt,
             campaign=petition.slug if petition else self.site_slug,
             petition=petition or None,
+            links_to=target[0],
         )
 
-    def _graphic(self, cleaned, prefix: str, report) -> tuple[str | None, str | None] | None:
-        """(path, format), (None, None) for a post with no graphic, None when it is wrong."""
+    def _target(self, cleaned, prefix: str, report) -> tuple[str, str] | None:
+        """(the src_uri its link opens, the page its graphic is of, as a file): the page's
+        own, or its ``page_variant``'s; None when that is no variant of the page's."""
+        name = cleaned.get("page_variant")
+        if name is None:
+            return self.src_uri, self.src_uri
+        if self.own is None:
+            report(prefix + "page_variant", "only a petition page has variants to link to")
+            return None
+        names = [variant.name for variant in self.own.variants]
+        if name not in names:
+            has = f"its variants: {', '.join(names)}" if names else "it declares none"
+            report(prefix + "page_variant", f"{name!r} is not a variant of this petition ({has})")
+            return None
+        return variantpages.source(self.src_uri, name), variantpages.address_source(
+            self.src_uri, name
+        )
+
+    def _graphic(self, cleaned, prefix: str, report, of: str) -> tuple | None:
+        """(path, format), (None, None) for a post with no graphic, None when it is wrong;
+        ``of``: the page the graphic is of, as a file (a variant's, or this page)."""
         fmt, chart = cleaned.get("graphic"), cleaned.get("chart")
         if fmt is None:
             if chart is not None:
@@ -200,7 +223,7 @@ class _Page:
             if chart is not None:
                 report(prefix + "chart", "only a statistics page (with charts:) has charts")
                 return None
-            return sharefiles.graphic_path(self.src_uri, fmt), fmt
+            return sharefiles.graphic_path(of, fmt), fmt
         if chart is None and len(self.charts) == 1:
             chart = self.charts[0]
         if chart not in self.charts:

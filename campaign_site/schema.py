@@ -139,6 +139,24 @@ class PhotoSetting(BaseConfigOption[object]):
         raise ValidationError(f"expected false or a photo's file, got {value!r}")
 
 
+class Words(BaseConfigOption[str]):
+    """Text a reader sees on the page: not empty, nor only spaces."""
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(f"expected words to show, got {value!r}")
+        return value
+
+
+class VariantList(BaseConfigOption[list]):
+    """``petition.variants``: a list, each entry checked by variants.py (VariantConfig)."""
+
+    def run_validation(self, value: object) -> list:
+        if not isinstance(value, list):
+            raise ValidationError("expected a list of variants, each with name: and headline:")
+        return value
+
+
 class ShareConfig(Config):
     """``share:``: what a page's share graphics and suggested post say (graphics/)."""
 
@@ -160,6 +178,27 @@ class PetitionConfig(Config):
     email_updates_consent = c.Type(str, default=DEFAULT_CONSENT)
     # The box beside the comment; empty: the campaign-site plugin's comment_share_consent.
     comment_share_consent = c.Optional(Wording())
+    # The page with another headline, lead and image at <page>/v/<name>/: VariantConfig
+    # each, checked by variants.py.
+    variants = c.Optional(VariantList())
+
+
+class VariantConfig(Config):
+    """One of ``petition.variants``: what its page says instead of the petition page's."""
+
+    name = Slug()  # the end of its address: <petition page>/v/<name>/
+    headline = Words()  # instead of the page's title
+    lead = c.Optional(Words())  # instead of the opening paragraph
+    image = c.Optional(c.Type(str))  # instead of the opening picture: a file, from the page
+    image_alt = c.Optional(Words())  # what the image shows; required with it
+    share = c.Optional(c.Type(dict))  # VariantShareConfig
+
+
+class VariantShareConfig(Config):
+    """A variant's ``share:``: what its share graphics say (its headline otherwise)."""
+
+    headline = c.Optional(Words())
+    alt = c.Optional(Words())
 
 
 class StoryFormConfig(Config):
@@ -205,6 +244,9 @@ class SocialPostConfig(Config):
     network = c.Choice(tuple(NETWORKS), default=DEFAULT_NETWORK)
     # The petition the post leads to (utm_campaign); by default the page's own (postkit.py).
     petition = c.Optional(Slug())
+    # A variant of the page's petition (variants.py): the post links to its page and
+    # carries its graphic.
+    page_variant = c.Optional(Slug())
 
 
 class PageConfig(Config):

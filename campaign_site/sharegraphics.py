@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.structure.files import File, Files
 
-from . import checks, drawcache, graphics, look, sharetext
+from . import checks, drawcache, graphics, look, sharetext, variantpages
 from .sharefiles import FORMATS, FORMATS_OF, graphic_path
 
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -67,6 +67,7 @@ class ShareGraphics:
             )
             self._page(files, petition.page, "petition", graphic, share)
             self.og[checks.thanks_page(petition.page)] = self.og[petition.page]
+            self._variants(files, petition)
         for src_uri, drawn in content.charts.items():
             for number, item in enumerate(drawn):
                 graphic = graphics.StatisticGraphic(
@@ -122,11 +123,24 @@ class ShareGraphics:
 
     # ------------------------------------------------------------------
 
-    def _page(self, files, src_uri, kind, graphic, share, chart=None, number=0) -> None:
+    def _page(self, files, src_uri, kind, graphic, share, chart=None, number=0, at=None) -> None:
+        """``at``: the page's address as a file, when not ``src_uri`` (a variant's)."""
         for fmt in FORMATS_OF[kind]:
-            og = self._add(files, graphic_path(src_uri, fmt, chart), graphic, fmt, share)
+            og = self._add(files, graphic_path(at or src_uri, fmt, chart), graphic, fmt, share)
             if fmt == "card" and number == 0:
                 self.og[src_uri] = og
+
+    def _variants(self, files: Files, petition: checks.Petition) -> None:
+        """Each variant's own graphics, in its page's folder (<page>/v/<name>/share/), with
+        its words and the petition page's address (the one a reader keeps)."""
+        for variant in petition.variants:
+            graphic = graphics.PetitionGraphic(
+                variant.graphic_headline, petition.goal, self._address(petition.page, files)
+            )
+            source = variantpages.source(petition.page, variant.name)
+            at = variantpages.address_source(petition.page, variant.name)
+            share = {"alt": variant.share_alt}
+            self._page(files, source, "petition", graphic, share, at=at)
 
     def _add(self, files: Files, path: str, graphic, fmt: str, share: dict | None) -> OgImage:
         kept = drawcache.cached_file(self.pictures, (graphic, fmt, self.look), ".png")

@@ -24,8 +24,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from .checks import Petition, StoryForm
+from mkdocs.plugins import get_plugin_logger
+
+from .checks import Content, Petition, Site, StoryForm
+
+log = get_plugin_logger("campaign_site")
 
 CONSENTS = ("publish", "name", "congress", "contact")  # the boxes, in the form's order
 
@@ -113,3 +118,21 @@ def story_end(
             "closed": closed,
         },
     }
+
+
+def warn_of_story_page(content: Content, site: Site, option: str) -> None:
+    """Warn when the API's pages and email would invite supporters to a page with no form
+    (``option``: the plugin's story_page)."""
+    if content.story_page is None and not urlsplit(option).scheme:
+        log.warning(
+            "story_page %r: no page of this site is there, so the API's \"tell your "
+            'story" links lead nowhere; add one with story_form: true in its front matter',
+            option,
+        )
+    elif content.story_page and content.story_page not in content.story_forms:
+        log.warning(
+            "story_page %r (%s/%s) shows no story form: add story_form: true to its front matter",
+            option,
+            site.shown_as,
+            content.story_page,
+        )

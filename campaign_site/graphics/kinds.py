@@ -77,8 +77,8 @@ def alt_text(graphic: Graphic, look: Look) -> str:
     """What the graphic shows, in words, in full (never shortened)."""
     if isinstance(graphic, PetitionGraphic):
         return (
-            f"{graphic.headline}. A petition by {look.site_name}: goal {graphic.goal:,} "
-            f"signatures. {graphic.call} at {graphic.address}"
+            f"{_sentence(graphic.headline)} A petition by {look.site_name}: goal "
+            f"{graphic.goal:,} signatures. {graphic.call} at {graphic.address}"
         )
     if isinstance(graphic, StatisticGraphic):
         source = f" Source: {graphic.chart.source.strip()}" if graphic.chart.source else ""
@@ -88,3 +88,9 @@ def alt_text(graphic: Graphic, look: Look) -> str:
         photo = " With a photo shared by its teller." if graphic.photo else ""
         return f"“{graphic.quote}”{teller} A story from {look.site_name}.{photo}"
     return f"{look.site_name}: {graphic.headline}"
+
+
+def _sentence(words: str) -> str:
+    """Words ending as a sentence does: a headline that has its own stop keeps it."""
+    words = words.strip()
+    return words if words.endswith((".", "!", "?", "\u2026")) else f"{words}."

@@ -21,6 +21,7 @@ from .petitions import (
     Petition,
     PetitionCount,
     PetitionTally,
+    PetitionVariant,
     PetitionVersion,
     TallyMark,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Petition",
     "PetitionCount",
     "PetitionTally",
+    "PetitionVariant",
     "PetitionVersion",
     "Priority",
     "Role",

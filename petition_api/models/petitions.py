@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, Select, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -26,6 +36,7 @@ class ConsentWording(Base):
 # Every slug the site's schema allows, and no longer than the column: anything
 # else in a URL is no petition, answered without asking the database.
 SLUG = re.compile(r"^[a-z0-9-]{1,100}$")
+VARIANT_NAME = 100  # as long as a signature's `variant`
 
 
 class Petition(Base):
@@ -68,6 +79,21 @@ class Petition(Base):
         if (self.closes_at and now >= self.closes_at) or not self.listed:
             return "closed"
         return "open"
+
+
+class PetitionVariant(Base):
+    """A variant of a petition's page the site declares (the manifest's "variants"): the
+    same page with another headline at <page>/v/<name>/. A signature records its
+    `variant` only when it names one of these (signing/recording.py)."""
+
+    __tablename__ = "petition_variants"
+    __table_args__ = (CheckConstraint(f"length(name) BETWEEN 1 AND {VARIANT_NAME}", "name"),)
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(VARIANT_NAME), primary_key=True)
+    headline: Mapped[str] = mapped_column(Text)
+    page: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer)  # its place in the front matter, from 0
 
 
 class PetitionVersion(Base):

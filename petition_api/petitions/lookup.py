@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
+from sqlalchemy import select
 
 from .. import cache, db
-from ..models import ConsentWording, Petition, utcnow
+from ..models import ConsentWording, Petition, PetitionVariant, utcnow
 
 LOOKUP_SECONDS = 10.0
 
@@ -26,6 +27,13 @@ class OpenPetition:
     updates_consent_text: str | None  # what the form's box says, word for word
     status: str
     comment_share_consent_id: int | None = None  # the "you may share my comment" box
+    variants: frozenset[str] = frozenset()  # the names of its page's variants
+
+    def variant_named(self, name: str | None) -> str | None:
+        """``name`` if it is one of the petition's variants, else None: a page's form says
+        which variant its signer read, and anything else (an old page's, a made-up
+        one) records no variant rather than cost the signature."""
+        return name if name in self.variants else None
 
 
 def lookup(slug: str) -> OpenPetition | None:
@@ -40,6 +48,12 @@ def _read(slug: str) -> OpenPetition | None:
     with db.reading() as session:
         petition = session.scalar(Petition.named(slug))
         consent = petition and session.get(ConsentWording, petition.updates_consent_id)
+        variants = (
+            petition
+            and session.scalars(
+                select(PetitionVariant.name).where(PetitionVariant.petition_id == petition.id)
+            ).all()
+        )
     if petition is None:
         return None
     return OpenPetition(
@@ -53,6 +67,7 @@ def _read(slug: str) -> OpenPetition | None:
         consent.text if consent else None,
         petition.status(utcnow()),
         petition.comment_share_consent_id,
+        frozenset(variants),
     )
 
 

@@ -5,21 +5,34 @@ Each entry carries the exact consent wording its form shows (the site's default
 lives with the content schema, campaign_site/schema.py), and a version: a hash
 of the title and ask that signers saw. An entry may carry "share" (builds since
 issue 22): the words, picture description and share graphics the confirmed page
-offers; a manifest without it still loads, and that page offers links only."""
+offers; a manifest without it still loads, and that page offers links only. An entry
+may carry "variants" (builds since issue 23): the names, headlines and pages of the
+petition page's variants, the only names a signature's `variant` is recorded as."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..models import ConsentWording, CurrentWording, Petition, PetitionVersion, utcnow
+from ..models import (
+    ConsentWording,
+    CurrentWording,
+    Petition,
+    PetitionVariant,
+    PetitionVersion,
+    utcnow,
+)
+from ..models.petitions import VARIANT_NAME
 
 MANIFEST_FORMAT = 1
+# As the site's schema allows a variant's name (campaign_site/variants.py).
+VARIANT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class ManifestError(ValueError):
@@ -100,7 +113,35 @@ def _check_entry(path: Path, index: int, entry: dict) -> dict:
                     f"{where}: {field}: not an ISO date: {entry[field]!r}"
                 ) from None
     entry["share"] = _check_share(where, entry.get("share"))
+    entry["variants"] = _check_variants(where, entry.get("variants"))
     return entry
+
+
+def _check_variants(where: str, variants: object) -> list[dict]:
+    """The entry's variants: each a name (as the site's schema allows) once, with its
+    headline and page; none for a manifest from before them."""
+    if variants is None:
+        return []
+    if not isinstance(variants, list):
+        raise ManifestError(f"{where}: variants: expected a list")
+    seen: set[str] = set()
+    for i, variant in enumerate(variants):
+        at = f"{where}: variants[{i}]"
+        if not isinstance(variant, dict):
+            raise ManifestError(f"{at}: expected an object")
+        name = variant.get("name")
+        if not isinstance(name, str) or len(name) > VARIANT_NAME or not VARIANT.fullmatch(name):
+            raise ManifestError(
+                f"{at}.name: expected lower-case letters, digits and hyphens "
+                f"(at most {VARIANT_NAME}), got {name!r}"
+            )
+        if name in seen:
+            raise ManifestError(f"{at}.name: {name!r} is already a variant of this petition")
+        seen.add(name)
+        for field in ("headline", "page"):
+            if not isinstance(variant.get(field), str) or not variant[field].strip():
+                raise ManifestError(f"{at}.{field}: required, a str")
+    return [{field: v[field] for field in ("name", "headline", "page")} for v in variants]
 
 
 GRAPHIC_FIELDS = (("format", str), ("label", str), ("width", int), ("height", int), ("url", str))
@@ -158,6 +199,9 @@ def sync(session: Session, entries: list[dict]) -> dict[str, list[str]]:
             changes["updated"].append(entry["slug"])
         session.flush()
         _record_version(session, petition)
+        varied = _sync_variants(session, petition, entry["variants"])
+        if varied and entry["slug"] not in changes["added"] + changes["updated"]:
+            changes["updated"].append(entry["slug"])
     stale = session.scalars(
         select(Petition.slug).where(Petition.listed, Petition.slug.not_in(seen or {""}))
     ).all()
@@ -193,6 +237,33 @@ def _apply_changes(petition: Petition, entry: dict, session: Session) -> bool:
         setattr(petition, field, value)
     if changed:
         petition.synced_at = utcnow()
+    return changed
+
+
+def _sync_variants(session: Session, petition: Petition, variants: list[dict]) -> bool:
+    """The petition's variant rows as the manifest lists them; True if any changed. A
+    variant the site no longer declares goes: its signatures keep the name they recorded."""
+    kept = {
+        row.name: row
+        for row in session.scalars(
+            select(PetitionVariant).where(PetitionVariant.petition_id == petition.id)
+        )
+    }
+    wanted = {v["name"]: {**v, "position": n} for n, v in enumerate(variants)}
+    changed = False
+    for name in kept.keys() - wanted.keys():
+        session.delete(kept.pop(name))
+        changed = True
+    for name, values in wanted.items():
+        row = kept.get(name)
+        if row is None:
+            session.add(PetitionVariant(petition_id=petition.id, **values))
+            changed = True
+            continue
+        for field in ("headline", "page", "position"):
+            if getattr(row, field) != values[field]:
+                setattr(row, field, values[field])
+                changed = True
     return changed
 
 

@@ -256,7 +256,12 @@ class SignatureForm(SignerFields):
     utm_medium = attribution_field("utm_medium")
     utm_campaign = attribution_field("utm_campaign")
     utm_content = attribution_field("utm_content")
-    variant = attribution_field("variant")
+    variant = StringField(
+        "variant",
+        filters=[Attribution("variant")],
+        description="the variant of the petition's page the form is on (the page sets "
+        "it); recorded only when the petition declares it, ignored otherwise",
+    )
     page = attribution_field("page")
     # Not a column: signing records whose code it is (signing/referrals.py).
     ref = StringField(

@@ -75,6 +75,8 @@ def submission(
             if form.comment_shareable.data and form.comment.data
             else None
         ),
+        # Only a variant the petition declares: the form's is its page's (campaign_site).
+        "variant": petition.variant_named(form.variant.data),
         "ip": client_ip()[:45],
         "created_at": now,
         "referral_code": Signature.new_referral_code(),

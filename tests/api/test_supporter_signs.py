@@ -56,10 +56,11 @@ def test_the_consent_wording_the_supporter_saw_is_recorded(app, sign):
 
 
 def test_campaign_attribution_is_carried_into_the_signature(app, sign):
-    sign(utm_source="facebook", utm_campaign="mothers-day", variant="B", page="/stories/ana/")
+    page = "/petitions/paid-family-leave/v/twelve-weeks/"
+    sign(utm_source="facebook", utm_campaign="mothers-day", variant="twelve-weeks", page=page)
     [signature] = signatures(app)
     assert (signature.utm_source, signature.utm_campaign) == ("facebook", "mothers-day")
-    assert (signature.variant, signature.page) == ("B", "/stories/ana/")
+    assert (signature.variant, signature.page) == ("twelve-weeks", page)
 
 
 def test_an_overlong_tracking_value_is_cut_rather_than_refused(app, sign):

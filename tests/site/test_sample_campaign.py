@@ -42,8 +42,9 @@ def test_the_api_loads_the_petitions_the_site_declares(sample_site):
     leave = manifest["petitions"][0]
     assert set(leave) == {
         "slug", "title", "ask", "goal", "target", "opens", "closes", "page", "thanks_page",
-        "email_updates_consent", "comment_share_consent", "share",
+        "email_updates_consent", "comment_share_consent", "share", "variants",
     }  # fmt: skip
+    assert leave["variants"] == []  # the sample's variants are protect-wic's
     assert (leave["goal"], leave["target"]) == (100000, "U.S. Congress")
     assert (leave["opens"], leave["closes"]) == ("2026-09-01", "2027-03-31")
     assert manifest["petitions"][1]["closes"] is None

@@ -11,7 +11,10 @@
 (function () {
   "use strict";
 
-  var CARRIED = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "variant", "ref"];
+  // From the page's address to the form. Not `variant`: the page names its own (a
+  // variant page's, none on the petition page), so a link's ?variant= never claims a
+  // signer read words they were not shown.
+  var CARRIED = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "ref"];
   var REFERRAL_CODE = /^[A-Za-z0-9_-]{12}$/; // as the API issues them (signing/referrals.py)
   var UNREACHABLE =
     "We can't reach the petition service right now. What you typed is still here: " +
