@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from collections.abc import Mapping
 from types import SimpleNamespace
 
 from petition_api.petitions import sharing
@@ -90,7 +91,7 @@ def manifest(
     )
 
 
-def site_manifest(config, content: Content, options) -> str:
+def site_manifest(config, content: Content, options, drawn: Mapping[str, str]) -> str:
     """petitions.json for this build: ``manifest`` of the site's petitions with the
     paths of their pages, the site's name and colours, and the story forms;
     ``options`` are the plugin's (config.py)."""
@@ -100,7 +101,7 @@ def site_manifest(config, content: Content, options) -> str:
         page = base + pageurls.page_url(config, petition.page)
         thanks = base + pageurls.page_url(config, thanks_page(petition.page))
         words = sharebox.words(content.meta.get(petition.page, {}))
-        share = manifest_share(petition, base, words, options.share_graphics)
+        share = manifest_share(petition, base, words, drawn)
         entries.append((petition, page, thanks, share, manifest_variants(config, petition)))
     forms = [
         {
@@ -130,16 +131,16 @@ def site_manifest(config, content: Content, options) -> str:
 
 
 def manifest_share(
-    petition: Petition, base_path: str, words: str | None, graphics_on: bool
+    petition: Petition, base_path: str, words: str | None, drawn: Mapping[str, str]
 ) -> dict:
     """The petition's "share" in the manifest: the suggested post's words (the API
     adds its own link), what the pictures show, and each picture's path from the
-    server's root with its format, label and pixel size (none when ``graphics_on``
-    is false: the build drew none)."""
-    pictures = sharebox.downloads("petition", petition.page, graphics_on=graphics_on)
+    server's root with its format, label and pixel size (those the build ``drawn``,
+    as sharebox.downloads takes them)."""
+    pictures = sharebox.downloads("petition", petition.page, drawn=drawn)
     return {
         "text": words or petition.ask,
-        "alt": picture_alt(petition),
+        "alt": sharebox.described(pictures),
         "graphics": [
             {key: d[key] for key in ("format", "label", "width", "height")}
             | {"url": base_path + d["path"]}
@@ -177,11 +178,6 @@ def not_found(config, content: Content) -> dict:
     return {"home": base, "petitions": shown}
 
 
-def picture_alt(petition: Petition) -> str:
-    """What a petition's share graphics say, for those who cannot see them."""
-    return f"{petition.title}. {petition.ask}"
-
-
 def thanks_markdown(petition: Petition) -> str:
     return THANKS_PAGE.format(title=petition.title.replace('"', '\\"'))
 
@@ -196,12 +192,12 @@ def template_values(
     comment_share_consent: str = COMMENT_SHARE_CONSENT,
     share_words: str | None = None,
     *,
-    graphics_on: bool,
+    drawn: Mapping[str, str],
 ) -> dict:
     """What the petition partials need, with dates as text; ``comment_share_consent``
     as in ``manifest``; ``share_words``: the suggested post's (front matter's
-    ``share.text``), the ask when None; ``graphics_on``: whether the build drew the
-    share graphics the box offers."""
+    ``share.text``), the ask when None; ``drawn``: the share graphics the build drew,
+    as sharebox.downloads takes them."""
     share = share_links(petition, page_url, site_url)
     words = share_words or petition.ask
     return {
@@ -222,8 +218,8 @@ def template_values(
         "share": share,
         # The share box's (partials/petition-share.html), for each place in SHARE_PLACES.
         "share_text": {place: _post(words, links) for place, links in share.items()},
-        "share_downloads": sharebox.downloads("petition", petition.page, graphics_on=graphics_on),
-        "share_alt": picture_alt(petition),
+        "share_downloads": (pictures := sharebox.downloads("petition", petition.page, drawn=drawn)),
+        "share_alt": sharebox.described(pictures),
         "variant": "",  # a variant page's name (variantpages.py), sent with the signature
     }
 

@@ -212,7 +212,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
                 pageurls.absolute(config, page.url),
                 self.content.meta.get(page.file.src_uri, {}),
                 self._is_story(page),
-                self.config.share_graphics,
+                self.share.alts,
             )
         return context
 
@@ -224,7 +224,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config):
         site_dir = config.site_dir
-        manifest = petitions.site_manifest(config, self.content, self.config)
+        manifest = petitions.site_manifest(config, self.content, self.config, self.share.alts)
         _write(os.path.join(site_dir, "petitions.json"), manifest.encode())
         if self.site.story_dir:
             blog_dir = self.site.story_dir.split("/", 1)[0]
@@ -295,7 +295,7 @@ class CampaignSitePlugin(BasePlugin[CampaignSiteConfig]):
             config.site_url,
             self.config.comment_share_consent,
             sharebox.words(self.content.meta.get(petition.page, {})),
-            graphics_on=self.config.share_graphics,
+            drawn=self.share.alts,
         )
 
     def _petition_cards(self, files: Files, config) -> list[dict]:

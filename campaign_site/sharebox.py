@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from petition_api.petitions import sharing
 
@@ -25,14 +25,13 @@ _BOX_PLACE = re.compile(r"<!-- gs-share-box: ([a-z0-9-]+) -->")
 
 
 def downloads(
-    kind: str, src_uri: str, chart_id: str | None = None, *, graphics_on: bool
+    kind: str, src_uri: str, chart_id: str | None = None, *, drawn: Mapping[str, str]
 ) -> list[dict]:
-    """Each format ``kind`` (FORMATS_OF) gets: its file from the site's root, its
-    label and pixel size, and a name to save it as that says whose it is. None when
-    the build draws no share graphics (the plugin's ``share_graphics: false``): a box
-    never offers a picture the site does not have."""
-    if not graphics_on:
-        return []
+    """Each format ``kind`` (FORMATS_OF) the build ``drawn`` (path -> alt text,
+    ShareGraphics.alts) gets: its file from the site's root, its label and pixel
+    size, a name to save it as that says whose it is, and the words its og:image:alt
+    gives. A box never offers a picture the site does not have (none at all with
+    ``share_graphics: false``), nor describes one in other words than its tag."""
     name = posixpath.basename(page_folder(src_uri)) or "home"
     stem = f"{name}-{chart_id}" if chart_id else name
     return [
@@ -41,11 +40,18 @@ def downloads(
             "label": LABELS[fmt],
             "width": FORMATS[fmt][0],
             "height": FORMATS[fmt][1],
-            "path": graphic_path(src_uri, fmt, chart_id),
+            "path": path,
             "filename": f"{stem}-{fmt}.png",
+            "alt": drawn[path],
         }
         for fmt in FORMATS_OF[kind]
+        if (path := graphic_path(src_uri, fmt, chart_id)) in drawn
     ]
+
+
+def described(pictures: list[dict]) -> str:
+    """What the box's pictures show (one graphic, in each format): its og:image:alt."""
+    return pictures[0]["alt"] if pictures else ""
 
 
 def words(meta: dict) -> str | None:
@@ -75,7 +81,7 @@ def box(links: list[dict], words: str, lead: str, **values) -> dict:
     }
 
 
-def chart_box(item, address: str, src_uri: str, meta: dict, graphics_on: bool) -> dict:
+def chart_box(item, address: str, src_uri: str, meta: dict, drawn: Mapping[str, str]) -> dict:
     """Under a chart (``item``, a checks.DrawnChart): its graphics, and links to the
     chart on its page (``address``)."""
     chart = item.chart
@@ -93,13 +99,13 @@ def chart_box(item, address: str, src_uri: str, meta: dict, graphics_on: bool) -
         "",
         heading="Share this chart",
         id=f"gs-share-chart-{chart.id}",
-        downloads=downloads("statistic", src_uri, chart.id, graphics_on=graphics_on),
-        alt=chart.alt,
+        downloads=(pictures := downloads("statistic", src_uri, chart.id, drawn=drawn)),
+        alt=described(pictures),
         boxed=True,
     )
 
 
-def story_box(title: str, address: str, src_uri: str, meta: dict, graphics_on: bool) -> dict:
+def story_box(title: str, address: str, src_uri: str, meta: dict, drawn: Mapping[str, str]) -> dict:
     """At the end of a story: its graphics, and links to the story. The description is
     HTML (the theme writes it into a meta tag as it is; the API escapes a supporter's
     name in it), and the box's words are plain text."""
@@ -113,8 +119,8 @@ def story_box(title: str, address: str, src_uri: str, meta: dict, graphics_on: b
         "",
         heading="Share this story",
         id="gs-share-story",
-        downloads=downloads("story", src_uri, graphics_on=graphics_on),
-        alt=f"{title}: {description}",
+        downloads=(pictures := downloads("story", src_uri, drawn=drawn)),
+        alt=described(pictures),
         level=2,
         boxed=True,
     )
@@ -123,26 +129,24 @@ def story_box(title: str, address: str, src_uri: str, meta: dict, graphics_on: b
 def boxes(
     page,
     render: Callable[[dict], str],
-    drawn: list,
+    charts_drawn: list,
     address: str,
     meta: dict,
     story: bool,
-    graphics_on: bool,
+    drawn: Mapping[str, str],
 ) -> str:
-    """The page's HTML with a box after each of its ``drawn`` charts (where
-    ``marker`` left room) and, for a ``story``, one at its end. ``render`` makes a
-    box from its values; ``address`` is the page's; ``graphics_on``: whether the
-    build drew share graphics to offer."""
+    """The page's HTML with a box after each of its ``charts_drawn`` (where ``marker``
+    left room) and, for a ``story``, one at its end. ``render`` makes a box from its
+    values; ``address`` is the page's; ``drawn``: the share graphics the build drew,
+    as ``downloads`` takes them."""
     src_uri = page.file.src_uri
-    charts = {item.chart.id: item for item in drawn}
+    charts = {item.chart.id: item for item in charts_drawn}
     shown = _BOX_PLACE.sub(
-        lambda found: render(
-            chart_box(charts[found.group(1)], address, src_uri, meta, graphics_on)
-        ),
+        lambda found: render(chart_box(charts[found.group(1)], address, src_uri, meta, drawn)),
         page.content,
     )
     if story:
-        end = story_box(page.title or "", address, src_uri, meta, graphics_on)
+        end = story_box(page.title or "", address, src_uri, meta, drawn)
         shown = f"{shown}\n{render(end)}"
     return shown
 

@@ -48,6 +48,7 @@ class ShareGraphics:
         self.pictures = pictures
         self.look = _look(config)
         self.og: dict[str, OgImage] = {}
+        self.alts: dict[str, str] = {}  # each graphic's path -> its alt text
         self._jobs: list[_Job] = []
         self._files: list[File] = []
         self._pool: ProcessPoolExecutor | None = None
@@ -154,6 +155,7 @@ class ShareGraphics:
         files.append(file)
         self._files.append(file)
         alt = (share or {}).get("alt") or graphics.alt_text(graphic, self.look)
+        self.alts[path] = alt
         return OgImage(path, *FORMATS[fmt], alt)
 
     def _start(self) -> None:

@@ -14,6 +14,7 @@ from PIL import Image
 from campaign_site.sharefiles import FORMATS, FORMATS_OF, LABELS
 
 from .support import editor_site, run_build
+from .test_every_page_shares_its_own_picture import shared
 
 CHANNELS = ["facebook", "whatsapp", "x", "email"]
 SITE_URL = "http://127.0.0.1:8000/"
@@ -111,6 +112,9 @@ def test_a_petition_offers_its_pictures_before_signing_and_after(sample_site, sl
     assert before["post"].startswith(f"{petition['ask']}\n\nSign: ")
     (thanks,) = boxes(sample_site, f"{page}thanks/")
     check_box(sample_site, f"{page}thanks/", thanks, "petition", address, "thank-you-page")
+    # The words to paste as alt text are the ones the card's own tag gives.
+    alt = shared(sample_site, page)["og:image:alt"]
+    assert before["alt"] == panel["alt"] == thanks["alt"] == petition["share"]["alt"] == alt
 
 
 def charts_of(config: Path) -> dict[str, list[str]]:
@@ -153,6 +157,7 @@ def test_every_chart_has_a_box_leading_back_to_it(sample_site, sample_config):
             # Led by its headline number, as its graphic is.
             assert box["post"].startswith(headline_numbers(sample_config)[chart_id])
             assert " Source: " in box["post"]
+        assert found[0]["alt"] == shared(sample_site, page)["og:image:alt"]  # its first chart's
 
 
 def test_every_story_ends_with_a_box(sample_site):
@@ -165,6 +170,7 @@ def test_every_story_ends_with_a_box(sample_site):
         (box,) = boxes(sample_site, page)
         assert box["heading"] == "Share this story"
         check_box(sample_site, page, box, "story", SITE_URL + page, "story-page")
+        assert box["alt"] == shared(sample_site, page)["og:image:alt"]
 
 
 def test_the_manifest_tells_the_api_what_the_confirmed_page_offers(sample_site):
@@ -235,7 +241,7 @@ def test_a_story_by_dandre_is_shared_with_his_name_as_he_wrote_it(tmp_path):
     [built] = (build.site / "stories").glob("2026/12/07/*/index.html")
     [box] = boxes(build.site, str(built.parent.relative_to(build.site)))
     assert box["post"].startswith("A story from D'Andre in Ohio.\n\n")
-    assert "D'Andre" in box["alt"] and "&#" not in box["alt"]
+    assert "&#" not in box["alt"] and "mother's savings" in box["alt"]  # the picture's words
     for link in box["links"]:
         assert "&#" not in unquote(link["href"]), link["data-gs-network"]
 
