@@ -75,12 +75,16 @@ def _story(graphic: StoryGraphic, fmt: str, look: Look, safe: Box):
         stack.from_bottom(text.fit(teller, stack.width, sizes["label"] * 3, sizes["label"],
                                    sizes["small"], max_lines=2))  # fmt: skip
     mark = text.fit("“", stack.width, sizes["mark"], sizes["mark"], sizes["mark"], bold=True)
-    stack.from_top(mark, colour=look.accent)
-    stack.top -= round(sizes["mark"] * 0.45)  # the mark's lower half is empty
+    empty = round(sizes["mark"] * 0.45)  # the mark's lower half is empty
+    above = mark.height + stack.gap - empty  # what the mark takes above the quote
     largest, smallest = sizes["headline"]
-    room = stack.bottom - stack.top
+    room = stack.bottom - stack.top - above
     quote = text.fit(graphic.quote, stack.width, room, round(largest * 0.8), smallest * 3 // 4)
-    stack.centred(quote)
+    # The mark stays on the quote's first line: the two are centred together.
+    stack.top += max(0, (room - quote.height) // 2)
+    stack.from_top(mark, colour=look.accent)
+    stack.top -= empty
+    stack.from_top(quote)
     return canvas, stack.boxes
 
 
