@@ -21,6 +21,7 @@ from mkdocs.commands import build, serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from campaign_site import staging
 from petition_api import config
 
 
@@ -47,19 +48,17 @@ def _build_then_swap(config_file: str, strict: bool, site_dir: str | None) -> No
     build succeeds: MkDocs empties its site_dir before the content check runs, so a
     mistake in content/ would otherwise leave the running site serving nothing."""
     final = Path(site_dir or load_config(config_file).site_dir).resolve()
-    fresh = final.with_name(f".{final.name}.building")
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = staging.staging(final)
+    building = fresh.parent
+    shutil.rmtree(building, ignore_errors=True)
     try:
         build.build(load_config(config_file, strict=strict, site_dir=str(fresh)))
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    old = final.with_name(f".{final.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)  # the site is missing only between these two renames
-    shutil.rmtree(old, ignore_errors=True)
+        old = building / f"{final.name}.old"
+        if final.exists():
+            final.rename(old)
+        fresh.rename(final)  # the site is missing only between these two renames
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

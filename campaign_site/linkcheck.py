@@ -29,6 +29,8 @@ from urllib.parse import unquote, urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
+from . import staging
+
 log = get_plugin_logger("campaign_site")
 
 # What the petition API answers on the site's origin (the proxy passes these to it:
@@ -124,9 +126,10 @@ def check_built_site(config, api_base: str) -> None:
 def _shown(config) -> str:
     """site_dir as the editor knows it: from mkdocs.yml's folder when inside it."""
     here = os.path.dirname(config.config_file_path or "mkdocs.yml") or "."
-    shown = os.path.relpath(config.site_dir, here)
+    site_dir = staging.final(config.site_dir)
+    shown = os.path.relpath(site_dir, here)
     if shown == ".." or shown.startswith(f"..{os.sep}"):
-        return config.site_dir.replace(os.sep, "/")
+        return site_dir.replace(os.sep, "/")
     return shown.replace(os.sep, "/")
 
 

@@ -57,7 +57,7 @@ def test_a_supporter_from_an_ad_signs_on_a_variant_page(campaign, open_context, 
     wait_for_form_token(page)
     address = unique_email(f"ad-{width}")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     thanks = page.locator(".gs-thanks")
     expect(thanks.get_by_role("heading", name="Thank you for signing")).to_be_visible()
     screenshot(page, f"variant-{width}-thanks", folder="variants")
@@ -78,7 +78,7 @@ def test_a_supporter_without_javascript_signs_on_a_variant_page(campaign, open_c
     screenshot(page, f"variant-{width}-no-javascript", folder="variants")
     address = unique_email(f"no-js-{width}")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
 
     expect(page).to_have_url(re.compile(re.escape(campaign.url(PETITION + "thanks/"))))
     expect(page.get_by_role("heading", name="Thank you for signing")).to_be_visible()
@@ -92,7 +92,7 @@ def test_the_petition_page_itself_names_no_variant(campaign, page, traffic):
     assert page.locator('meta[name="gs:variant"]').count() == 0
     address = unique_email("main")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     expect(page.locator(".gs-thanks")).to_be_visible()
     [sent] = signature_posts(traffic)
     assert (sent["variant"], sent["utm_source"]) == ("", "newsletter")

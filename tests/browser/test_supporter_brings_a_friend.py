@@ -29,7 +29,7 @@ def sign_and_confirm(campaign, page, address: str) -> str:
     """Signs with JavaScript on, confirms from the email; returns the link to copy."""
     wait_for_form_token(page)
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     panel_link = page.locator(".gs-thanks [data-gs-share-url]")
     expect(panel_link).to_have_value(re.compile(r"[?&]ref=[\w-]{12}(&|$)"))
     page.goto(campaign.confirmation_link(address))

@@ -16,7 +16,7 @@ def test_a_supporter_submits_bad_input_and_sees_each_error_next_to_its_field(cam
     wait_for_form_token(page)
     fill_in(page, "not-an-email", first_name="", zip="123")
     page.select_option("#gs-state", "")
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
 
     for field in ("first_name", "email", "state", "zip"):
         error = page.locator(f"#gs-{field}-error")
@@ -35,7 +35,7 @@ def test_a_supporter_submits_bad_input_and_sees_each_error_next_to_its_field(cam
     page.fill("#gs-email", unique_email("ada"))
     page.select_option("#gs-state", "NY")
     page.fill("#gs-zip", "10004")
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     expect(page.locator(".gs-thanks")).to_be_visible()
 
 
@@ -65,7 +65,7 @@ def test_a_supporter_signs_while_the_api_is_down_and_keeps_what_they_typed(campa
     page.route("**/api/petitions/*/signatures", lambda route: route.abort())
     address = unique_email("mary")
     fill_in(page, address, comment="For my daughter.")
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
 
     expect(page.locator("[data-gs-alert]")).to_contain_text("can't reach the petition service")
     expect(page.locator("#gs-email")).to_have_value(address)

@@ -22,7 +22,7 @@ def test_a_supporter_confirms_on_her_phone_and_sees_her_offices_and_ways_to_shar
     wait_for_form_token(page)
     address = unique_email("ada")
     fill_in(page, address)  # New York, NY 10004: one district, NY-10
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     expect(page.locator(".gs-thanks")).to_be_visible()
 
     page.goto(campaign.confirmation_link(address))

@@ -99,7 +99,7 @@ def test_the_confirmed_page_offers_the_petitions_pictures_and_post(campaign, ope
     wait_for_form_token(page)
     address = unique_email("sharer")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     thanks = page.locator(".gs-thanks [data-gs-share]")
     expect(thanks.get_by_role("heading", name="Ask your friends to sign")).to_be_visible()
     check_the_box(page, thanks, "Ask your friends to sign", "petition")

@@ -19,7 +19,7 @@ def test_a_supporter_signs_with_javascript_on_and_sees_the_thank_you_panel(campa
     address = unique_email("ada")
     fill_in(page, address)
     page.check("#gs-email_updates")
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
 
     thanks = page.locator(".gs-thanks")
     expect(thanks.get_by_role("heading", name="Thank you for signing")).to_be_visible()
@@ -52,7 +52,7 @@ def test_a_supporter_without_javascript_lands_on_the_thank_you_page(campaign, op
     page.goto(campaign.url(PETITION))
     address = unique_email("grace")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
 
     # With the signer's referral code, which the page's script would add to its links.
     thanks = re.escape(campaign.url(PETITION + "thanks/"))
@@ -69,7 +69,7 @@ def test_the_counter_reflects_a_confirmed_signature(campaign, page):
     wait_for_form_token(page)
     address = unique_email("katherine")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     expect(page.locator(".gs-thanks")).to_be_visible()
 
     page.goto(campaign.confirmation_link(address))

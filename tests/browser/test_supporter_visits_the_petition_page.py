@@ -33,7 +33,7 @@ def sign_and_confirm(campaign, open_context, state="NY", zip_code="10004") -> st
     wait_for_form_token(page)
     address = unique_email("friend")
     fill_in(page, address, state=state, zip=zip_code)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
     expect(page.locator(".gs-thanks")).to_be_visible()
     page.goto(campaign.confirmation_link(address))
     page.get_by_role("button", name="Confirm my signature").click()
@@ -255,7 +255,7 @@ def test_after_signing_the_panel_offers_what_the_confirmed_page_offers(campaign,
     expect(page.get_by_role("textbox", name=re.compile("Street"))).to_have_count(0)
     address = unique_email("ada")
     fill_in(page, address)
-    page.click("text=Sign the petition >> nth=-1")
+    page.get_by_role("button", name="Sign the petition").last.click()
 
     thanks = page.locator(".gs-thanks")
     expect(thanks.get_by_role("heading", name="Ask your friends to sign")).to_be_visible()
