@@ -1,9 +1,10 @@
 """Groundswell's petition API: sign, confirm, count and deliver.
 
 Feature packages (signing, confirming, counting, mail, updates, bounces,
-petitions, congress, delivery, exports, staff) sit on shared infrastructure (config, db, cache,
-errors, models, openapi); each feature's `init_app` brings its routes, CLI and
-templates. The manual's docs/pages/architecture.md has the map.
+petitions, congress, delivery, exports, reports, staff) sit on shared
+infrastructure (config, db, cache, errors, models, openapi); each feature's
+`init_app` brings its routes, CLI and templates. The manual's
+docs/pages/architecture.md has the map.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def _add_features(app: Flask) -> None:
         invalidation,
         mail,
         petitions,
+        reports,
         retention,
         signing,
         staff,
@@ -97,6 +99,7 @@ def _add_features(app: Flask) -> None:
         supporters,
         audiences,
         stories,
+        reports,
         console,
     ):
         feature.init_app(app)

@@ -155,6 +155,19 @@ SETTINGS = [
         float,
     ),
     Setting(
+        "VIEW_FLUSH_SECONDS",
+        "10",
+        "each API process adds the page views it counted to the database this often, in one "
+        "batch (0: at once, one write per view; for tests and tiny sites)",
+        float,
+    ),
+    Setting(
+        "LIMIT_VIEWS",
+        "120 per minute",
+        "page views counted from one network beyond this get 429 and are not counted (the "
+        "limit keeps a keyed hash of the network, never its address)",
+    ),
+    Setting(
         "RETAIN_UNCONFIRMED_DAYS",
         "30",
         "unconfirmed signatures (and their mail) are deleted this many days after signing",

@@ -8,6 +8,8 @@ count nothing. What is stored with a signature is the full address.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import math
 import time
@@ -37,6 +39,14 @@ def client_network() -> str:
     if parsed.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is 192.0.2.1
         return str(parsed.ipv4_mapped)
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+def hidden_network() -> str:
+    """The client's network as a keyed hash (HMAC-SHA256 with SECRET_KEY): a limit
+    counted by it keeps no address in the rate-limit store (memory or Redis), and
+    nobody without the key can tell from a stored key whose network it was."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, client_network().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 limiter = Limiter(
@@ -77,6 +87,12 @@ def per_address_unless(exempt: Callable[[], bool], setting: str) -> Callable[[Ca
         )
 
     return decorate
+
+
+def per_hidden_network(setting: str, scope: str) -> Callable[[Callable], Callable]:
+    """A budget per network (the setting `setting`) whose key is `hidden_network()`:
+    for the view beacon, which promises to store no address, not even for a minute."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=hidden_network, scope=scope)
 
 
 def retry_after() -> int:

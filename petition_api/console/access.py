@@ -133,6 +133,7 @@ def me() -> sessions.Person:
 # The console's pages in the navigation, and the least role each needs.
 PAGES = [
     ("console.dashboard", "Dashboard", Role.EDITOR),
+    ("console.conversions", "Conversions", Role.EDITOR),
     ("console.signatures", "Signatures", Role.ORGANISER),
     ("console.stories", "Stories", Role.EDITOR),
     ("console.mailings", "Mailings", Role.ORGANISER),

@@ -16,6 +16,7 @@ are drawn with class "wide-only", which the console hides below WIDE_SCREEN_PX.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 TEXT_PX = 12
@@ -92,15 +93,20 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     axis: float | None = None  # the y of the baseline, for column charts
+    said: str = ""  # what the chart shows in a sentence, when totals would not say it
     text_px = TEXT_PX  # every chart's (not a field)
 
     @property
     def legend(self) -> list[tuple[str, str]]:
         """(series, colour) when there is more than one series to tell apart."""
+        if self.said:
+            return []  # one series drawn: a rate on its interval
         return list(zip(self.columns, self.colours, strict=False)) if len(self.columns) > 1 else []
 
     @property
     def summary(self) -> str:
+        if self.said:
+            return self.said
         totals = [sum(values[j] for _, values in self.rows) for j in range(len(self.columns))]
         return "; ".join(
             f"{name}: {total:,} in all" for name, total in zip(self.columns, totals, strict=True)
@@ -195,6 +201,48 @@ def bars(
                 Bar(0, y + j * thick, 100 * value / top, thick, chart.colours[j], tip)
             )
         chart.labels.append(Label(100 * max(values) / top, y + 13, f"{max(values):,}", dx=4))
+    return chart
+
+
+def intervals(
+    title: str,
+    rows: list[tuple[str, float, float, float]],
+    palette: tuple[str, ...],
+    shown: Callable[[float], str],
+) -> Chart:
+    """A rate per row (label, rate, 95% low, 95% high) as a mark on a line across its
+    interval, all on one scale from 0, the rate written past the line's end. The
+    table behind it gives each as `shown` writes it."""
+    line = 24
+    top = max([0.0, *(high for _, _, _, high in rows)]) or 1.0
+    fits = int((LABEL_COLUMN_PX - 8) / CHAR_PX)
+    names_shown = [_shortened(label, fits) for label, *_ in rows]
+    gutter = max(map(_px, names_shown), default=0) + 8
+    room = _px("99.99%") + 6
+    table = [(label, tuple(map(shown, values))) for label, *values in rows]
+    height = line * len(rows) + 22
+    said = (
+        f"Each row's rate, from {shown(min(r[1] for r in rows))} to "
+        f"{shown(max(r[1] for r in rows))}, with its 95% interval"
+        if rows
+        else "No rates yet"
+    )
+    chart = Chart(
+        title, ("Rate", "95% low", "95% high"), table, height, palette[:1], gutter, room,
+        said=said,
+    )  # fmt: skip
+    colour = palette[0]
+    for i, (label, rate, low, high) in enumerate(rows):
+        y = 3 + i * line
+        tip = label if names_shown[i] != label else ""
+        chart.labels.append(Label(6, y + 13, names_shown[i], "end", in_gutter=True, tip=tip))
+        x0, x1 = 100 * low / top, 100 * high / top
+        spread = f"{label}: {shown(rate)}, 95% interval {shown(low)} to {shown(high)}"
+        chart.bars.append(Bar(x0, y + 8, max(x1 - x0, 0.3), 3, colour, spread))
+        chart.bars.append(Bar(max(0.0, 100 * rate / top - 0.6), y + 2, 1.2, 15, colour, spread))
+        chart.labels.append(Label(x1, y + 13, shown(rate), dx=4))
+    bottom = line * len(rows) + 16
+    chart.labels.extend([Label(0, bottom, shown(0.0)), Label(100, bottom, shown(top), "end")])
     return chart
 
 

@@ -9,12 +9,10 @@ read from an index. `make bench` times this page with 1,000,000 signatures
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from .. import db, site_look
 from ..counting import counts, tallies
@@ -42,26 +40,12 @@ SERIES = ("Signed", "Confirmed")
 GENERATION_NAMES = {"0": "0 (no share)", "1": "1", "2": "2", "3+": "3 or more"}
 
 
-def _petitions() -> list[Petition]:
+def open_first() -> list[Petition]:
+    """Every petition, the open ones first, each group by slug."""
     with db.reading() as session:
         found = list(session.scalars(select(Petition).order_by(Petition.slug)))
         now = utcnow()
         return sorted(found, key=lambda p: (p.status(now) != "open", p.slug))
-
-
-def _tally(petition_id: int) -> tuple[datetime | None, bool]:
-    """Tally what is new, a week of it per transaction, for at most TALLY_SECONDS (a
-    petition's first tally may be months of history); returns the time the tallies
-    count up to, and whether that is the present."""
-    deadline = time.monotonic() + TALLY_SECONDS
-    while True:
-        try:
-            with db.writing() as session:
-                until, done = tallies.bring_up_to_date(session, petition_id, stretch=STRETCH)
-        except IntegrityError:
-            return None, False  # another dashboard began the petition's first tally just now
-        if done or time.monotonic() >= deadline:
-            return until, done
 
 
 def _pending(petition_id: int) -> int:
@@ -136,14 +120,14 @@ def _rate(confirmed: int, signed: int) -> str:
 
 @needs(Role.EDITOR)
 def dashboard():
-    petitions = _petitions()
+    petitions = open_first()
     if not petitions:
         return render_template("console/dashboard.html", petitions=[], petition=None)
     chosen = request.args.get("petition") or petitions[0].slug
     petition = next((p for p in petitions if p.slug == chosen), None)
     if petition is None:
         abort(404, description=f"There is no petition called {chosen!r}.")
-    tallied_until, caught_up = _tally(petition.id)
+    tallied_until, caught_up = tallies.catch_up(petition.id, TALLY_SECONDS, STRETCH)
     by_state = counts.snapshot(petition.id)
     with db.reading() as session:
         tallied = tallies.read(session, petition.id)

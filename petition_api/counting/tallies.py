@@ -25,14 +25,17 @@ so it is tallied again as a submission: `signed` counts submissions received.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import db
 from ..models import PetitionTally, Signature, Status, TallyMark, utcnow
 
 SOURCES = ("utm_source", "utm_medium", "utm_campaign", "page", "variant")
@@ -157,6 +160,25 @@ def bring_up_to_date(
     )
     _add(session, petition_id, "confirmed", _count(confirmed))
     return end, end >= cutoff
+
+
+def catch_up(
+    petition_id: int, seconds: float, stretch: timedelta = timedelta(days=7)
+) -> tuple[datetime | None, bool]:
+    """Tally what is new, `stretch` of history per transaction, for at most `seconds` (a
+    petition's first tally may be months of it): what a page that reads the tallies
+    (the dashboard, the conversion report) does first. Returns the time the tallies
+    count up to (None: another page began the petition's first tally just now) and
+    whether that is the present."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with db.writing() as session:
+                until, done = bring_up_to_date(session, petition_id, stretch=stretch)
+        except IntegrityError:
+            return None, False  # another page began the petition's first tally just now
+        if done or time.monotonic() >= deadline:
+            return until, done
 
 
 def lock_mark(session: Session, petition_id: int) -> datetime | None:

@@ -117,7 +117,16 @@ def _places(session, dataset_id: int) -> dict[str, list[tuple[str, str, int]]]:
     return places
 
 
-def generate(slug: str, count: int, seed: int | None, status: str):
+def generate(
+    slug: str,
+    count: int,
+    seed: int | None,
+    status: str,
+    variant: str = "synthetic",
+    utm_source: str = "synthetic",
+):
+    """Add `count` synthetic signatures; (how many, seconds taken). The conversion
+    report's synthetic data (reports/synthetic.py) names its own variant and source."""
     started = time.monotonic()
     rng = random.Random(seed)
     run = secrets.token_hex(4)
@@ -154,8 +163,8 @@ def generate(slug: str, count: int, seed: int | None, status: str):
                     "district": None if spread > 1 and rng.random() < 0.2 else district,
                     "comment": rng.choice(COMMENTS),
                     "petition_version": version,
-                    "utm_source": "synthetic",
-                    "variant": "synthetic",
+                    "utm_source": utm_source,
+                    "variant": variant or None,
                     "created_at": created,
                     # Confirmed five minutes after signing, but never later than now:
                     # a confirmation in the future would be counted only when it came.

@@ -24,6 +24,7 @@ from .petitions import (
     PetitionVariant,
     PetitionVersion,
     TallyMark,
+    ViewTally,
 )
 from .signatures import Signature, Status
 from .staff import ApiToken, AuditEntry, Role, StaffAccount
@@ -84,6 +85,7 @@ __all__ = [
     "SuppressedEmail",
     "TallyMark",
     "ToldStory",
+    "ViewTally",
     "hashed",
     "new_link_key",
     "utcnow",

@@ -37,6 +37,9 @@ class ConsentWording(Base):
 # else in a URL is no petition, answered without asking the database.
 SLUG = re.compile(r"^[a-z0-9-]{1,100}$")
 VARIANT_NAME = 100  # as long as a signature's `variant`
+# A view's variant and link tags, each cut to this (a signature's variant column's
+# length): four of them keep the primary key within PostgreSQL's index row limit.
+VIEW_KEY_LENGTH = 100
 
 
 class Petition(Base):
@@ -126,6 +129,28 @@ class PetitionTally(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     signed: Mapped[int] = mapped_column(default=0)
     confirmed: Mapped[int] = mapped_column(default=0)
+
+
+class ViewTally(Base):
+    """Views of a petition's pages, counted by the first-party beacon (counting/views.py).
+
+    One row per petition, hour (UTC, truncated), variant and the link's `utm_source`,
+    `utm_medium` and `utm_content` ("" when absent): `views` is how many were seen.
+    Each process adds its views in batches, so a surge adds to a row now and then,
+    never a row per view. Nothing in it is about a person: no address, no browser,
+    no cookie, no time finer than the hour.
+    """
+
+    __tablename__ = "view_tallies"
+    __table_args__ = (CheckConstraint("views >= 0", name="views"),)
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    variant: Mapped[str] = mapped_column(String(VIEW_KEY_LENGTH), primary_key=True)
+    utm_source: Mapped[str] = mapped_column(String(VIEW_KEY_LENGTH), primary_key=True)
+    utm_medium: Mapped[str] = mapped_column(String(VIEW_KEY_LENGTH), primary_key=True)
+    utm_content: Mapped[str] = mapped_column(String(VIEW_KEY_LENGTH), primary_key=True)
+    views: Mapped[int] = mapped_column(default=0)
 
 
 class TallyMark(Base):

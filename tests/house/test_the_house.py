@@ -18,7 +18,7 @@ INFRASTRUCTURE = {"cache", "config", "db", "errors", "formulas", "headers", "log
                   "campaign_sender"}  # fmt: skip
 FEATURES = {"signing", "confirming", "counting", "mail", "updates", "bounces", "petitions",
             "congress", "delivery", "exports", "invalidation", "retention", "staff",
-            "supporters", "audiences", "stories", "console"}  # fmt: skip
+            "supporters", "audiences", "stories", "reports", "console"}  # fmt: skip
 # Development helpers that assemble the app (like create_app) and may import anything;
 # commands lists the app's command groups for the manual.
 ASSEMBLY = {"__init__", "commands", "devserver", "site"}
