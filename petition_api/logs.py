@@ -5,7 +5,9 @@ sees them.
 - our own error logs call `redact()` on the path they name;
 - the development server's request log (werkzeug) gets `RedactingFilter` (devserver.py);
 - gunicorn: `--logger-class petition_api.logs.GunicornLogger` redacts its access
-  log and its error log (docs/pages/production.md).
+  log and its error log (docs/pages/production.md), and writes the view beacon's
+  lines without the address, the user agent, the referrer or any header: the
+  privacy notice says a view keeps none of them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ SECRET_PATH = re.compile(
     r"(/+(?:confirm|confirm-story|story-permission|unsubscribe|preferences)/+)[^\s/?#\"']+"
 )
 WORD = re.compile(r"\S*%\S*")
+VIEW_BEACON = "/api/views"  # counting/beacon.py
+ABOUT_THE_VISITOR = ("h", "a", "f")  # address, user agent, referrer
 
 
 def redact(text: str) -> str:
@@ -75,4 +79,12 @@ class GunicornLogger(glogging.Logger):
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
+        if environ.get("PATH_INFO") == VIEW_BEACON:
+            atoms = {k: "-" if _about_the_visitor(k) else v for k, v in atoms.items()}
         return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
+
+
+def _about_the_visitor(atom: str) -> bool:
+    """An access log atom that would say who sent a view: the address, the browser,
+    where it came from, or any request header or environ value (X-Forwarded-For...)."""
+    return atom in ABOUT_THE_VISITOR or atom.endswith(("}i", "}e"))

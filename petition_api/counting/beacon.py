@@ -29,6 +29,9 @@ PAGE_LENGTH = 500  # a petition page's path, as the petitions table holds it
 FIELDS = ("page", "variant", "utm_source", "utm_medium", "utm_content")
 FORM_TYPE = "application/x-www-form-urlencoded"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Some mail tools put the reader's address in a link's tags: never kept with a view.
+EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+AN_EMAIL = "(an email address)"
 # Crawlers, link previewers, uptime monitors, HTTP libraries and automated browsers
 # say what they are; a view from one of them is not a person's. (`bot\b`: Googlebot/,
 # AdsBot-Google, Twitterbot, Slackbot..., and not CUBOT_X, a phone.)
@@ -85,7 +88,7 @@ def _read_fields() -> dict[str, str]:
     else:
         abort(415, description=f"Send the view as {FORM_TYPE} (what the page's script sends) "
                                "or application/json.")  # fmt: skip
-    fields = {name: _clean(raw.get(name), VIEW_KEY_LENGTH) for name in FIELDS[1:]}
+    fields = {name: _tag(raw.get(name)) for name in FIELDS[1:]}
     fields["page"] = _clean(raw.get("page"), PAGE_LENGTH)
     if not fields["page"].startswith("/"):
         raise NotAView("page", "The page's path is required, starting with / (location.pathname).")
@@ -105,6 +108,12 @@ def _json_fields() -> dict:
     if wrong:
         abort(400, description=f"These fields must be text: {', '.join(wrong)}.")
     return payload
+
+
+def _tag(value: str | None) -> str:
+    """A variant or link tag as kept: cleaned, and never an email address."""
+    tag = _clean(value, 2 * VIEW_KEY_LENGTH)  # an address the cut would split is still one
+    return AN_EMAIL if "@" in tag and EMAIL_LIKE.search(tag) else tag[:VIEW_KEY_LENGTH]
 
 
 def _clean(value: str | None, length: int) -> str:
