@@ -30,6 +30,8 @@ WIDE_SCREEN_PX = 700
 WIDE_FIGURE_PX = WIDE_SCREEN_PX - 58  # the page's and the figure's padding
 # Horizontal bars: the row labels' column never takes more than this of a phone.
 LABEL_COLUMN_PX = 130
+# Intervals: the scale runs to this many times the largest rate at most.
+WIDEST = 3.0
 # WCAG 1.4.11: a bar must stand out from the white it is drawn on by 3:1.
 BAR_CONTRAST = 3.0
 
@@ -215,6 +217,9 @@ def intervals(
     table behind it gives each as `shown` writes it."""
     line = 24
     top = max([0.0, *(high for _, _, _, high in rows)]) or 1.0
+    # A row with few views has a wide interval: past WIDEST x the largest rate it runs
+    # to the edge (the table and the tip give it whole), so the others stay readable.
+    top = min(top, WIDEST * max(rate for _, rate, _, _ in rows)) or top
     fits = int((LABEL_COLUMN_PX - 8) / CHAR_PX)
     names_shown = [_shortened(label, fits) for label, *_ in rows]
     gutter = max(map(_px, names_shown), default=0) + 8
@@ -236,10 +241,11 @@ def intervals(
         y = 3 + i * line
         tip = label if names_shown[i] != label else ""
         chart.labels.append(Label(6, y + 13, names_shown[i], "end", in_gutter=True, tip=tip))
-        x0, x1 = 100 * low / top, 100 * high / top
+        x0, x1 = min(100.0, 100 * low / top), min(100.0, 100 * high / top)
         spread = f"{label}: {shown(rate)}, 95% interval {shown(low)} to {shown(high)}"
         chart.bars.append(Bar(x0, y + 8, max(x1 - x0, 0.3), 3, colour, spread))
-        chart.bars.append(Bar(max(0.0, 100 * rate / top - 0.6), y + 2, 1.2, 15, colour, spread))
+        mark = min(100.0, 100 * rate / top)
+        chart.bars.append(Bar(max(0.0, mark - 0.6), y + 2, 1.2, 15, colour, spread))
         chart.labels.append(Label(x1, y + 13, shown(rate), dx=4))
     bottom = line * len(rows) + 16
     chart.labels.extend([Label(0, bottom, shown(0.0)), Label(100, bottom, shown(top), "end")])

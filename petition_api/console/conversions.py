@@ -21,6 +21,9 @@ from .dashboard import open_first
 
 # A page waits less for a petition's first tally than a command (the dashboard's bound).
 TALLY_SECONDS = 3.0
+# A row with fewer views has an interval too wide to draw beside the others: the
+# table gives it.
+CHART_MIN_VIEWS = 100
 BY_NAMES = {
     "variant": "Versions of the page",
     "source": "Sources (utm_source)",
@@ -46,7 +49,7 @@ def _chart(report: conversions.Report) -> charts.Chart | None:
     drawn = [
         (r.label, r.confirmed_rate.value, r.confirmed_rate.low, r.confirmed_rate.high)
         for r in report.rows
-        if r.confirmed_rate is not None
+        if r.confirmed_rate is not None and r.views >= CHART_MIN_VIEWS
     ]
     if not drawn:
         return None
@@ -69,6 +72,7 @@ def conversions_page():
         by_names=BY_NAMES,
         report=report,
         chart=_chart(report),
+        chart_min_views=CHART_MIN_VIEWS,
         cells=tables,
     )
 

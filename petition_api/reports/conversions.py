@@ -7,7 +7,7 @@ variant, `utm_source`, or the post kit's post id). Each row gives both rates
 per view with 95% Wilson intervals and, for variants, the probability that it
 beats the first (the main page, without a variant) on confirmed signatures per
 view (statistics.py). A winner is named only when every version has enough
-data and the leader beats each other one with probability CALL_AT.
+data and the leader beats each other one with probability CALL_AT (97.5%).
 """
 
 from __future__ import annotations
@@ -28,16 +28,20 @@ DIMENSION = {"variant": "variant", "source": "utm_source", "post": "post"}
 FIRST = ""  # the main page: the variant every other is compared with
 MIN_VIEWS = 1000
 MIN_CONFIRMED = 30
-CALL_AT = 0.95
+# Either version may end up ahead, so a winner needs 97.5% each way: when no version is
+# better, a test of two versions called once then names a false winner 1 time in 20.
+CALL_AT = 0.975
 # The referral generations (signing/referrals.py), shown beside the sources.
 GENERATIONS = {"0": "no share link", "1": "1 share away", "2": "2 shares away", "3+": "3 or more"}
 NONE = {"variant": "(main page)", "source": "(none)", "post": "(none)"}
 
 NOT_ENOUGH = "Not enough data to call yet"
 PEEKING = (
-    "Reading this report every hour and stopping when one version leads finds false "
-    "winners far more often than 1 time in 20: decide before the test how many views "
-    "each version needs, and call it once, when they have them."
+    "Reading this report every hour and stopping as soon as it names a winner finds "
+    "false winners far more often than the 1 time in 20 of a test called once (in a "
+    "simulated half day of hourly looks at two identical versions, 1 time in 6): decide "
+    "before the test how many views each version needs, and call it once, when they "
+    "have them."
 )
 APPROXIMATE = (
     "Views are approximate: the page's script counts them, so visitors without "
@@ -108,6 +112,17 @@ class Report:
         return notes
 
 
+def chance(value: float | None) -> str:
+    """A probability as a person reads it: never 100% or 0% unless it is exactly that."""
+    if value is None:
+        return "-"
+    if value > 0.999:
+        return ">99.9%"
+    if value < 0.001:
+        return "<0.1%"
+    return f"{value:.1%}"
+
+
 def row(group: Group, label: str, first: Group | None) -> Row:
     """A group's rates per view and, against `first`, its chance of beating it."""
     trials = max(group.views, group.signed)
@@ -168,16 +183,16 @@ def verdict(seen: list[Group], rows: list[Row]) -> Verdict:
         if g is not leader
     }
     closest = min(chances, key=chances.get)
-    chance = chances[closest]
-    if chance >= CALL_AT:
+    p = chances[closest]
+    if p >= CALL_AT:
         return Verdict(
-            f"{labels[leader.key]} converts best: at least a {chance:.0%} chance that it "
+            f"{labels[leader.key]} converts best: at least a {chance(p)} chance that it "
             "beats each other version on confirmed signatures per view.",
             winner=leader.key,
         )
     return Verdict(
-        f"No clear winner yet: {labels[leader.key]} leads, with a {chance:.0%} chance of "
-        f"beating {labels[closest]} (a winner needs {CALL_AT:.0%})."
+        f"No clear winner yet: {labels[leader.key]} leads, with a {chance(p)} chance of "
+        f"beating {labels[closest]} (a winner needs {CALL_AT:.1%})."
     )
 
 

@@ -11,6 +11,7 @@ last day's hours.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -33,8 +34,19 @@ class Made:
 
 
 def draws(rng: random.Random, n: int, rate: float) -> int:
-    """How many of n independent trials succeed at `rate` (a binomial draw)."""
-    return sum(rng.random() < rate for _ in range(n))
+    """How many of n independent trials succeed at `rate` (a binomial draw), by jumping
+    from one success to the next (geometric gaps): as many steps as successes, not trials."""
+    if rate <= 0:
+        return 0
+    if rate >= 1:
+        return n
+    log_miss = math.log1p(-rate)
+    successes, at = 0, -1
+    while True:
+        at += 1 + int(math.log(1.0 - rng.random()) / log_miss)
+        if at >= n:
+            return successes
+        successes += 1
 
 
 def generate(

@@ -12,7 +12,7 @@ import csv
 import io
 
 from ..formulas import inert
-from .conversions import Report, Row
+from .conversions import Report, Row, chance
 from .statistics import Rate
 
 COLUMN = {"variant": "variant", "source": "utm_source", "post": "post"}
@@ -45,17 +45,6 @@ def interval(rate: Rate | None) -> str:
         return "-"
     low, high = percent(rate.low).rstrip("%"), percent(rate.high)
     return f"{percent(rate.value)} ({low}-{high})"
-
-
-def chance(value: float | None) -> str:
-    """A probability as a person reads it: never 100% or 0% unless it is exactly that."""
-    if value is None:
-        return "-"
-    if value > 0.999:
-        return ">99.9%"
-    if value < 0.001:
-        return "<0.1%"
-    return f"{value:.1%}"
 
 
 def number(value: int | None) -> str:

@@ -108,6 +108,8 @@ def campaign(tmp_path_factory):
         # A browser test fills a form faster than a person; do not take it for a bot.
         "GROUNDSWELL_FORM_TOKEN_MIN_SECONDS": "0",
         "GROUNDSWELL_COUNT_REFRESH_SECONDS": "0.2",
+        # Views are written in batches; here every 0.2 s, so a test sees them soon.
+        "GROUNDSWELL_VIEW_FLUSH_SECONDS": "0.2",
         # The console publishes stories and reads updates here, never in the repository.
         "GROUNDSWELL_CONTENT_DIR": str(work / "content"),
         "GROUNDSWELL_MAILINGS_DIR": str(work / "mailings"),
