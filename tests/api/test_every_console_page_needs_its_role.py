@@ -27,6 +27,8 @@ NEEDS = {
     "console.two_factor": ANYONE_SIGNED_IN,
     "console.sign_out_everywhere": ANYONE_SIGNED_IN,
     "console.dashboard": EDITOR,
+    "console.conversions": EDITOR,
+    "console.conversions_csv": EDITOR,
     "console.stories": EDITOR,
     "console.story": EDITOR,
     "console.story_photo": EDITOR,

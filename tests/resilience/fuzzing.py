@@ -7,7 +7,7 @@ import os
 
 from sqlalchemy import func, select
 
-from petition_api.models import Outbox, Signature
+from petition_api.models import Outbox, Signature, ViewTally
 
 from ..conftest import database, prepared_app
 from .support import UNLIMITED
@@ -43,19 +43,24 @@ def fuzz_app(tmp_path):
         LIMIT_IP_HARD=UNLIMITED,
         LIMIT_PETITION=UNLIMITED,
         LIMIT_IP_OTHER=UNLIMITED,  # thousands of confirmation links from one address
+        LIMIT_VIEWS=UNLIMITED,
         TESTING=False,  # errors go through the handlers, as in production
     )
     return app
 
 
-def rows(app) -> tuple[int, int]:
+def rows(app) -> tuple[int, int, int]:
+    """Signatures, messages, and views counted (written or still held by the process)."""
     with database(app) as session:
         return (
             session.scalar(select(func.count()).select_from(Signature)),
             session.scalar(select(func.count()).select_from(Outbox)),
+            (session.scalar(select(func.sum(ViewTally.views))) or 0)
+            + app.extensions["view_counter"].held(),
         )
 
 
 def accepted(status: int) -> bool:
-    """Answers after which a new row may exist: a signature taken or confirmed."""
-    return status in (200, 201, 303)
+    """Answers after which a new row may exist: a signature taken or confirmed, a view
+    counted."""
+    return status in (200, 201, 204, 303)
