@@ -38,6 +38,7 @@ from bench import (  # noqa: E402
     mail_bench,
     results,
     signing,
+    views,
     weights,
 )
 from bench.commands import BUDGET_END  # noqa: E402
@@ -50,6 +51,8 @@ ALL = [
     "sign.postgresql",
     "sign.worst_body",
     "sign.timing",
+    "view.beacon",
+    "sign.beside_views",
     "export.csv.1m",
     "audiences.export.1m",
     "export.delivery.1m",
@@ -105,6 +108,12 @@ def served(wanted: list[str], args, workdir: Path, figures: list[dict]) -> None:
         else:
             with postgres_schema() as url:
                 figures.append(signing.bench_sign("sign.postgresql", url, workdir, args))
+    if "view.beacon" in wanted:
+        views_db = f"sqlite:///{workdir / 'views.db'}"
+        figures.append(views.bench_view_beacon(views_db, workdir, args))
+    if "sign.beside_views" in wanted:
+        beside_db = f"sqlite:///{workdir / 'beside.db'}"
+        figures.append(views.bench_sign_beside_views(beside_db, workdir, args))
     if "sign.worst_body" in wanted:
         figures.append(signing.bench_worst_body(args))
     if "sign.timing" in wanted:

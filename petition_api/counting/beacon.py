@@ -82,7 +82,8 @@ def _read_fields() -> dict[str, str]:
         abort(413, description=f"A view is at most {MAX_VIEW_BYTES} bytes.")
     request.max_content_length = MAX_VIEW_BYTES  # a body without a length, cut off here
     if request.mimetype == FORM_TYPE:
-        raw = {name: request.form.get(name, "") for name in FIELDS}
+        form = request.form
+        raw = {name: form.get(name, "") for name in FIELDS}
     elif request.mimetype == "application/json":
         raw = _json_fields()
     else:
