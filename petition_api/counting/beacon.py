@@ -16,7 +16,7 @@ from flask import Blueprint, abort, current_app, request
 from sqlalchemy import select
 
 from .. import db, openapi
-from ..models import Petition
+from ..models import Petition, PetitionVariant
 from ..models.petitions import VIEW_KEY_LENGTH
 from ..ratelimits import per_hidden_network
 from . import counts, views
@@ -61,14 +61,16 @@ class NotAView(ValueError):
 def count_view():
     try:
         fields = _read_fields()
-        petition_id = _petition_of(fields["page"])
-        if petition_id is None:
+        counted_as = _counted_as(fields["page"], fields["variant"])
+        if counted_as is None:
             page = fields["page"][:100]
             raise NotAView("page", f"{page!r} is not the page of a petition on this site.")
     except NotAView as refused:
         return {"errors": {refused.field: [str(refused)]}}, 422, {"Cache-Control": "no-store"}
     if not is_robot(request.headers.get("User-Agent", "")):
-        key = views.ViewKey(petition_id, views.this_hour(), *(fields[name] for name in FIELDS[1:]))
+        petition_id, variant = counted_as
+        tags = (fields[name] for name in FIELDS[2:])
+        key = views.ViewKey(petition_id, views.this_hour(), variant, *tags)
         views.counter().add(key)
     counted = current_app.response_class(status=204, headers={"Cache-Control": "no-store"})
     del counted.headers["Content-Type"]  # no body, so no type (and no page headers)
@@ -123,24 +125,37 @@ def _clean(value: str | None, length: int) -> str:
     return CONTROL.sub("", value or "").strip()[:length]
 
 
-def _petition_of(path: str) -> int | None:
-    """The petition whose page (or variant page, `<page>v/<name>/`) this path is."""
-    pages = counts.until_refresh(("view-pages",), _petition_pages)
-    path = path.removesuffix("index.html")
-    if path in pages:
-        return pages[path]
-    parts = path.split("/")  # "/petitions/x/v/name/" -> ["", "petitions", "x", "v", "name", ""]
-    if len(parts) >= 4 and parts[-3] == "v" and parts[-2] and parts[-1] == "":
-        return pages.get("/".join(parts[:-3]) + "/")
-    return None
+def _counted_as(path: str, variant: str) -> tuple[int, str] | None:
+    """(petition id, variant) of the page at `path`: a petition's page or one of its
+    variants' (`<page>v/<name>/`), as the site's manifest declared them. The page's
+    `gs:variant` names the variant; one the petition does not declare (an old page's,
+    a made-up one) counts as the page's own, as a signature records none."""
+    pages, declared = counts.until_refresh(("view-pages",), _petition_pages)
+    found = pages.get(path.removesuffix("index.html"))
+    if found is None:
+        return None
+    petition_id, own = found
+    return petition_id, variant if (petition_id, variant) in declared else own
 
 
-def _petition_pages() -> dict[str, int]:
-    """{page path: petition id} for every petition the site lists, kept one refresh
-    interval (every view asks; the petitions change when the site is synced)."""
+def _petition_pages() -> tuple[dict[str, tuple[int, str]], set[tuple[int, str]]]:
+    """{page path: (petition id, variant or "")} for every petition the site lists and
+    each of its variants, and every (petition id, variant) declared; kept one refresh
+    interval (every view asks; they change when the site is synced)."""
     with db.reading() as session:
-        rows = session.execute(select(Petition.page, Petition.id).where(Petition.listed))
-        return {page: petition_id for page, petition_id in rows}
+        pages = {
+            page: (petition_id, "")
+            for page, petition_id in session.execute(
+                select(Petition.page, Petition.id).where(Petition.listed)
+            )
+        }
+        listed = {petition_id for petition_id, _ in pages.values()}
+        for page, petition_id, name in session.execute(
+            select(PetitionVariant.page, PetitionVariant.petition_id, PetitionVariant.name)
+        ):
+            if petition_id in listed:
+                pages[page] = (petition_id, name)
+    return pages, {found for found in pages.values() if found[1]}
 
 
 _text = {"type": "string", "maxLength": VIEW_KEY_LENGTH}

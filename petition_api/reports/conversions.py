@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import db
 from ..counting import tallies, views
-from ..models import Petition
+from ..models import Petition, PetitionVariant
 from .statistics import Rate, probability_beats, wilson
 
 BY = ("variant", "source", "post")
@@ -146,10 +147,15 @@ def row(group: Group, label: str, first: Group | None) -> Row:
     )
 
 
-def compare(groups: list[Group], by: str) -> tuple[list[Row], Verdict]:
-    """The rows, first first (variants: the main page) then by views, and the verdict."""
+def compare(
+    groups: list[Group], by: str, declared: tuple[str, ...] = ()
+) -> tuple[list[Row], Verdict]:
+    """The rows and the verdict. Variants: the main page first, then the variants in
+    the order the petition declares them (`declared`), then any other by views;
+    sources and posts by views."""
     if by == "variant":
-        ordered = sorted(groups, key=lambda g: (g.key != FIRST, -g.views, g.key))
+        place = {key: i for i, key in enumerate((FIRST, *declared))}
+        ordered = sorted(groups, key=lambda g: (place.get(g.key, len(place)), -g.views, g.key))
     else:
         ordered = sorted(groups, key=lambda g: (-g.views, -g.signed, g.key))
     first = ordered[0] if by == "variant" and ordered else None
@@ -205,9 +211,10 @@ def read(session: Session, petition: Petition, by: str, until: datetime | None) 
     signed = dict(tallied[DIMENSION[by]])
     if by == "post":
         signed.pop("", None)  # not a post kit link
-    keys = sorted(set(seen) | set(signed))
+    declared = _variants(session, petition.id) if by == "variant" else ()
+    keys = sorted(set(seen) | set(signed) | set(declared) | ({FIRST} if declared else set()))
     groups = [Group(k, seen.get(k, 0), *signed.get(k, (0, 0))) for k in keys]
-    rows, said = compare(groups, by)
+    rows, said = compare(groups, by, declared)
     generations = []
     if by == "source":
         counted = tallied["generation"]
@@ -216,6 +223,17 @@ def read(session: Session, petition: Petition, by: str, until: datetime | None) 
             for k, name in GENERATIONS.items()
         ]
     return Report(petition.slug, petition.title, by, rows, said, until, generations)
+
+
+def _variants(session: Session, petition_id: int) -> tuple[str, ...]:
+    """The petition's variants, in the order its front matter declares them."""
+    return tuple(
+        session.scalars(
+            select(PetitionVariant.name)
+            .where(PetitionVariant.petition_id == petition_id)
+            .order_by(PetitionVariant.position)
+        )
+    )
 
 
 def of(petition: Petition, by: str, tally_seconds: float) -> Report:

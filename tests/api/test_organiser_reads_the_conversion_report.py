@@ -130,18 +130,18 @@ def test_an_organiser_reads_which_version_brings_signatures(app, client, runner)
     for ip in crowd(40):
         look(client, ip=ip)
     for ip in crowd(25):
-        look(client, f"{PAGE}v/mothers/", variant="mothers", ip=ip)
+        look(client, f"{PAGE}v/twelve-weeks/", variant="twelve-weeks", ip=ip)
     written(app)
     arrive(app, client, 3, "newsletter")
-    arrive(app, client, 2, "mothers-list", variant="mothers")
-    arrive(app, client, 1, "mothers-list", "CA", False, zip="94110", variant="mothers")
+    arrive(app, client, 2, "mothers-list", variant="twelve-weeks")
+    arrive(app, client, 1, "mothers-list", "CA", False, zip="94110", variant="twelve-weeks")
     said = report(runner)
     lines = said.splitlines()
     assert lines[0] == "Conversions: Guarantee paid family leave (paid-family-leave), by variant"
     main = cells(next(line for line in lines if line.startswith("(main page)")))
     assert main[:4] == ["(main page)", "40", "3", "7.50% (2.58-19.9%)"]
-    mothers = cells(next(line for line in lines if line.startswith("mothers")))
-    assert mothers[:3] == ["mothers", "25", "3"] and mothers[-1].endswith("%")  # beats the first
+    weeks = cells(next(line for line in lines if line.startswith("twelve-weeks")))
+    assert weeks[:3] == ["twelve-weeks", "25", "3"] and weeks[-1].endswith("%")  # beats the first
     assert f"{NOT_ENOUGH}: each version needs at least 1,000 views and 30 confirmed" in said
     assert "Views are approximate" in said and "every hour" in said
 
@@ -203,7 +203,7 @@ def test_the_console_shows_the_report_with_its_chart_and_table(app, client):
     for ip in crowd(120):
         look(client, ip=ip)
     for ip in crowd(20):
-        look(client, f"{PAGE}v/few/", variant="few", ip=ip)
+        look(client, f"{PAGE}v/every-worker/", variant="every-worker", ip=ip)
     written(app)
     arrive(app, client, 2, "newsletter")
     staff = console_client(app, "editor")
@@ -211,8 +211,13 @@ def test_the_console_shows_the_report_with_its_chart_and_table(app, client):
     assert '<p class="notice" role="status" id="verdict">Not enough data to call yet' in page
     assert "Confirmed signatures per view, with 95% intervals" in page and "<svg" in page
     chart = page.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "(main page)" in chart and "few" not in chart  # 20 views: in the table only
-    assert '<th scope="row">few</th>' in page
+    assert "(main page)" in chart and "every-worker" not in chart  # 20 views: table only
+    assert '<th scope="row">every-worker</th>' in page
+    # Every declared variant has its row, in its order, seen or not.
+    rows = re.findall(
+        r'<th scope="row">([^<]+?)(?: <span| \*)?</th>', page.split('id="conversions"')[1]
+    )
+    assert rows[:3] == ["(main page)", "twelve-weeks", "every-worker"]
     assert "as a table</summary>" in page and 'id="conversions"' in page
     assert "Views are approximate" in page and "every hour" in page
     assert 'href="/admin/conversions"' in page  # in the console's navigation

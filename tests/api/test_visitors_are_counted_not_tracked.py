@@ -67,7 +67,7 @@ def test_a_surge_of_visitors_adds_to_a_few_counts_not_a_row_each(app, client):
         tags = {"utm_source": "facebook", "utm_medium": "social", "utm_content": "day-1"}
         assert look(client, ip=ip, **tags).status_code == 204
     for ip in crowd(200):
-        look(client, f"{PAGE}v/mothers/", variant="mothers", ip=ip)
+        look(client, f"{PAGE}v/twelve-weeks/", variant="twelve-weeks", ip=ip)
     look(client, PAGE)
     assert counted(app) == []  # held in the process until its next write
     assert app.extensions["view_counter"].held() == 501
@@ -75,7 +75,7 @@ def test_a_surge_of_visitors_adds_to_a_few_counts_not_a_row_each(app, client):
     assert counted(app) == [
         ("", "", "", "", 1),
         ("", "facebook", "social", "day-1", 300),
-        ("mothers", "", "", "", 200),
+        ("twelve-weeks", "", "", "", 200),
     ]
     with database(app) as session:
         hours = session.scalars(select(ViewTally.hour).distinct()).all()
@@ -130,9 +130,14 @@ def test_known_robots_are_answered_like_anyone_and_not_counted(app, client):
 
 
 def test_a_variant_page_counts_for_its_petition_and_an_unknown_page_is_refused(app, client):
-    assert look(client, f"{PAGE}v/fathers/", variant="fathers").status_code == 204
+    assert look(client, f"{PAGE}v/every-worker/", variant="every-worker").status_code == 204
     assert look(client, f"{PAGE}index.html").status_code == 204
-    for page in ("/petitions/no-such-petition/", "/about/", f"{PAGE}v/", "/petitions/closed/v/a/"):
+    # A variant the petition does not declare counts as the page it was on, as a
+    # signature records none: nobody can make up rows of the report.
+    assert look(client, f"{PAGE}v/every-worker/", variant="made-up").status_code == 204
+    assert look(client, PAGE, variant="made-up").status_code == 204
+    unknown = ("/petitions/no-such-petition/", "/about/", f"{PAGE}v/", f"{PAGE}v/made-up/")
+    for page in unknown:
         refused = look(client, page)
         assert refused.status_code == 422, page
         assert "is not the page of a petition on this site" in refused.json["errors"]["page"][0]
@@ -141,7 +146,7 @@ def test_a_variant_page_counts_for_its_petition_and_an_unknown_page_is_refused(a
         "errors": {"page": ["The page's path is required, starting with / (location.pathname)."]}
     }
     written(app)
-    assert counted(app) == [("", "", "", "", 1), ("fathers", "", "", "", 1)]
+    assert counted(app) == [("", "", "", "", 2), ("every-worker", "", "", "", 2)]
 
 
 def test_what_is_not_a_view_is_refused_with_a_reason_and_changes_nothing(app, client):
@@ -198,12 +203,12 @@ def test_after_views_and_reports_no_table_and_no_rate_limit_says_who_looked(
     kept_before = {k.decode() for k in store.scan_iter("*")}  # other tests' limits
     client = app.test_client()
     client.set_cookie("tracker", "cookie-value-8c1f")
-    client.post(SIGN_URL, json=supporter(email="signer@example.org", variant="mothers"))
+    client.post(SIGN_URL, json=supporter(email="signer@example.org", variant="twelve-weeks"))
     before = rows_of_every_table(app)
     for tags in ({}, {"utm_source": "newsletter", "utm_content": "maria.h@example.org"}):
         answer = client.post(
             "/api/views",
-            data={"page": f"{PAGE}v/mothers/", "variant": "mothers", **tags},
+            data={"page": f"{PAGE}v/twelve-weeks/", "variant": "twelve-weeks", **tags},
             headers={"User-Agent": CHROME, "Referer": "https://referrer.example/secret-page"},
             environ_base={"REMOTE_ADDR": VISITOR_IP},
         )
@@ -230,7 +235,7 @@ def test_after_views_and_reports_no_table_and_no_rate_limit_says_who_looked(
         "audit_log",
     }
     viewed = [line for line in added if line.startswith("view_tallies")]
-    assert len(viewed) == 2 and all("mothers" in line for line in viewed)
+    assert len(viewed) == 2 and all("twelve-weeks" in line for line in viewed)
     assert any("(an email address)" in line for line in viewed)
     for personal in (
         VISITOR_IP,
