@@ -110,3 +110,22 @@ looking_at_chart_text = """() => [...document.querySelectorAll('figure svg text'
   .filter(t => t.getBBox().width > 0)
   .map(t => ({text: t.textContent, right: t.getBoundingClientRect().right,
               px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a}))"""
+
+
+def test_a_variant_page_says_which_variant_was_shown(campaign, open_context):
+    page = open_context(viewport={"width": 1280, "height": 900}, user_agent=CHROME).new_page()
+    post = f"babies-ad-{uuid.uuid4().hex[:8]}"
+    with page.expect_request(lambda r: r.url.endswith("/api/views")) as sent:
+        page.goto(campaign.url(f"/petitions/protect-wic/v/babies/?utm_content={post}"))
+    view = sent.value
+    assert "variant=babies" in view.post_data.split("&")
+    assert "page=%2Fpetitions%2Fprotect-wic%2Fv%2Fbabies%2F" in view.post_data.split("&")
+    assert view.response().status == 204
+    # A link to the main page, followed by instant navigation (no page load: the
+    # site swaps the page in, head and all): another view, with no variant.
+    page.evaluate("window.stillThisDocument = true")
+    with page.expect_request(lambda r: r.url.endswith("/api/views")) as again:
+        page.evaluate("document.querySelector('a[href$=\"petitions/protect-wic/\"]').click()")
+    fields = again.value.post_data.split("&")
+    assert "variant=" in fields and "page=%2Fpetitions%2Fprotect-wic%2F" in fields
+    assert page.evaluate("window.stillThisDocument") is True  # no page was loaded
