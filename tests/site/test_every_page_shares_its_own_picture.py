@@ -199,3 +199,15 @@ def test_share_graphics_off_leaves_every_page_the_sites_card(tmp_path):
     assert result.returncode == 0, result.output
     assert not list((tmp_path / "site").rglob("share/*.png"))
     assert shared(tmp_path / "site", "petitions/wic")["og:image"] == ROOT_URL + "assets/share.png"
+
+
+def test_a_warm_build_links_its_graphics_from_the_cache_and_a_rebuild_replaces_them(tmp_path):
+    config = editor_site(tmp_path, {"petitions/wic.md": PETITION.format(slug="wic", title="W")})
+    run_build(config, tmp_path / "cold", cache=True)
+    warm = run_build(config, tmp_path / "warm", cache=True)
+    assert warm.returncode == 0, warm.output
+    card = tmp_path / "warm" / "petitions" / "wic" / "share" / "card.png"
+    assert card.stat().st_nlink > 1  # shares the cache's file: no copy of the bytes
+    assert card.read_bytes() == (tmp_path / "cold" / "petitions/wic/share/card.png").read_bytes()
+    again = run_build(config, tmp_path / "warm", cache=True)  # over the linked files
+    assert again.returncode == 0 and card.read_bytes().startswith(b"\x89PNG")
