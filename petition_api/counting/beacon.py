@@ -11,6 +11,8 @@ are answered like anyone and not counted (telling them would teach them).
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import unquote
 
 from flask import Blueprint, abort, current_app, request
 from sqlalchemy import select
@@ -116,13 +118,28 @@ def _json_fields() -> dict:
 def _tag(value: str | None) -> str:
     """A variant or link tag as kept: cleaned, and never an email address."""
     tag = _clean(value, 2 * VIEW_KEY_LENGTH)  # an address the cut would split is still one
-    return AN_EMAIL if "@" in tag and EMAIL_LIKE.search(tag) else tag[:VIEW_KEY_LENGTH]
+    return AN_EMAIL if _looks_like_an_email(tag) else tag[:VIEW_KEY_LENGTH]
+
+
+def _looks_like_an_email(tag: str) -> bool:
+    """As written, or as a mail tool that encoded the link twice left it
+    (rosa%40example.com), or with a look-alike at sign (the fullwidth one, which NFKC makes @)."""
+    seen = tag
+    for _ in range(3):
+        shown = unicodedata.normalize("NFKC", seen)
+        if "@" in shown and EMAIL_LIKE.search(shown):
+            return True
+        seen = unquote(seen)
+    return False
 
 
 def _clean(value: str | None, length: int) -> str:
     """As signatures treat the tags the page's script sets: control characters dropped,
-    cut to the column's length rather than refused (the visitor could not fix a link)."""
-    return CONTROL.sub("", value or "").strip()[:length]
+    cut to the column's length rather than refused (the visitor could not fix a link).
+    A lone surrogate (JSON's "\ud800") becomes "?": no database can store one, and one
+    held among a process's views failed every write of them all."""
+    text = (value or "").encode("utf-8", "replace").decode("utf-8")
+    return CONTROL.sub("", text).strip()[:length]
 
 
 def _counted_as(path: str, variant: str) -> tuple[int, str] | None:

@@ -338,3 +338,23 @@ def test_a_crowd_of_made_up_tags_is_counted_without_a_row_each(app, client, monk
     assert ("", crowded, crowded, crowded, 7) in counted(app)
     with database(app) as session:
         assert session.scalar(select(func.count()).select_from(ViewTally)) == 4
+
+
+def test_an_attacker_cannot_stop_a_process_counting_views_with_one_lone_surrogate(app, client):
+    look(client, utm_source="facebook")  # a real visitor's view, held in the process
+    poison = client.post(
+        "/api/views",
+        data='{"page": "' + PAGE + '", "utm_source": "\\ud800"}',  # JSON's lone surrogate
+        content_type="application/json",
+        headers={"User-Agent": CHROME},
+    )
+    assert poison.status_code in (204, 400, 422)
+    written(app)
+    assert ("", "facebook", "", "", 1) in counted(app)  # the visitor's view is written
+
+
+def test_a_visitor_whose_mail_tool_encoded_her_address_twice_is_not_kept(app, client):
+    look(client, utm_content="rosa%40example.com")  # ?utm_content=rosa%2540example.com
+    look(client, utm_content="rosa\uff20example.com")  # a fullwidth at sign
+    written(app)
+    assert not any("rosa" in cell for row in counted(app) for cell in row[:4])
