@@ -276,6 +276,39 @@ SETTINGS = [
         "seconds a signed delivery event stays acceptable (older ones are refused as stale)",
         int,
     ),
+    # Subject lines that test themselves (updates/subject_tests.py, deciding.py).
+    Setting(
+        "SUBJECT_TEST_BASE_RATE",
+        "0.02",
+        "the share of an update's recipients expected to act through its links (sign, tell "
+        "a story, share): with SUBJECT_TEST_LIFT, it sets a subject test's least sample",
+        float,
+    ),
+    Setting(
+        "SUBJECT_TEST_LIFT",
+        "1.0",
+        "the smallest difference a subject test must tell, as a share of the base rate "
+        "(1.0: one subject bringing twice the actions of another)",
+        float,
+    ),
+    Setting(
+        "SUBJECT_TEST_MAX_UNSUBSCRIBES",
+        "0.01",
+        "the guard: a subject test stops when a sample's unsubscribes pass this share of it",
+        float,
+    ),
+    Setting(
+        "SUBJECT_TEST_MAX_COMPLAINTS",
+        "0.003",
+        "the guard: a subject test stops when a sample's spam complaints pass this share of it",
+        float,
+    ),
+    Setting(
+        "SUBJECT_TEST_CHECK_SECONDS",
+        "60",
+        "how often the mail worker checks subject tests (the guard, the wait, the winner)",
+        float,
+    ),
     # Who packets' cover letters are from: no packet is made without all five (campaign_sender.py).
     Setting("CAMPAIGN_ORGANISATION", "", "the organisation that signs the packets' cover letters"),
     Setting("CAMPAIGN_ADDRESS", "", "its postal address, lines separated by `;`"),

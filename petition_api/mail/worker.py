@@ -6,7 +6,8 @@ MAIL_RATE messages a second at most, MAIL_DOMAIN_CONCURRENCY at once per
 recipient domain (pacing.py).
 
 It also answers second signatures from one address (signed_again.py), which
-requests only queue, and keeps the privacy notice's schedule once a day.
+requests only queue, keeps the privacy notice's schedule once a day, and runs the
+rounds other features register (`register_round`: updates/ checks its subject tests).
 
 Each step is its own short write transaction (claim; mark sending; record the
 outcome), each one call into the outbox, which decides what becomes of the rows;
@@ -23,6 +24,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -42,6 +44,16 @@ log = logging.getLogger(__name__)
 RECOVER_SECONDS = 60.0
 RETENTION_SECONDS = 86_400.0  # the privacy notice's schedule, kept once a day
 ONCE_GIVES_UP_AFTER = 10  # `--once` rounds in a row with a database error, then it stops
+
+
+# Work another feature asks the worker to do between batches: name -> (what to run, the
+# setting of its interval in seconds). Registered by the feature's init_app, since
+# sending must not import what is sent through it (as mail/compose.py's composers).
+ROUNDS: dict[str, tuple[Callable[[], object], str]] = {}
+
+
+def register_round(name: str, work: Callable[[], object], every_setting: str) -> None:
+    ROUNDS[name] = (work, every_setting)
 
 
 class GaveUp(RuntimeError):
@@ -144,6 +156,21 @@ def _step(name: str, work, otherwise):
         return otherwise, False
 
 
+def _rounds(done_at: dict[str, float]) -> None:
+    """The registered rounds that are due. One that fails is logged and tried again next
+    time: another feature's trouble never stops the mail."""
+    for name, (work, every_setting) in ROUNDS.items():
+        if time.monotonic() - done_at.get(name, float("-inf")) < current_app.config[every_setting]:
+            continue
+        try:
+            _, ran = _step(name, work, None)
+        except Exception:
+            log.exception("%s failed; trying again later", name)
+            ran = True
+        if ran:
+            done_at[name] = time.monotonic()
+
+
 def send_batch(senders: list, crew: Crew, pool: ThreadPoolExecutor | None) -> Counter[str]:
     """Claim a batch and send it, spread over the process's connections."""
     with db.writing() as session:
@@ -189,6 +216,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
     pool = ThreadPoolExecutor(len(senders)) if len(senders) > 1 else None
     totals: Counter[str] = Counter()
     recovered_at = kept_at = float("-inf")
+    rounds_at: dict[str, float] = {}
     troubled = 0
     try:
         while not stop.is_set():
@@ -200,6 +228,7 @@ def run(once: bool, poll_seconds: float = 1.0, stop: threading.Event | None = No
                 if kept:
                     log.info("retention: %s", report)
                     kept_at = time.monotonic()
+            _rounds(rounds_at)
             # Each its own step: second signatures that cannot be answered now
             # never hold up the confirmations already queued, nor the other way round.
             answered, answering = _step("signed again", answer_signed_again, 0)

@@ -11,10 +11,12 @@ from .mail import (
     DeliveryEvent,
     EventReceipt,
     Mailing,
+    MailingSubject,
     Outbox,
     OutboxStatus,
     Priority,
     SignedAgain,
+    SubjectTest,
 )
 from .petitions import (
     ConsentWording,
@@ -63,6 +65,7 @@ __all__ = [
     "EmailStatus",
     "EventReceipt",
     "Mailing",
+    "MailingSubject",
     "Outbox",
     "OutboxStatus",
     "Petition",
@@ -81,6 +84,7 @@ __all__ = [
     "StoryConsent",
     "StoryConsentKind",
     "StoryStatus",
+    "SubjectTest",
     "Supporter",
     "SuppressedEmail",
     "TallyMark",

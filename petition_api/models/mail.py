@@ -12,10 +12,12 @@ from sqlalchemy import (
     ColumnElement,
     Exists,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
     UniqueConstraint,
+    false,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,6 +33,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"  # a worker stopped while sending; never retried by itself
     SKIPPED = "skipped"  # an update whose supporter stopped receiving before their turn
+    HELD = "held"  # the rest of a subject test, waiting for its winner (updates/deciding.py)
 
 
 class Priority(enum.IntEnum):
@@ -50,6 +53,14 @@ class Outbox(Base):
         Index("ix_outbox_queue", "status", "priority", "id"),
         # A mailing reaches each supporter once, whoever queues it and however often.
         UniqueConstraint("mailing_id", "supporter_id"),
+        # In a subject test, each copy carries one of its mailing's subjects, chosen
+        # once: a sample's when it is queued, the rest's (held until then) in the one
+        # statement that releases them with the winner (updates/deciding.py).
+        ForeignKeyConstraint(
+            ["mailing_id", "subject"], ["mailing_subjects.mailing_id", "mailing_subjects.letter"]
+        ),
+        CheckConstraint("status <> 'held' OR subject IS NULL", name="held_without_subject"),
+        CheckConstraint("subject IS NOT NULL OR NOT sample", name="sample_has_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +82,10 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # A subject test's copy: the letter of the subject it carries, and whether it is in
+    # one of the samples (else it is one of the rest, who get the winner).
+    subject: Mapped[str | None] = mapped_column(String(1))
+    sample: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class SignedAgain(Base):
@@ -161,3 +176,54 @@ class EventReceipt(Base):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+SUBJECT_LETTERS = ("A", "B", "C", "D")  # a subject test's two to four subjects, in order
+
+
+class MailingSubject(Base):
+    """One of a subject test's subjects, by its letter, with the size of its sample."""
+
+    __tablename__ = "mailing_subjects"
+    __table_args__ = (
+        CheckConstraint(f"letter IN {SUBJECT_LETTERS}", name="letter"),
+        CheckConstraint("sample_size > 0", name="sample_size"),
+    )
+
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailings.id"), primary_key=True)
+    letter: Mapped[str] = mapped_column(String(1), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    sample_size: Mapped[int]  # the people drawn for it when the mailing was queued
+
+
+class SubjectTest(Base):
+    """A mailing that tests its subjects (updates/subject_tests.py): its samples' share,
+    how long it waits once they are sent, and what became of it."""
+
+    __tablename__ = "subject_tests"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["mailing_id", "winner"], ["mailing_subjects.mailing_id", "mailing_subjects.letter"]
+        ),
+        CheckConstraint("share_basis_points BETWEEN 100 AND 2500", name="share"),
+        CheckConstraint("wait_minutes > 0", name="wait"),
+        # A winner is chosen once, with its moment and who chose it.
+        CheckConstraint(
+            "(winner IS NULL AND decided_at IS NULL AND decided_by IS NULL) OR "
+            "(winner IS NOT NULL AND decided_at IS NOT NULL AND decided_by IS NOT NULL)",
+            name="decided",
+        ),
+    )
+
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailings.id"), primary_key=True)
+    share_basis_points: Mapped[int]  # each sample's share of the list: 1000 is 10%
+    wait_minutes: Mapped[int]
+    minimum: Mapped[int]  # each sample's least size when it was sent (the settings may change)
+    # When the last sample copy was handed over (or given up on): the wait starts then.
+    samples_sent_at: Mapped[datetime | None]
+    winner: Mapped[str | None] = mapped_column(String(1))
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(120))  # "automatic", or staff
+    # The guard's stop: when, and the sample and rate that passed its limit.
+    stopped_at: Mapped[datetime | None]
+    stopped_because: Mapped[str | None] = mapped_column(String(300))

@@ -80,6 +80,11 @@ class Story(Base):
     confirm_expires_at: Mapped[datetime | None]
     page: Mapped[str | None] = mapped_column(String(500))
     utm_source: Mapped[str | None] = mapped_column(String(100))
+    # The rest of the link's tags, as a signature keeps them: an update's links name
+    # their mailing and subject here (updates/judging.py counts a story told through one).
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(200))
+    utm_content: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]

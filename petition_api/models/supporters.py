@@ -153,7 +153,10 @@ def withdrawn(
 def unsent(session, theirs) -> int:
     """A forgotten person's mail not yet sent, gone: their own messages are deleted;
     their copies of a mailing are marked skipped, so its figures still add up."""
-    waiting = (theirs, Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]))
+    waiting = (
+        theirs,
+        Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED, OutboxStatus.HELD]),
+    )
     session.execute(
         update(Outbox)
         .where(*waiting, Outbox.mailing_id.is_not(None))

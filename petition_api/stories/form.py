@@ -4,7 +4,7 @@ four separate consents, each checked with an error that names its field.
 Wire names (the story form and POST /api/stories): first_name, email, state, zip,
 district, story, photo (multipart only), consent_publish, consent_name,
 consent_congress, consent_contact (present/true when ticked), petition (optional
-slug), and the same website honeypot, form_token and utm_source/page/variant as
+slug), and the same website honeypot, form_token and utm_*/page/variant as
 signing.
 
 A story for Congress needs the author's district, for their representative: when
@@ -81,6 +81,9 @@ class StoryForm(Form):
     website = StringField("Website", description="leave empty (a trap for bots)")
     form_token = StringField("Form token", description="from /api/stories/form-token")
     utm_source = attribution_field("utm_source")
+    utm_medium = attribution_field("utm_medium")
+    utm_campaign = attribution_field("utm_campaign")
+    utm_content = attribution_field("utm_content")
     page = attribution_field("page")
 
     def validate_zip(self, field):

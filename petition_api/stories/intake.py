@@ -92,6 +92,9 @@ def record(
             confirm_expires_at=now + timedelta(days=current_app.config["CONFIRM_TOKEN_DAYS"]),
             page=form.page.data,
             utm_source=form.utm_source.data,
+            utm_medium=form.utm_medium.data,
+            utm_campaign=form.utm_campaign.data,
+            utm_content=form.utm_content.data,
             created_at=now,
         )
         session.add(story)

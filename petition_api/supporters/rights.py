@@ -84,6 +84,9 @@ def held(session: Session, email: str) -> dict | None:
                 "mailing_id": row.mailing_id,
                 "queued_at": row.created_at.isoformat(),
                 "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+                # A subject test's copy: the subject's letter, and whether in a sample.
+                "subject": row.subject,
+                "in_a_sample": row.sample,
             }
             for row in mail
         ],

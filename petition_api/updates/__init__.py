@@ -1,15 +1,16 @@
 """Updates: mailings to supporters, from a Markdown file to one outbox row per recipient.
 
 Its one job is the mailing (reading and checking the file, its audience, queuing
-it once, pausing it, its figures) and how an update reads; mail/ sends what it
-queues, and writes its rows with the composers registered here.
+it once, pausing it, its figures, the subject lines that test themselves) and how
+an update reads; mail/ sends what it queues, writes its rows with the composers
+registered here, and runs the subject tests' check between its batches.
 """
 
 from flask import Blueprint, Flask
 
-from ..mail import compose
+from ..mail import compose, worker
 from ..mail.outbox import UPDATE, UPDATE_TEST
-from . import updates
+from . import deciding, updates
 from .cli import mailings_cli
 
 # No routes: the blueprint brings the updates/ templates to the app's template loader.
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mailings_cli)
     compose.register(UPDATE, updates.queued)
     compose.register(UPDATE_TEST, updates.queued_test)
+    worker.register_round("subject tests", deciding.check, "SUBJECT_TEST_CHECK_SECONDS")

@@ -1,4 +1,5 @@
-"""`flask mailings ...`: preview, test, send, follow, pause and resume updates to supporters."""
+"""`flask mailings ...`: preview, test, send, follow, pause and resume updates to supporters,
+and follow a subject test and choose its winner by hand."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from flask.cli import AppGroup
 from .. import db
 from ..audit import cli_actor
 from ..mail.transports import PermanentFailure, transport
-from . import operations
+from . import deciding, operations
+from .standing import standing
 
 mailings_cli = AppGroup("mailings", help="Updates to supporters, written in Markdown.")
 FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -45,6 +47,23 @@ def preview_command(file, html_out):
     click.echo(shown.text)
     click.echo(f"HTML written to {html_out}")
     click.echo(f"audience: {shown.audience} subscribed supporters")
+    if update.test:
+        _preview_test(update, shown)
+
+
+def _preview_test(update: operations.Update, shown: operations.Preview) -> None:
+    test = update.test
+    click.echo(f"subject test: {len(test.subjects)} subjects, {test.share} of the list each")
+    for letter, subject in zip(test.letters, test.subjects, strict=True):
+        click.echo(f"  {letter}: {subject}")
+    if shown.test_problem:
+        click.echo(f"refused as it is: {shown.test_problem}")
+        return
+    rest = shown.audience - shown.sample_size * len(test.subjects)
+    click.echo(
+        f"  samples of {shown.sample_size} (at least {shown.least}); the other {rest} get the "
+        f"winner {test.wait} after the last sample copy is sent"
+    )
 
 
 @mailings_cli.command("test")
@@ -57,14 +76,16 @@ def preview_command(file, html_out):
     help="An address that receives a test copy (repeat for several).",
 )
 def test_command(file, to):
-    """Send one copy of FILE to each --to now, marked [TEST]; nobody else receives anything."""
+    """Send one copy of FILE to each --to now, marked [TEST] (a subject test: one per subject,
+    [TEST A], [TEST B] ...); nobody else receives anything."""
     update = _read(file)
     addresses = [_address(given) for given in to]
     sender = transport(current_app.config)
     try:
         for address in addresses:
-            sender.send(0, operations.copy_marked_test(update, address))
-            click.echo(f"test copy sent to {address}")
+            for copy in operations.copies_marked_test(update, address):
+                sender.send(0, copy)
+                click.echo(f"test copy sent to {address}: {copy['Subject']}")
     except (PermanentFailure, smtplib.SMTPException, OSError) as error:
         raise click.ClickException(f"the test copy was not sent: {error}") from None
     finally:
@@ -110,7 +131,8 @@ def status_command():
     for row in rows:
         share = operations.share(row)
         bar = "#" * round(share * 30)
-        state = " (paused)" if row["paused"] else ""
+        state = operations.state(row)
+        state = f" ({state})" if state not in ("sending", "finished") else ""
         click.echo(f"{row['id']}\t{row['name']}{state}\t[{bar:<30}] {share:.0%}")
         click.echo("\t" + ", ".join(f"{row[k]} {k}" for k in operations.FIGURES))
 
@@ -135,3 +157,53 @@ def _pause(mailing_id: int, paused: bool) -> None:
     except operations.MailingError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"mailing {mailing_id} {'paused' if paused else 'resumed'}")
+
+
+@mailings_cli.command("subjects")
+@click.argument("mailing_id", type=int)
+def subjects_command(mailing_id):
+    """How MAILING_ID's subject test stands: each sample's actions, unsubscribes and
+    complaints, who leads, and when the winner is chosen."""
+    with db.reading() as session:
+        shown = standing(session, mailing_id)
+    if shown is None:
+        raise click.ClickException(f"mailing {mailing_id} has no subject test")
+    click.echo(f"mailing {mailing_id}: {shown.words}")
+    click.echo(f"samples of {shown.share} each; the rest: {shown.rest} ({shown.held} waiting)")
+    click.echo("subject\tsent\tsignatures\tstories\tshares\trate\tunsubscribed\tcomplained")
+    for sample in shown.samples:
+        click.echo(
+            f"{sample.letter}\t{sample.sent}/{sample.size}\t{sample.signatures}\t"
+            f"{sample.stories}\t{sample.shares}\t{float(sample.rate):.2%}\t"
+            f"{sample.unsubscribed}\t{sample.complained}\t{sample.subject}"
+        )
+    if shown.state != "decided":
+        note = " (too close to call: the lead may be chance)" if shown.close else ""
+        click.echo(f"leading: {shown.leader.letter}{note}")
+
+
+@mailings_cli.command("choose")
+@click.argument("mailing_id", type=int)
+@click.argument("subject", type=click.Choice(["A", "B", "C", "D"], case_sensitive=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def choose_command(mailing_id, subject, yes):
+    """Choose SUBJECT (A to D) as MAILING_ID's winner by hand: the rest of its list gets it
+    now, whatever the wait or the guard said."""
+    with db.reading() as session:
+        shown = standing(session, mailing_id)
+    if shown is None:
+        raise click.ClickException(f"mailing {mailing_id} has no subject test")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("not a terminal: add --yes to choose without the question")
+        click.confirm(
+            f"Send subject {subject.upper()} to the rest of mailing {mailing_id} "
+            f"({shown.held} supporters)?",
+            abort=True,
+        )
+    try:
+        test = deciding.choose(mailing_id, subject, cli_actor())
+    except operations.MailingError as error:
+        raise click.ClickException(str(error)) from None
+    paused = " (the mailing is paused: resume it to send)" if shown.paused else ""
+    click.echo(f"mailing {mailing_id}: subject {test.winner} goes to the rest{paused}")

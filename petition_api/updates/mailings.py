@@ -10,6 +10,9 @@ An update is a Markdown file with YAML front matter (docs/pages/supporters.md, "
     ---
     Hello {{ first_name }}, ...
 
+or, instead of `subject:`, two to four subjects that test themselves
+(`subject_test:`, subject_tests.py).
+
 Who receives it: supporters whose email status is `subscribed`, and nobody else.
 `all` reaches those who chose every update of the campaign; a mapping narrows
 (each key must match, any value within a key), and with `petitions` it also
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from flask import current_app
 from sqlalchemy import Select, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
@@ -51,12 +55,13 @@ from ..models import (
     utcnow,
 )
 from ..states import STATES
+from . import subject_tests
 from .updates import buttons
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 DISTRICT = re.compile(r"^[A-Z]{2}-(\d{2}|AL)$")
 AUDIENCE_KEYS = ("petitions", "states", "districts")
-KNOWN_FIELDS = {"subject", "preheader", "from_name", "audience"}
+KNOWN_FIELDS = {"subject", "subject_test", "preheader", "from_name", "audience"}
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 
@@ -82,6 +87,11 @@ class Update:
     preheader: str | None = None
     from_name: str | None = None
     path: Path | None = field(default=None, repr=False)
+    test: subject_tests.Plan | None = None  # its subjects test themselves
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return self.test.subjects if self.test else (self.subject,)
 
 
 def read(path: Path) -> Update:
@@ -106,8 +116,8 @@ def read(path: Path) -> Update:
     unknown = sorted(set(meta) - KNOWN_FIELDS)
     if unknown:
         raise MailingError(
-            f"{path}: unknown field {unknown[0]!r} (fields: subject, preheader, "
-            "from_name, audience)"
+            f"{path}: unknown field {unknown[0]!r} (fields: subject or subject_test, "
+            "preheader, from_name, audience)"
         )
     body = _placeholders(path, match.group(2).strip())
     if not body:
@@ -117,16 +127,37 @@ def read(path: Path) -> Update:
             f"{path}: body: {count} links are written as a button ({{.button}}); an update "
             "has one button at most, so the one thing to do stands out"
         )
+    test = _test(path, meta)
     return Update(
         name=path.stem,
         sha256=hashlib.sha256(raw).hexdigest(),
-        subject=_line(path, meta, "subject", 200, required=True),
+        subject=test.subjects[0] if test else _line(path, meta, "subject", 200, required=True),
+        test=test,
         preheader=_line(path, meta, "preheader", 200),
         from_name=_line(path, meta, "from_name", 100),
         audience=_audience(path, meta.get("audience")),
         body=body,
         path=path,
     )
+
+
+def _test(path: Path, meta: dict) -> subject_tests.Plan | None:
+    """The update's subject test, if it declares one instead of a subject."""
+    if "subject_test" not in meta:
+        return None
+    if "subject" in meta:
+        raise MailingError(
+            f"{path}: subject and subject_test: write the subject lines in one place, "
+            "subject_test.subjects (the first one is the preview's)"
+        )
+    try:
+        plan = subject_tests.plan(
+            meta["subject_test"], lambda name, value: _line(path, {name: value}, name, 200, True)
+        )
+        subject_tests.check_shares(plan)
+    except subject_tests.PlanError as error:
+        raise MailingError(f"{path}: {error}") from None
+    return plan
 
 
 def _placeholders(path: Path, body: str) -> str:
@@ -271,6 +302,9 @@ def queue(session: Session, update_: Update, actor: str) -> Mailing:
     )
     session.add(mailing)
     session.flush()
+    if update_.test is not None:
+        _queue_test(session, mailing, update_)
+        return mailing
     recipients = audience(update_.audience).add_columns(
         literal(UPDATE),
         literal(mailing.id),
@@ -296,6 +330,16 @@ def queue(session: Session, update_: Update, actor: str) -> Mailing:
     return mailing
 
 
+def _queue_test(session: Session, mailing: Mailing, update_: Update) -> None:
+    try:
+        subject_tests.queue(
+            session, mailing, update_.test, audience(update_.audience), current_app.config
+        )
+    except subject_tests.PlanError as error:
+        raise MailingError(f"{update_.path}: {error}") from None
+    mailing.recipients = session.scalar(select(func.count()).where(Outbox.mailing_id == mailing.id))
+
+
 def pause(session: Session, mailing_id: int, paused: bool) -> None:
     """Pause (or resume) a mailing: workers leave its queued messages where they are.
     MailingError when there is no such mailing, or nothing to do."""
@@ -306,7 +350,7 @@ def pause(session: Session, mailing_id: int, paused: bool) -> None:
         raise MailingError(f"mailing {mailing_id} is {'already' if paused else 'not'} paused")
     waiting = select(Outbox.id).where(
         Outbox.mailing_id == mailing_id,
-        Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED]),
+        Outbox.status.in_([OutboxStatus.QUEUED, OutboxStatus.CLAIMED, OutboxStatus.HELD]),
     )
     if paused and session.scalar(waiting.limit(1)) is None:
         raise MailingError(f"mailing {mailing_id} has nothing left to send: nothing to pause")

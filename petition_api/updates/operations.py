@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -25,8 +26,9 @@ from ..models import (
     Mailing,
     Outbox,
     Priority,
+    SubjectTest,
 )
-from . import updates
+from . import deciding, subject_tests, updates
 from .mailings import (
     MailingError,
     SentBefore,
@@ -92,6 +94,10 @@ def figures(session: Session, name: str | None = None) -> list[dict]:
             .group_by(ConsentEvent.mailing_id)
         ).all()
     )
+    tests = {
+        test.mailing_id: deciding.state(test)
+        for test in session.scalars(select(SubjectTest).where(mine(SubjectTest.mailing_id)))
+    }
     mailings = select(Mailing).order_by(Mailing.id)
     if name is not None:
         mailings = mailings.where(Mailing.name == name)
@@ -107,6 +113,8 @@ def figures(session: Session, name: str | None = None) -> list[dict]:
                 "paused": mailing.paused_at is not None,
                 "recipients": mailing.recipients,
                 "queued": count("queued", "claimed", "sending"),
+                "held": count("held"),  # a subject test's rest, waiting for the winner
+                "test": tests.get(mailing.id),  # its state, for a subject test
                 "sent": count("sent"),
                 "failed": count("failed"),
                 "unknown": count("unknown"),
@@ -117,6 +125,17 @@ def figures(session: Session, name: str | None = None) -> list[dict]:
             }
         )
     return out
+
+
+def state(row: dict) -> str:
+    """A mailing's state in words, as the console and `flask mailings status` say it."""
+    if row["paused"]:
+        return "paused"
+    if row["queued"]:
+        return "testing subjects" if row["held"] else "sending"
+    if row["held"]:
+        return "stopped by the guard" if row["test"] == "stopped" else "waiting for the winner"
+    return "finished"
 
 
 def done(row: dict) -> int:
@@ -148,6 +167,10 @@ class Preview:
     text: str
     html: str
     audience: int  # subscribed supporters it would reach now
+    subjects: tuple[str, ...] = ()  # a subject test's, A first
+    test_problem: str | None = None  # why a subject test could not be sent to `audience`
+    sample_size: int = 0  # each sample's size for `audience`
+    least: int = 0  # each sample's least size
 
 
 def fields(update_: Update) -> dict:
@@ -160,6 +183,7 @@ def fields(update_: Update) -> dict:
         "audience": update_.audience,
         "preheader": update_.preheader,
         "from_name": update_.from_name,
+        "subjects": list(update_.subjects),
     }
 
 
@@ -173,12 +197,20 @@ def preview(update_: Update) -> Preview:
     message = sample(update_)
     with db.reading() as session:
         size = audience_size(session, update_.audience)
-    return Preview(
+    shown = Preview(
         subject=update_.subject,
         text=message.get_body(("plain",)).get_content(),
         html=message.get_body(("html",)).get_content(),
         audience=size,
     )
+    if update_.test is not None:
+        shown.subjects = update_.test.subjects
+        shown.sample_size = update_.test.sample_size(size)
+        try:
+            shown.least = subject_tests.check_size(update_.test, size, current_app.config)
+        except subject_tests.PlanError as error:
+            shown.test_problem = f"{update_.path}: {error}"
+    return shown
 
 
 def check_address(given: str) -> str:
@@ -189,24 +221,34 @@ def check_address(given: str) -> str:
         raise MailingError(f"{given!r}: {error}") from None
 
 
-def copy_marked_test(update_: Update, address: str) -> EmailMessage:
-    """One copy of the update for `address`, its subject marked [TEST]."""
-    return updates.test_copy(fields(update_), address)
+def _test_letters(update_: Update) -> list[str | None]:
+    """Which copies a test send makes: one, or one per subject of a subject test."""
+    return list(update_.test.letters) if update_.test else [None]
 
 
-def queue_test(update_: Update, addresses: list[str], actor: str) -> None:
-    """A test copy to each address, queued in the outbox for the mail worker (audited)."""
+def copies_marked_test(update_: Update, address: str) -> list[EmailMessage]:
+    """A copy of the update for `address`, its subject marked [TEST] (one per subject of
+    a subject test, marked [TEST A], [TEST B] ...)."""
     shown = fields(update_)
+    return [updates.test_copy(shown, address, letter=letter) for letter in _test_letters(update_)]
+
+
+def queue_test(update_: Update, addresses: list[str], actor: str) -> int:
+    """Test copies to each address (copies_marked_test's), queued in the outbox for the
+    mail worker (audited); how many."""
+    shown = fields(update_)
+    copies = [(address, letter) for address in addresses for letter in _test_letters(update_)]
     with db.writing() as session:
-        for address in addresses:
+        for address, letter in copies:
             session.add(
                 Outbox(
                     kind=UPDATE_TEST,
                     priority=int(Priority.PERSONAL),
-                    payload={"to": address, "update": shown},
+                    payload={"to": address, "update": shown, "subject": letter},
                 )
             )
-        audit.add(session, "mailings.test", update_.name, actor, rows=len(addresses))
+        audit.add(session, "mailings.test", update_.name, actor, rows=len(copies))
+    return len(copies)
 
 
 def reach(update_: Update) -> int:
@@ -217,6 +259,11 @@ def reach(update_: Update) -> int:
         raise MailingError(
             f"{update_.path}: its audience reaches nobody (0 subscribed supporters): nothing queued"
         )
+    if update_.test is not None:
+        try:
+            subject_tests.check_size(update_.test, size, current_app.config)
+        except subject_tests.PlanError as error:
+            raise MailingError(f"{update_.path}: {error}") from None
     return size
 
 

@@ -6,9 +6,11 @@ The Markdown is rendered and the CSS inlined (css-inline: mail programs ignore
 substitutes their escaped first name and their own links into that result,
 so 200,000 messages cost 200,000 string substitutions, not 200,000 renders.
 
-Each copy also carries List-Unsubscribe with RFC 8058 one-click, and List-Id. The
-mail worker writes the outbox's update rows with `queued` and `queued_test`, which
-updates/ registers with mail/compose.py in its init_app.
+Each copy also carries List-Unsubscribe with RFC 8058 one-click, and List-Id. Its
+links to the campaign site carry the mailing's tags (tags.py); a subject test's copy
+its own subject, and a sample's copy its subject's tag, so each is rendered once per
+subject. The mail worker writes the outbox's update rows with `queued` and
+`queued_test`, which updates/ registers with mail/compose.py in its init_app.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ import markdown
 from flask import current_app, render_template
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..mail import message_ids, plaintext, wire
-from ..mail.compose import Skip, domain, links, new_message, postal, sender
-from ..models import Mailing, Outbox, Supporter
+from ..mail.compose import Skip, domain, links, new_message, postal, sender, site_url
+from ..models import Mailing, MailingSubject, Outbox, Supporter
+from ..models.mail import SUBJECT_LETTERS
+from .tags import TEST_COPY, Tags, content_tag, origin, tagged
 
 # The update's <style> goes once written into each element. Nothing is fetched: a
 # <link> staff wrote into an update must not make the worker load it.
@@ -58,11 +63,13 @@ def rendered(
     preheader: str | None,
     body: str,
     postal: tuple[str, ...] = (),
+    tags: Tags | None = None,
 ) -> Rendered:
     """The mailing's HTML and text with markers where each person's values go; `postal`
-    (the footer's address) is part of the key, so a changed setting is never missed."""
+    (the footer's address) and `tags` (its links') are part of the key, so a changed
+    setting is never missed."""
     marked = body.replace(FIRST_NAME, NAME_MARK)
-    content = html_of(marked)
+    content = tagged(html_of(marked), tags)
     page = render_template(
         "updates/update.html",
         subject=subject,
@@ -138,10 +145,12 @@ def personal(
     unsubscribe_url: str,
     preferences_url: str,
     postal: tuple[str, ...] = (),
+    copy: Copy | None = None,
 ):
     """(html, text) for one recipient; their name is escaped for HTML, links are ours."""
+    copy = copy or Copy(mailing.subject, None)
     base = rendered(
-        mailing.id, mailing.sha256, mailing.subject, mailing.preheader, mailing.body, postal
+        mailing.id, mailing.sha256, copy.subject, mailing.preheader, mailing.body, postal, copy.tags
     )
     name = first_name.strip() or "friend"
     page = (
@@ -157,14 +166,34 @@ def personal(
     return page, text
 
 
-def _update_headers(mailing: Mailing, supporter: Supporter):
+@dataclass(frozen=True)
+class Copy:
+    """What a copy of a mailing carries that another copy may not: its subject line and
+    its links' tags."""
+
+    subject: str
+    tags: Tags | None
+
+
+def copy_of(mailing: Mailing, row: Outbox | None, subjects: dict[str, str] | None = None) -> Copy:
+    """The subject and tags of one copy: a subject test's copy has its letter's subject,
+    and a sample's copy its letter's tag (`subjects`: the mailing's, by letter)."""
+    letter = row.subject if row is not None else None
+    subject = subjects[letter] if letter else mailing.subject
+    in_a_sample = row is not None and row.sample
+    # A preview's or a staff member's test copy (no mailing yet) says so in its tag.
+    content = content_tag(mailing.id, letter if in_a_sample else None) if mailing.id else TEST_COPY
+    return Copy(subject, Tags(origin(site_url()), mailing.name, content))
+
+
+def _update_headers(mailing: Mailing, supporter: Supporter, copy: Copy):
     """(headers every copy shares, this copy's own headers, html, text)."""
     config = current_app.config
     own = links(supporter.link_key, mailing.id)
-    page, text = personal(mailing, supporter.first_name, postal=postal(), **own)
+    page, text = personal(mailing, supporter.first_name, postal=postal(), copy=copy, **own)
     unsubscribe_by_mail = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"unsubscribe@{domain()}"
     shared = (
-        ("Subject", mailing.subject),
+        ("Subject", copy.subject),
         ("From", sender(mailing.from_name)),
         ("List-Id", f"{config['MAIL_LIST_NAME']} <updates.{domain()}>"),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
@@ -179,12 +208,15 @@ def _update_headers(mailing: Mailing, supporter: Supporter):
     return shared, own_headers, page, text
 
 
-def message(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> EmailMessage:
+def message(
+    row: Outbox, mailing: Mailing, supporter: Supporter | None, copy: Copy | None = None
+) -> EmailMessage:
     """An update as an EmailMessage (previews, tests, and addresses that are not ASCII)."""
     if supporter is None or supporter.status != "subscribed":
         raise Skip
-    shared, own_headers, page, text = _update_headers(mailing, supporter)
-    email = new_message(row, mailing.subject, supporter.email, dict(shared)["From"])
+    copy = copy or copy_of(mailing, row)
+    shared, own_headers, page, text = _update_headers(mailing, supporter, copy)
+    email = new_message(row, copy.subject, supporter.email, dict(shared)["From"])
     for name, value in (*shared[2:], *own_headers):
         email[name] = value
     email.set_content(text)
@@ -192,13 +224,16 @@ def message(row: Outbox, mailing: Mailing, supporter: Supporter | None) -> Email
     return email
 
 
-def on_the_wire(row: Outbox, mailing: Mailing, supporter: Supporter | None):
+def on_the_wire(
+    row: Outbox, mailing: Mailing, supporter: Supporter | None, copy: Copy | None = None
+):
     """The same update as bytes ready to send (mail/wire.py), the way a mailing goes out."""
     if supporter is None or supporter.status != "subscribed":
         raise Skip
-    shared, own_headers, page, text = _update_headers(mailing, supporter)
+    copy = copy or copy_of(mailing, row)
+    shared, own_headers, page, text = _update_headers(mailing, supporter, copy)
     if not (supporter.email.isascii() and all(v.isascii() for _, v in own_headers)):
-        return message(row, mailing, supporter)  # the email package knows SMTPUTF8
+        return message(row, mailing, supporter, copy)  # the email package knows SMTPUTF8
     return wire.prepared(
         mailing.id, mailing.sha256, shared, idstring=message_ids.idstring(row.id),
         envelope_from=parseaddr(current_app.config["MAIL_FROM"])[1], to=supporter.email,
@@ -217,6 +252,7 @@ def sample(
     recipient would get it, with links that lead nowhere."""
     mailing = Mailing(
         id=0,
+        name=shown["name"],
         sha256=shown["sha256"],
         subject=shown["subject"],
         body=shown["body"],
@@ -232,10 +268,14 @@ def sample(
     return message(Outbox(id=row_id), mailing, person)
 
 
-def test_copy(shown: dict, address: str, row_id: int = 0) -> EmailMessage:
-    """One copy of an update for `address`, its subject marked [TEST]."""
-    copy = sample(shown, SAMPLE_NAME, address, row_id)
-    copy.replace_header("Subject", f"[TEST] {shown['subject']}")
+def test_copy(shown: dict, address: str, row_id: int = 0, letter: str | None = None):
+    """One copy of an update for `address`, its subject marked [TEST]; of a subject
+    test, the copy with subject `letter`, marked [TEST A] and so on."""
+    subject = shown["subject"]
+    if letter is not None:
+        subject = shown["subjects"][SUBJECT_LETTERS.index(letter)]
+    copy = sample({**shown, "subject": subject}, SAMPLE_NAME, address, row_id)
+    copy.replace_header("Subject", f"[TEST{' ' + letter if letter else ''}] {subject}")
     return copy
 
 
@@ -243,9 +283,30 @@ def queued(row: Outbox, session: Session):
     """An outbox row of a mailing, as the worker sends it (its mailing and supporter
     are in `session` already: mail/compose.py's compose_many loads them)."""
     supporter = session.get(Supporter, row.supporter_id) if row.supporter_id else None
-    return on_the_wire(row, session.get(Mailing, row.mailing_id), supporter)
+    mailing = session.get(Mailing, row.mailing_id)
+    subjects = subjects_of(session, mailing) if row.subject else None
+    return on_the_wire(row, mailing, supporter, copy_of(mailing, row, subjects))
+
+
+# A test's subjects by mailing, read once per process: they never change once queued
+# (the key holds the file's hash too, so a new database's mailing 1 is not the old one).
+_SUBJECTS: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def subjects_of(session: Session, mailing: Mailing) -> dict[str, str]:
+    key = (mailing.id, mailing.sha256)
+    if key not in _SUBJECTS:
+        if len(_SUBJECTS) > 64:
+            _SUBJECTS.clear()
+        found = session.execute(
+            select(MailingSubject.letter, MailingSubject.subject).where(
+                MailingSubject.mailing_id == mailing.id
+            )
+        )
+        _SUBJECTS[key] = dict(found.all())
+    return _SUBJECTS[key]
 
 
 def queued_test(row: Outbox, session: Session) -> EmailMessage:
     """A test copy staff asked for (operations.queue_test)."""
-    return test_copy(row.payload["update"], row.payload["to"], row.id)
+    return test_copy(row.payload["update"], row.payload["to"], row.id, row.payload.get("subject"))
