@@ -2,7 +2,8 @@
 and sent, and the mailings queued so far with their figures, live.
 
 The same functions as `flask mailings preview|test|send|status|pause|resume`
-(updates/operations.py), audited the same way with the signed-in person as the actor.
+(updates/operations.py), and for a subject test `subjects|choose` (updates/standing.py,
+deciding.py), audited the same way with the signed-in person as the actor.
 Nothing here talks to a mail server: sending queues the audience in the outbox,
 and a test copy is one outbox row, both sent by the mail worker.
 
@@ -29,7 +30,8 @@ from flask import (
 
 from .. import db
 from ..models import Role
-from ..updates import operations
+from ..updates import deciding, operations
+from ..updates.standing import standing
 from .access import me, needs
 
 # An update's name is its file's name without .md: nothing that leaves the folder.
@@ -78,8 +80,13 @@ def _shown(row: dict) -> dict:
         "queued_at": row["queued_at"].isoformat(timespec="seconds"),
         "done": operations.done(row),
         "share": round(operations.share(row), 4),
-        "state": "paused" if row["paused"] else ("sending" if row["queued"] else "finished"),
+        "state": operations.state(row),
     }
+
+
+def _standings(session, rows: list[dict]) -> dict:
+    """Each subject test's standing, by mailing id, for the mailings shown."""
+    return {row["id"]: standing(session, row["id"]) for row in rows if row["test"]}
 
 
 @needs(Role.ORGANISER)
@@ -106,6 +113,7 @@ def _page(name: str, status: int = 200, error: str | None = None, **more):
         if update is not None:
             earlier = operations.sent_before(session, update)
         rows = [_shown(row) for row in operations.figures(session, name=name)]
+        standings = _standings(session, rows)
     if update is None and not rows and status == 200:
         abort(404)
     page = render_template(
@@ -116,6 +124,7 @@ def _page(name: str, status: int = 200, error: str | None = None, **more):
         preview=preview,
         earlier=earlier,
         rows=rows,
+        standings=standings,
         error=error,
         to=more.pop("to", None) or me().email,
         audience_words=audience_words,
@@ -141,8 +150,10 @@ def mailing_action(name: str):
     action = request.form.get("action", "")
     if action in ("pause", "resume"):
         return _pause(name, action == "pause")
+    if action == "choose":
+        return _choose(name)
     if action not in ("test", "send"):
-        return _page(name, 400, "Choose what to do: test, send, pause or resume.")
+        return _page(name, 400, "Choose what to do: test, send, pause, resume or choose.")
     update, problem = _read(name)
     if update is None:
         return _page(name, 400, f"Nothing was done: {problem}")
@@ -157,10 +168,14 @@ def _test(name: str, update: operations.Update):
         address = operations.check_address(given)
     except operations.MailingError as error:
         return _page(name, 400, f"No test copy was queued: {error}", to=given)
-    operations.queue_test(update, [address], me().actor)
+    copies = operations.queue_test(update, [address], me().actor)
     flash(
         f"A test copy, its subject marked [TEST], is queued to {address}: the mail worker "
         "sends it in a moment. Nobody else receives anything."
+        if copies == 1
+        else f"{copies} test copies, one per subject, marked [TEST A], [TEST B] ..., are "
+        f"queued to {address}: the mail worker sends them in a moment. Nobody else "
+        "receives anything."
     )
     return redirect(url_for("console.mailing", name=name))
 
@@ -189,7 +204,27 @@ def _send(name: str, update: operations.Update):
     flash(
         f"Mailing {sent.id} is queued to {sent.recipients} supporters: the mail worker sends "
         "it, and its figures below follow."
+        + (" Its samples go first; the rest waits for the winner." if update.test else "")
     )
+    return redirect(url_for("console.mailing", name=name))
+
+
+def _choose(name: str):
+    """Choose a subject test's winner by hand, after a question as sending has."""
+    try:
+        mailing_id = int(request.form.get("mailing", ""))
+    except ValueError:
+        return _page(name, 400, "Which mailing? No winner was chosen.")
+    letter = request.form.get("subject", "").strip().upper()
+    if not letter:
+        return _page(name, 400, "subject: choose one of the subjects; no winner was chosen.")
+    if request.form.get("confirmed") != "yes":
+        return _page(name, choosing={"mailing": mailing_id, "letter": letter})
+    try:
+        deciding.choose(mailing_id, letter, me().actor)
+    except operations.MailingError as error:
+        return _page(name, 400, f"No winner was chosen: {error}")
+    flash(f"Subject {letter} goes to the rest of mailing {mailing_id}: the mail worker sends it.")
     return redirect(url_for("console.mailing", name=name))
 
 

@@ -113,12 +113,21 @@ def send_command(file, yes, again):
     if not yes:
         if not sys.stdin.isatty():
             raise click.ClickException("not a terminal: add --yes to send without the question")
-        click.confirm(f"Send {update.subject!r} to {size} supporters?", abort=True)
+        what = f"a test of {len(update.subjects)} subjects" if update.test else repr(update.subject)
+        click.confirm(f"Send {what} to {size} supporters?", abort=True)
     try:
         mailing = operations.send(update, cli_actor(), again)
     except operations.SentBefore as error:
         raise click.ClickException(f"{error}; add --again to send it once more") from None
     click.echo(f"mailing {mailing.id} queued to {mailing.recipients} supporters")
+    if update.test:
+        size = update.test.sample_size(mailing.recipients)
+        click.echo(
+            f"subject test: samples of {size} for subjects {', '.join(update.test.letters)} "
+            f"now; the other {mailing.recipients - size * len(update.test.subjects)} get the "
+            f"winner {update.test.wait} after the last sample copy is sent "
+            f"(flask mailings subjects {mailing.id})"
+        )
 
 
 @mailings_cli.command("status")

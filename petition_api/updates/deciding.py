@@ -133,7 +133,7 @@ def guard(session: Session, mailing_id: int, config) -> str | None:
         for letter, count in sorted(counted(session, mailing_id)):
             if count > limit * sizes[letter]:
                 return (
-                    f"sample {letter}: {count:,} {what} from {sizes[letter]:,} people "
+                    f"sample {letter}: {what} from {count:,} of its {sizes[letter]:,} people "
                     f"({count / sizes[letter]:.2%}), above the limit of {limit:.2%} ({setting})"
                 )
     return None
@@ -157,7 +157,7 @@ def release(session: Session, test: SubjectTest, letter: str, actor: str, now: d
     released = session.execute(
         update(Outbox)
         .where(Outbox.mailing_id == test.mailing_id, Outbox.status == OutboxStatus.HELD)
-        .values(status=OutboxStatus.QUEUED, subject=letter, next_attempt_at=now)
+        .values(status=OutboxStatus.QUEUED, subject=letter)
     ).rowcount
     mailing = session.get(Mailing, test.mailing_id)
     audit.add(session, "mailings.winner", mailing.name, actor,
