@@ -115,6 +115,10 @@ def campaign(tmp_path_factory):
         "GROUNDSWELL_MAILINGS_DIR": str(work / "mailings"),
         # The kept site look, story photos and previews: never the repository's instance/.
         "GROUNDSWELL_INSTANCE_DIR": str(work / "instance"),
+        # A subject test of a few hundred (when 30% are expected to act, 40 a sample will
+        # do), whose worker checks it every second (test_organiser_follows_a_subject_test).
+        "GROUNDSWELL_SUBJECT_TEST_BASE_RATE": "0.3",
+        "GROUNDSWELL_SUBJECT_TEST_CHECK_SECONDS": "1",
     }
     # The sample as git holds it (never stories `make run` published into content/).
     config = copy_sample(work)
