@@ -1,9 +1,15 @@
-"""Mail at the scale of the campaign: `mail.queue.200k` and `mail.send.postgresql`.
+"""Mail at the scale of the campaign: `mail.queue.200k`, `mail.queue.200k.subjects` and
+`mail.send.postgresql`.
 
 mail.queue.200k: `flask mailings send` to 200,000 subscribed supporters (SQLite,
 the default database), seconds and peak RSS of the whole command; its baseline
 is the bare sqlite3 module running the same INSERT .. SELECT into a table of the
 outbox's shape, in the same run.
+
+mail.queue.200k.subjects: the same send of an update whose two subjects test
+themselves (samples of 10% drawn by the database, the rest held for the
+winner); its baseline is the plain update sent to the same supporters in the
+same run, the two taking turns, so a growing outbox weighs on both alike.
 
 mail.send.postgresql: two `flask mail send` workers on PostgreSQL deliver a
 mailing to a local aiosmtpd sink (bench/smtp_sink.py) that counts each
@@ -18,6 +24,7 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -54,9 +61,19 @@ every office in Congress. Thank you for being one of them.
 """
 
 
-def _update(workdir: Path) -> Path:
-    path = workdir / "2026-12-03-delivered.md"
-    path.write_text(UPDATE, encoding="utf-8")
+SUBJECTS = """subject_test:
+  subjects:
+    - We delivered 230,000 signatures to Congress
+    - Congress has your signature. Here is what they said
+  sample: 10%
+  wait: 4 hours
+"""
+
+
+def _update(workdir: Path, subjects: bool = False) -> Path:
+    path = workdir / ("2026-12-03-tested.md" if subjects else "2026-12-03-delivered.md")
+    text = UPDATE.replace("subject: We delivered 230,000 signatures to Congress\n", SUBJECTS)
+    path.write_text(text if subjects else UPDATE, encoding="utf-8")
     return path
 
 
@@ -79,6 +96,43 @@ def bench_mail_queue(workdir: Path, args) -> dict:
     result["ceiling"] = round(_bare_queue(database), 2)
     result["ratio"] = round(result["median"] / result["ceiling"], 2)
     return result
+
+
+def bench_mail_queue_subjects(workdir: Path, args) -> dict:
+    supporters = 20_000 if args.quick else 200_000
+    database = workdir / "mail-queue-subjects.db"
+    settings = settings_for(f"sqlite:///{database}", workdir)
+    prepare_database(settings)
+    env = environment(settings)
+    timed(flask("supporters", "synthetic", str(supporters)), env)
+    plain, tested = _update(workdir), _update(workdir, subjects=True)
+
+    def send(path: Path) -> tuple[float, float]:
+        return timed(flask("mailings", "send", str(path), "--yes", "--again"), env)[:2]
+
+    plains, tests, peaks = [], [], []
+    for run in range(args.runs):
+        plain_seconds, _ = send(plain)
+        test_seconds, peak = send(tested)
+        log(f"mail.queue.200k.subjects run {run + 1}: {test_seconds:.2f} s with a subject "
+            f"test, {plain_seconds:.2f} s plain, peak RSS {peak:.0f} MB")  # fmt: skip
+        plains.append(plain_seconds)
+        tests.append(test_seconds)
+        peaks.append(peak)
+    median, baseline = statistics.median(tests), statistics.median(plains)
+    return {
+        "name": "mail.queue.200k.subjects",
+        "unit": "s",
+        "median": round(median, 2),
+        "min": round(min(tests), 2),
+        "max": round(max(tests), 2),
+        "rss_mb": round(max(peaks), 1),
+        "runs": len(tests),
+        "ceiling": round(baseline, 2),  # the plain mailing, in the same run
+        "ratio": round(median / baseline, 2),
+        "supporters": supporters,
+        "database": "sqlite",
+    }
 
 
 def _bare_queue(database: Path) -> float:

@@ -64,6 +64,7 @@ ALL = [
     "weight.home",
     "weight.petition",
     "mail.queue.200k",
+    "mail.queue.200k.subjects",
     "mail.send.postgresql",
     "fuzz",
 ]
@@ -141,6 +142,8 @@ def commanded(wanted: list[str], args, workdir: Path, figures: list[dict]) -> No
         figures.extend(weights.bench_weight(workdir, wanted))
     if "mail.queue.200k" in wanted:
         figures.append(mail_bench.bench_mail_queue(workdir, args))
+    if "mail.queue.200k.subjects" in wanted:
+        figures.append(mail_bench.bench_mail_queue_subjects(workdir, args))
     if "mail.send.postgresql" in wanted:
         figures.append(mail_bench.bench_mail_send(workdir, args))
 

@@ -182,18 +182,14 @@ SUBJECT_LETTERS = ("A", "B", "C", "D")  # a subject test's two to four subjects,
 
 
 class MailingSubject(Base):
-    """One of a subject test's subjects, by its letter, with the size of its sample."""
+    """One of a subject test's subjects, by its letter."""
 
     __tablename__ = "mailing_subjects"
-    __table_args__ = (
-        CheckConstraint(f"letter IN {SUBJECT_LETTERS}", name="letter"),
-        CheckConstraint("sample_size > 0", name="sample_size"),
-    )
+    __table_args__ = (CheckConstraint(f"letter IN {SUBJECT_LETTERS}", name="letter"),)
 
     mailing_id: Mapped[int] = mapped_column(ForeignKey("mailings.id"), primary_key=True)
     letter: Mapped[str] = mapped_column(String(1), primary_key=True)
     subject: Mapped[str] = mapped_column(String(200))
-    sample_size: Mapped[int]  # the people drawn for it when the mailing was queued
 
 
 class SubjectTest(Base):
@@ -207,6 +203,7 @@ class SubjectTest(Base):
         ),
         CheckConstraint("share_basis_points BETWEEN 100 AND 2500", name="share"),
         CheckConstraint("wait_minutes > 0", name="wait"),
+        CheckConstraint("sample_size > 0", name="sample_size"),
         # A winner is chosen once, with its moment and who chose it.
         CheckConstraint(
             "(winner IS NULL AND decided_at IS NULL AND decided_by IS NULL) OR "
@@ -218,6 +215,7 @@ class SubjectTest(Base):
     mailing_id: Mapped[int] = mapped_column(ForeignKey("mailings.id"), primary_key=True)
     share_basis_points: Mapped[int]  # each sample's share of the list: 1000 is 10%
     wait_minutes: Mapped[int]
+    sample_size: Mapped[int]  # the people drawn for each subject when it was queued
     minimum: Mapped[int]  # each sample's least size when it was sent (the settings may change)
     # When the last sample copy was handed over (or given up on): the wait starts then.
     samples_sent_at: Mapped[datetime | None]

@@ -91,7 +91,7 @@ def _check_one(session: Session, mailing_id: int, now: datetime) -> str:
     test = _locked(session, mailing_id)
     if test is None or state(test) in ("decided", "stopped"):
         return "nothing"  # another worker got here first
-    if reason := guard(session, mailing_id, current_app.config):
+    if reason := guard(session, test, current_app.config):
         _stop(session, test, reason, now)
         return "stopped"
     if test.samples_sent_at is None:
@@ -115,15 +115,9 @@ def _samples_sent_at(session: Session, mailing_id: int, now: datetime) -> dateti
     return session.scalar(select(func.max(Outbox.sent_at)).where(*mine)) or now
 
 
-def guard(session: Session, mailing_id: int, config) -> str | None:
+def guard(session: Session, test: SubjectTest, config) -> str | None:
     """Why the test must stop (the first sample past a limit), or None."""
-    sizes = dict(
-        session.execute(
-            select(MailingSubject.letter, MailingSubject.sample_size).where(
-                MailingSubject.mailing_id == mailing_id
-            )
-        ).all()
-    )
+    size, mailing_id = test.sample_size, test.mailing_id
     measures = (
         ("unsubscribes", judging.unsubscribed, "SUBJECT_TEST_MAX_UNSUBSCRIBES"),
         ("complaints", judging.complained, "SUBJECT_TEST_MAX_COMPLAINTS"),
@@ -131,10 +125,10 @@ def guard(session: Session, mailing_id: int, config) -> str | None:
     for what, counted, setting in measures:
         limit = config[setting]
         for letter, count in sorted(counted(session, mailing_id)):
-            if count > limit * sizes[letter]:
+            if count > limit * size:
                 return (
-                    f"sample {letter}: {what} from {count:,} of its {sizes[letter]:,} people "
-                    f"({count / sizes[letter]:.2%}), above the limit of {limit:.2%} ({setting})"
+                    f"sample {letter}: {what} from {count:,} of its {size:,} people "
+                    f"({count / size:.2%}), above the limit of {limit:.2%} ({setting})"
                 )
     return None
 

@@ -39,6 +39,7 @@ from ..models import (
     Signature,
     Status,
     Story,
+    SubjectTest,
 )
 from .tags import content_tag
 
@@ -75,8 +76,9 @@ class Sample:
 
 def samples(session: Session, mailing_id: int) -> list[Sample]:
     """Each subject's sample and what it did, A first."""
+    size = session.get(SubjectTest, mailing_id).sample_size
     found = {
-        row.letter: Sample(row.letter, row.subject, row.sample_size)
+        row.letter: Sample(row.letter, row.subject, size)
         for row in session.scalars(
             select(MailingSubject)
             .where(MailingSubject.mailing_id == mailing_id)

@@ -332,12 +332,11 @@ def queue(session: Session, update_: Update, actor: str) -> Mailing:
 
 def _queue_test(session: Session, mailing: Mailing, update_: Update) -> None:
     try:
-        subject_tests.queue(
+        mailing.recipients = subject_tests.queue(
             session, mailing, update_.test, audience(update_.audience), current_app.config
         )
     except subject_tests.PlanError as error:
         raise MailingError(f"{update_.path}: {error}") from None
-    mailing.recipients = session.scalar(select(func.count()).where(Outbox.mailing_id == mailing.id))
 
 
 def pause(session: Session, mailing_id: int, paused: bool) -> None:

@@ -186,48 +186,53 @@ def check_size(update_plan: Plan, listed: int, config) -> int:
     return least
 
 
-def queue(session: Session, mailing: Mailing, update_plan: Plan, recipients, config) -> None:
+def queue(session: Session, mailing: Mailing, update_plan: Plan, recipients, config) -> int:
     """The test's rows and one outbox row per recipient (the ids `recipients` selects),
     in the caller's transaction: an equal random sample for each subject, queued, and
-    the rest held for the winner. One INSERT .. SELECT, the draw made by the database
-    (row_number() over a random order), so 200,000 cost one sort. PlanError, with
-    nothing queued, when the list is too small to tell the subjects apart."""
-    listed = session.scalar(select(func.count()).select_from(recipients.subquery()))
-    least = check_size(update_plan, listed, config)
-    size = update_plan.sample_size(listed)
-    session.add(
-        SubjectTest(
-            mailing_id=mailing.id,
-            share_basis_points=update_plan.share_basis_points,
-            wait_minutes=update_plan.wait_minutes,
-            minimum=least,
-        )
+    the rest held for the winner; how many recipients. One INSERT .. SELECT, the list
+    counted and drawn by the database in the same pass (row_number() over a random
+    order), so 200,000 cost one sort. PlanError when the list is too small to tell the
+    subjects apart: raised before the transaction commits, so nothing is queued."""
+    least = minimum_sample(
+        len(update_plan.subjects), config["SUBJECT_TEST_BASE_RATE"], config["SUBJECT_TEST_LIFT"]
     )
     for letter, subject in zip(update_plan.letters, update_plan.subjects, strict=True):
-        session.add(
-            MailingSubject(mailing_id=mailing.id, letter=letter, subject=subject, sample_size=size)
-        )
-    session.flush()
+        session.add(MailingSubject(mailing_id=mailing.id, letter=letter, subject=subject))
+    session.flush()  # the copies' subjects must name declared ones
     drawn = recipients.add_columns(
-        func.row_number().over(order_by=func.random()).label("draw")
+        func.row_number().over(order_by=func.random()).label("draw"),
+        (func.count().over() * update_plan.share_basis_points // 10_000).label("size"),
     ).subquery()
-    sampled = len(update_plan.letters) * size
+    sampled = drawn.c.draw <= drawn.c.size * len(update_plan.letters)
     # The first `size` drawn get A, the next B, ...; the rest none until the winner.
     letters = enumerate(update_plan.letters, 1)
-    letter = case(*((drawn.c.draw <= size * n, literal(name)) for n, name in letters), else_=None)
+    letter = case(*((drawn.c.draw <= drawn.c.size * n, name) for n, name in letters), else_=None)
     now = utcnow()
     rows = select(
         drawn.c.id,
         literal(UPDATE),
         literal(mailing.id),
         literal(int(Priority.BULK)),
-        case((drawn.c.draw <= sampled, OutboxStatus.QUEUED.value), else_=OutboxStatus.HELD.value),
+        case((sampled, OutboxStatus.QUEUED.value), else_=OutboxStatus.HELD.value),
         literal(0),
         literal(now),
         literal(now),
         letter,
-        drawn.c.draw <= sampled,
-    )
+        sampled,
+    ).order_by(drawn.c.id)  # written in the order of the outbox's unique index, not drawn
     columns = ["supporter_id", "kind", "mailing_id", "priority", "status", "attempts",
                "next_attempt_at", "created_at", "subject", "sample"]  # fmt: skip
     session.execute(insert(Outbox).from_select(columns, rows))
+    # Counted, not taken from the INSERT: psycopg reports no rowcount for INSERT .. SELECT.
+    listed = session.scalar(select(func.count()).where(Outbox.mailing_id == mailing.id))
+    check_size(update_plan, listed, config)
+    session.add(
+        SubjectTest(
+            mailing_id=mailing.id,
+            share_basis_points=update_plan.share_basis_points,
+            wait_minutes=update_plan.wait_minutes,
+            sample_size=update_plan.sample_size(listed),
+            minimum=least,
+        )
+    )
+    return listed

@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from petition_api.mail import worker
 from petition_api.models import Mailing, Outbox, Supporter
+from petition_api.updates import mailings, operations
+from petition_api.updates.mailings import MailingError
 
 from ..conftest import database
 from .bounce_support import event, post_events
@@ -292,6 +294,8 @@ def test_a_list_too_small_to_tell_is_refused_with_its_minimum(database_url, tmp_
     assert f"refused as it is: {problem}" in preview.output
     refused = runner.invoke(args=["mailings", "send", str(path), "--yes"])
     assert refused.exit_code != 0 and problem in refused.output
+    with app.app_context(), pytest.raises(MailingError, match="needs at least 1,139"):
+        operations.send(mailings.read(path), "test")  # what a send that skipped asking meets
     with database(app) as session:
         assert session.scalars(select(Mailing)).all() == []
         assert session.scalars(select(Outbox)).all() == []

@@ -1,9 +1,9 @@
 """subject lines that test themselves: a mailing's subjects, its test, each copy's subject
 
-`mailing_subjects`: a subject test's two to four subjects, by letter (A to D),
-each with the size of the sample drawn for it. `subject_tests`: the test of a
-mailing (its samples' share in basis points, the wait, the minimum it was held
-to, when its samples were sent, the winner and who chose it, the guard's stop).
+`mailing_subjects`: a subject test's two to four subjects, by letter (A to D).
+`subject_tests`: the test of a mailing (its samples' share in basis points and
+size, the wait, the minimum it was held to, when its samples were sent, the
+winner and who chose it, the guard's stop).
 
 `outbox.subject` and `outbox.sample`: the letter of the subject a copy carries,
 and whether it belongs to a sample; the rest of a test's list waits as `held`
@@ -49,9 +49,7 @@ def upgrade() -> None:
         sa.Column("mailing_id", sa.Integer(), nullable=False),
         sa.Column("letter", sa.String(1), nullable=False),
         sa.Column("subject", sa.String(200), nullable=False),
-        sa.Column("sample_size", sa.Integer(), nullable=False),
         sa.CheckConstraint(LETTERS, name=op.f("ck_mailing_subjects_letter")),
-        sa.CheckConstraint("sample_size > 0", name=op.f("ck_mailing_subjects_sample_size")),
         sa.ForeignKeyConstraint(
             ["mailing_id"], ["mailings.id"], name=op.f("fk_mailing_subjects_mailing_id_mailings")
         ),
@@ -62,6 +60,7 @@ def upgrade() -> None:
         sa.Column("mailing_id", sa.Integer(), nullable=False),
         sa.Column("share_basis_points", sa.Integer(), nullable=False),
         sa.Column("wait_minutes", sa.Integer(), nullable=False),
+        sa.Column("sample_size", sa.Integer(), nullable=False),
         sa.Column("minimum", sa.Integer(), nullable=False),
         _when("samples_sent_at", nullable=True),
         sa.Column("winner", sa.String(1), nullable=True),
@@ -73,6 +72,7 @@ def upgrade() -> None:
             "share_basis_points BETWEEN 100 AND 2500", name=op.f("ck_subject_tests_share")
         ),
         sa.CheckConstraint("wait_minutes > 0", name=op.f("ck_subject_tests_wait")),
+        sa.CheckConstraint("sample_size > 0", name=op.f("ck_subject_tests_sample_size")),
         sa.CheckConstraint(DECIDED, name=op.f("ck_subject_tests_decided")),
         sa.ForeignKeyConstraint(
             ["mailing_id"], ["mailings.id"], name=op.f("fk_subject_tests_mailing_id_mailings")
