@@ -70,6 +70,7 @@ def test_each_sample_gets_its_subject_and_the_rest_the_winner_chosen_by_hand(
     # The tags name the mailing and the subject, never the person.
     assert {site_link(m) for m in updates_in(inbox) if m["Subject"] == A} == {site_link(a_copy)}
     assert "https://news.example.org/delivered/)" in a_copy.get_body(("plain",)).get_content()
+    assert "<img" not in a_copy.get_body(("html",)).get_content()  # no pixel counts opens
     assert statuses(app)[("held", None, False)] == 480
     send_mail(runner)  # the worker sees every sample copy sent: the wait begins
     assert "(waiting for the winner)" in runner.invoke(args=["mailings", "status"]).output
@@ -113,7 +114,7 @@ def test_the_winner_is_the_subject_whose_links_brought_the_most_actions(app, smt
     shown = runner.invoke(args=["mailings", "subjects", "1"]).output
     assert f"A\t60/60\t1\t0\t0\t1.67%\t0\t0\t{A}" in shown
     assert f"B\t60/60\t1\t1\t1\t5.00%\t0\t0\t{B}" in shown
-    assert "leading: B" in shown
+    assert "leading: B (too close to call: the lead may be chance)" in shown  # 3 in 60 vs 1
 
     assert check_later(app, hours=3, minutes=59) == {"stopped": 0, "decided": 0}
     assert check_later(app, hours=4, minutes=1) == {"stopped": 0, "decided": 1}
@@ -146,6 +147,13 @@ def test_a_tie_goes_to_the_sample_that_lost_fewer_people_then_to_the_first_subje
     send_mail(runner)
     check_later(app, hours=5)
     assert the_test(app, 2).winner == "B"  # no actions either way: A's sample lost one person
+    with database(app) as session:  # each send draws its samples afresh, at random
+        drawn = [
+            set(session.scalars(select(Outbox.supporter_id).where(
+                Outbox.mailing_id == mailing, Outbox.sample.is_(True), Outbox.subject == "A")))
+            for mailing in (1, 2)
+        ]  # fmt: skip
+    assert len(drawn[0]) == len(drawn[1]) == 60 and drawn[0] != drawn[1]
     app.extensions["engine"].dispose()
 
 
@@ -171,6 +179,7 @@ def test_the_guard_stops_a_test_whose_sample_complains(app, smtp_server, tmp_pat
     assert runner.invoke(args=["mailings", "resume", "1"]).exit_code == 0
     send_mail(runner)
     assert len(updates_in(inbox)) == 120  # the rest wait: nobody chose for them
+    assert "(stopped by the guard)" in runner.invoke(args=["mailings", "status"]).output
     assert the_test(app).winner is None
 
     assert runner.invoke(args=["mailings", "choose", "1", "A", "--yes"]).exit_code == 0
@@ -299,6 +308,14 @@ def test_a_list_too_small_to_tell_is_refused_with_its_minimum(database_url, tmp_
     with database(app) as session:
         assert session.scalars(select(Mailing)).all() == []
         assert session.scalars(select(Outbox)).all() == []
+    tried = runner.invoke(args=["mailings", "test", str(path), "--to", "me@example.org"])
+    assert tried.exit_code == 0, tried.output  # a copy of each subject, whatever the list
+    copies = sorted(str(m["Subject"]) for m in smtp_server[1].messages)
+    assert copies == [f"[TEST A] {A}", f"[TEST B] {B}"]
+    for more, least in (("    - Third\n", "1,379"), ("    - Third\n    - Fourth\n", "1,519")):
+        path.write_text(SUBJECT_TEST.replace(f"    - {B}\n", f"    - {B}\n{more}"))
+        preview = runner.invoke(args=["mailings", "preview", str(path)]).output
+        assert f"apart needs at least {least} in each" in preview
     app.extensions["engine"].dispose()
 
 
