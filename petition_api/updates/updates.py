@@ -252,7 +252,7 @@ def sample(
     recipient would get it, with links that lead nowhere."""
     mailing = Mailing(
         id=0,
-        name=shown["name"],
+        name=shown.get("name", "preview"),  # copies queued before tags named no file
         sha256=shown["sha256"],
         subject=shown["subject"],
         body=shown["body"],
