@@ -17,7 +17,7 @@ SQLite rebuilds the outbox (batch) to change its status CHECK, as 0006 did; no
 other table points at it.
 
 Revision ID: 0016_subject_tests
-Revises: 0013_petition_share
+Revises: 0015_view_tallies
 Create Date: 2026-12-12
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_subject_tests"
-down_revision = "0013_petition_share"
+down_revision = "0015_view_tallies"
 branch_labels = None
 depends_on = None
 
