@@ -5,6 +5,8 @@ Real SMTP, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -88,6 +90,10 @@ def test_each_sample_gets_its_subject_and_the_rest_the_winner_chosen_by_hand(
     rest = [m for m in updates_in(inbox)[120:]]
     assert {tags_of(m)["utm_content"] for m in rest} == {"mailing-1"}  # not counted as B's
     assert the_test(app).decided_by.startswith("cli:")
+    # What a person asking for their data is told: which subject they got, and how.
+    held = json.loads(runner.invoke(args=["supporters", "show", str(b_copy["To"])]).output)
+    [copy] = [mail for mail in held["mail"] if mail["mailing_id"] == 1]
+    assert (copy["subject"], copy["in_a_sample"]) == ("B", True)
     again = runner.invoke(args=["mailings", "choose", "1", "A", "--yes"])
     assert again.exit_code != 0 and "subject B was chosen already" in again.output
     assert (
