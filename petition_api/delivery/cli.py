@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from .. import audit, db
 from ..campaign_sender import SenderError, sender_from
 from ..congress.loading import active_dataset
-from ..exports.cli import petition_named
 from ..exports.filters import FilterError
 from ..models import Signature
+from ..petitions.cli import petition_named
 from ..stories import for_congress
 from .archive import archive_name, audited_archive
 from .fonts import cjk_font

@@ -10,21 +10,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import audit, db
-from ..models import Petition
+from .. import audit
+from ..petitions.cli import petition_named
 from . import synthetic
 from .filters import FilterError, parse_filters
 from .routes import audited_stream
 
 signatures_cli = AppGroup("signatures", help="Signature exports and synthetic test data.")
-
-
-def petition_named(slug: str) -> Petition:
-    with db.reading() as session:
-        petition = session.scalar(Petition.named(slug))
-    if petition is None:
-        raise click.ClickException(f"no petition called {slug!r}")
-    return petition
 
 
 @signatures_cli.command("export")

@@ -16,6 +16,15 @@ from . import manifest
 petitions_cli = AppGroup("petitions", help="Petitions and their counts.")
 
 
+def petition_named(slug: str) -> Petition:
+    """The petition SLUG names, for every command that takes one; a clear error if none."""
+    with db.reading() as session:
+        petition = session.scalar(Petition.named(slug))
+    if petition is None:
+        raise click.ClickException(f"no petition called {slug!r}")
+    return petition
+
+
 @petitions_cli.command("sync")
 @click.argument("manifest_path", metavar="MANIFEST", type=click.Path(path_type=Path))
 def sync_command(manifest_path):

@@ -6,22 +6,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import db
 from ..exports.synthetic import SyntheticError
-from ..models import Petition
+from ..petitions.cli import petition_named
 from . import conversions, synthetic, tables
 
 report_cli = AppGroup("report", help="Reports on what works: views, signatures, confirmations.")
 # A command may wait longer than a page for a petition's first tally.
 TALLY_SECONDS = 60.0
-
-
-def petition_named(slug: str) -> Petition:
-    with db.reading() as session:
-        petition = session.scalar(Petition.named(slug))
-    if petition is None:
-        raise click.ClickException(f"no petition called {slug!r}")
-    return petition
 
 
 @report_cli.command("conversions")
