@@ -12,6 +12,7 @@ from functools import cache
 from typing import ClassVar
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Table
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Form, StringField, TextAreaField
 from wtforms.validators import (
@@ -185,16 +186,18 @@ class Attribution:
     """A filter for what our script sets, not the signer: control characters dropped and
     a value too long for its column cut rather than refused (the signer could not fix it)."""
 
-    def __init__(self, column: str):
-        self.limit = Signature.__table__.c[column].type.length
+    def __init__(self, column: str, table: Table):
+        self.limit = table.c[column].type.length
         self.json_schema = {"maxLength": self.limit}
 
     def __call__(self, value):
         return CONTROL.sub("", str(value or "")).strip()[: self.limit] or None
 
 
-def attribution_field(name: str) -> StringField:
-    return StringField(name, filters=[Attribution(name)], description="attribution; cut to length")
+def attribution_field(name: str, table: Table = Signature.__table__) -> StringField:
+    """A tag the page's script sets, cut to ``table``'s column (a story's are shorter)."""
+    filters = [Attribution(name, table)]
+    return StringField(name, filters=filters, description="attribution; cut to length")
 
 
 class SignerFields(Form):
@@ -258,7 +261,7 @@ class SignatureForm(SignerFields):
     utm_content = attribution_field("utm_content")
     variant = StringField(
         "variant",
-        filters=[Attribution("variant")],
+        filters=[Attribution("variant", Signature.__table__)],
         description="the variant of the petition's page the form is on (the page sets "
         "it); recorded only when the petition declares it, ignored otherwise",
     )

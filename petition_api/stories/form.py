@@ -22,7 +22,7 @@ from wtforms import BooleanField, Form, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..congress.geography import district_in_zip, geography
-from ..models import StoryConsentKind
+from ..models import Story, StoryConsentKind
 from ..signing.form import (
     CHECKBOX_OFF,
     CHECKBOX_ON,
@@ -41,6 +41,8 @@ from ..signing.form import (
 
 MAX_STORY = 5000
 CONSENT_FIELDS = {f"consent_{kind.value}": kind for kind in StoryConsentKind}
+
+STORIES = Story.__table__  # a story's tags are cut to its own, shorter columns
 
 
 def consent_field(label: str) -> BooleanField:
@@ -80,11 +82,11 @@ class StoryForm(Form):
     # Read by the abuse checks, never stored.
     website = StringField("Website", description="leave empty (a trap for bots)")
     form_token = StringField("Form token", description="from /api/stories/form-token")
-    utm_source = attribution_field("utm_source")
-    utm_medium = attribution_field("utm_medium")
-    utm_campaign = attribution_field("utm_campaign")
-    utm_content = attribution_field("utm_content")
-    page = attribution_field("page")
+    utm_source = attribution_field("utm_source", STORIES)
+    utm_medium = attribution_field("utm_medium", STORIES)
+    utm_campaign = attribution_field("utm_campaign", STORIES)
+    utm_content = attribution_field("utm_content", STORIES)
+    page = attribution_field("page", STORIES)
 
     def validate_zip(self, field):
         zip_in_state(self, field)

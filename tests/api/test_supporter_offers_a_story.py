@@ -167,3 +167,12 @@ def test_the_privacy_notice_promises_what_stories_do():
     offered = " ".join(PRIVACY.split("## When you offer a story", 1)[1].split("## ", 1)[0].split())
     assert "Staff read a story only after you confirm it by email" in offered
     assert "Your email, ZIP code and district are never published" in offered
+
+
+def test_a_story_from_an_ad_with_a_long_source_tag_is_kept_with_the_tag_cut(app, client):
+    """The page's script copies the ad's tags; one longer than the stories' column is cut
+    to fit, as a signature's are, and never costs the supporter her story."""
+    answer = client.post("/api/stories", json={**STORY, "utm_source": "s" * 150})
+    assert answer.status_code == 201, answer.get_json()
+    [story] = stories(app)
+    assert story.utm_source == "s" * Story.__table__.c.utm_source.type.length
